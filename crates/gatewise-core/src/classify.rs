@@ -1,0 +1,11 @@
+//! Classification: transport errors and responses become a [`crate::Diagnosis`].
+//!
+//! One entry point for transport errors ([`transport`], [`io_error`]) and one
+//! for responses ([`response`]); the worker, the npm package and the CLI never
+//! classify on their own.
+
+pub mod response;
+pub mod transport;
+
+pub use response::{response, ResponseView};
+pub use transport::{io_error, transport, TransportError};

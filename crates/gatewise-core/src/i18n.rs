@@ -1,0 +1,246 @@
+//! Message catalogs. Every user-facing string lives in
+//! `catalogs/<lang>/*.toml`; `build.rs` compiles them into static tables.
+//! English is the reference: other languages must carry exactly its keys
+//! (a test fails otherwise) and fall back to English at run time.
+//!
+//! Messages may hold `{name}` placeholders, filled by [`format`].
+//!
+//! # Example
+//! ```
+//! use gatewise_core::i18n::{self, Lang};
+//! let fr = Lang::from_tag("fr").unwrap();
+//! assert_eq!(fr.tag(), "fr");
+//! assert!(Lang::from_tag("ar").unwrap().is_rtl());
+//! assert_eq!(i18n::format(Lang::EN, "test.greeting", &[("name", "Ada")]), "Hello, Ada!");
+//! assert_eq!(i18n::message(Lang::EN, "no.such.key"), None);
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+/// A row of `catalogs/languages.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LanguageRow {
+    pub tag: &'static str,
+    pub name: &'static str,
+    pub rtl: bool,
+}
+
+mod generated {
+    use super::LanguageRow;
+    include!(concat!(env!("OUT_DIR"), "/catalogs.rs"));
+}
+
+/// A language gatewise has a catalog for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Lang(u8);
+
+impl Lang {
+    /// English, the reference catalog and the fallback.
+    pub const EN: Lang = Lang(0);
+
+    /// Every language, in `languages.toml` order.
+    pub fn all() -> impl Iterator<Item = Lang> {
+        (0..generated::LANGUAGES.len()).filter_map(|i| u8::try_from(i).ok()).map(Lang)
+    }
+
+    /// Finds a language by its exact tag (`zh-Hans`), case-insensitively.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        Lang::all().find(|l| l.tag().eq_ignore_ascii_case(tag))
+    }
+
+    fn row(self) -> LanguageRow {
+        generated::LANGUAGES.get(usize::from(self.0)).copied().unwrap_or(LanguageRow {
+            tag: "en",
+            name: "English",
+            rtl: false,
+        })
+    }
+
+    /// The BCP 47 tag, e.g. `zh-Hans`.
+    pub fn tag(self) -> &'static str {
+        self.row().tag
+    }
+
+    /// The language's own name, e.g. `Français`.
+    pub fn native_name(self) -> &'static str {
+        self.row().name
+    }
+
+    /// Whether the language is written right to left.
+    pub fn is_rtl(self) -> bool {
+        self.row().rtl
+    }
+
+    /// The HTML `dir` value: `rtl` or `ltr`.
+    pub fn dir(self) -> &'static str {
+        if self.is_rtl() {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    }
+}
+
+impl Default for Lang {
+    fn default() -> Self {
+        Lang::EN
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.tag())
+    }
+}
+
+impl Serialize for Lang {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.tag())
+    }
+}
+
+impl<'de> Deserialize<'de> for Lang {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let tag = String::deserialize(d)?;
+        Lang::from_tag(&tag).ok_or_else(|| serde::de::Error::custom(format!("unknown language {tag}")))
+    }
+}
+
+fn key_index(key: &str) -> Option<usize> {
+    generated::KEYS.binary_search(&key).ok()
+}
+
+/// The message for `key` in `lang`, falling back to English; `None` if no catalog has it.
+pub fn message(lang: Lang, key: &str) -> Option<&'static str> {
+    let i = key_index(key)?;
+    let in_lang = generated::MESSAGES
+        .get(usize::from(lang.0))
+        .and_then(|m| m.get(i))
+        .copied()
+        .flatten();
+    in_lang.or_else(|| generated::MESSAGES.first().and_then(|m| m.get(i)).copied().flatten())
+}
+
+/// Whether the English catalog has `key`.
+pub fn has_key(key: &str) -> bool {
+    key_index(key).is_some()
+}
+
+/// The message for `key` with its `{name}` placeholders filled from `args`.
+/// An unknown key yields the key itself, so that a missing message is visible, never a panic.
+pub fn format(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    let template = message(lang, key).unwrap_or(key);
+    fill(template, args)
+}
+
+/// Fills `{name}` placeholders in `template`; unknown placeholders stay as they are.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let (before, after) = rest.split_at(open);
+        out.push_str(before);
+        match after.find('}') {
+            Some(close) => {
+                let name = after.get(1..close).unwrap_or("");
+                match args.iter().find(|(k, _)| *k == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => out.push_str(after.get(..=close).unwrap_or("")),
+                }
+                rest = after.get(close + 1..).unwrap_or("");
+            }
+            None => {
+                out.push_str(after);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// All keys of the reference catalog (sorted).
+pub fn keys() -> &'static [&'static str] {
+    generated::KEYS
+}
+
+/// The keys `lang` lacks (empty for a complete catalog).
+pub fn missing_keys(lang: Lang) -> Vec<&'static str> {
+    let Some(messages) = generated::MESSAGES.get(usize::from(lang.0)) else {
+        return generated::KEYS.to_vec();
+    };
+    generated::KEYS
+        .iter()
+        .zip(messages.iter())
+        .filter(|(_, m)| m.is_none())
+        .map(|(k, _)| *k)
+        .collect()
+}
+
+/// The keys `lang` has that the reference catalog does not (typos, stale keys).
+pub fn extra_keys(lang: Lang) -> &'static [&'static str] {
+    generated::EXTRA_KEYS.get(usize::from(lang.0)).copied().unwrap_or(&[])
+}
+
+fn placeholders(s: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = s
+        .split('{')
+        .skip(1)
+        .filter_map(|p| p.split_once('}').map(|(name, _)| name))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Keys whose message in `lang` uses other placeholders than English's.
+pub fn placeholder_mismatches(lang: Lang) -> Vec<&'static str> {
+    generated::KEYS
+        .iter()
+        .filter(|k| {
+            let en = message(Lang::EN, k).map(placeholders).unwrap_or_default();
+            let local = generated::MESSAGES
+                .get(usize::from(lang.0))
+                .and_then(|m| key_index(k).and_then(|i| m.get(i)).copied().flatten())
+                .map(placeholders);
+            local.is_some_and(|l| l != en)
+        })
+        .copied()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn there_are_at_least_eight_languages_with_one_rtl() {
+        let tags: Vec<_> = Lang::all().map(Lang::tag).collect();
+        for t in ["en", "es", "fr", "de", "pt", "ja", "zh-Hans", "ar"] {
+            assert!(tags.contains(&t), "missing language {t}");
+        }
+        assert_eq!(Lang::all().filter(|l| l.is_rtl()).map(Lang::tag).collect::<Vec<_>>(), ["ar"]);
+    }
+
+    #[test]
+    fn every_catalog_has_every_key_and_no_other() {
+        for lang in Lang::all() {
+            assert_eq!(missing_keys(lang), Vec::<&str>::new(), "{lang} lacks keys");
+            assert_eq!(extra_keys(lang), &[] as &[&str], "{lang} has keys English lacks");
+        }
+    }
+
+    #[test]
+    fn every_translation_keeps_the_placeholders() {
+        for lang in Lang::all() {
+            assert_eq!(placeholder_mismatches(lang), Vec::<&str>::new(), "{lang}");
+        }
+    }
+
+    #[test]
+    fn fill_leaves_unknown_and_unclosed_placeholders() {
+        assert_eq!(fill("{a} {b} {", &[("a", "1")]), "1 {b} {");
+        assert_eq!(fill("", &[]), "");
+        assert_eq!(fill("é{a}ü", &[("a", "→")]), "é→ü");
+    }
+}

@@ -1,0 +1,57 @@
+//! # gatewise-core
+//!
+//! When a gateway fails, gatewise says exactly why. This crate is the pure
+//! knowledge and logic behind every gatewise surface (edge worker, browser
+//! page, npm package, CLI): no I/O, no wasm dependencies, no `unsafe`.
+//!
+//! - [`status`]: every HTTP status code users meet, official and not, with
+//!   IIS sub-statuses, each row with its source.
+//! - [`taxonomy`]: the 32 RFC 9209 Proxy-Status error types, tied to the
+//!   hop of the HTTP cycle that failed.
+//! - [`Diagnosis`]: the one type every part produces and consumes.
+//! - [`classify`]: transport errors (workerd, browsers, Node, `std::io`) and
+//!   responses (with [`fingerprint`]s of the layer that wrote them) become a
+//!   [`Diagnosis`].
+//! - [`logs`]: a pasted log line becomes a [`Diagnosis`] plus an explanation.
+//! - [`advice`]: what the visitor, the site owner and the developer can do.
+//! - [`render`]: HTML page, RFC 9457 problem JSON, plain text, `Proxy-Status`,
+//!   and content negotiation.
+//! - [`i18n`]: message catalogs and language negotiation.
+//! - [`policy`]: retry decisions, backoff, `Retry-After`, circuit breaker.
+//!
+//! # Example
+//! ```
+//! use gatewise_core::{classify, ErrorType, Layer};
+//! let body = b"<html><head><title>502 Bad Gateway</title></head><body>\
+//!   <center><h1>502 Bad Gateway</h1></center><hr><center>nginx/1.22.1</center></body></html>";
+//! let d = classify::response(&classify::ResponseView {
+//!     status: 502,
+//!     headers: &[("server", "nginx/1.22.1"), ("content-type", "text/html")],
+//!     body,
+//! });
+//! assert_eq!(d.layer, Layer::Nginx);
+//! assert_eq!(d.status, 502);
+//! ```
+
+pub mod advice;
+pub mod audience;
+pub mod classify;
+pub mod diagnosis;
+pub mod fingerprint;
+pub mod hop;
+pub mod i18n;
+pub mod layer;
+pub mod logs;
+pub mod policy;
+pub mod proxy_status;
+pub mod render;
+pub mod status;
+pub mod taxonomy;
+
+pub use audience::Audience;
+pub use diagnosis::{Confidence, Diagnosis, Evidence, EvidenceSource};
+pub use hop::{Hop, Reached, Segment};
+pub use i18n::Lang;
+pub use layer::{Layer, LayerKind};
+pub use proxy_status::ProxyStatusEntry;
+pub use taxonomy::{ErrorType, ErrorTypeInfo, ERROR_TYPES};

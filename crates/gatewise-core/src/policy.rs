@@ -1,0 +1,1 @@
+//! Retry policy, backoff with jitter, `Retry-After`, circuit breaker. All pure.

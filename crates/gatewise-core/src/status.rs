@@ -1,0 +1,1 @@
+//! The status registry: every HTTP status code users meet, with sources.
