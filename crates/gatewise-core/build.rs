@@ -10,7 +10,11 @@ fn flatten(prefix: &str, value: &toml::Value, out: &mut BTreeMap<String, String>
     match value {
         toml::Value::Table(t) => {
             for (k, v) in t {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&key, v, out, file);
             }
         }
@@ -19,7 +23,10 @@ fn flatten(prefix: &str, value: &toml::Value, out: &mut BTreeMap<String, String>
                 fail(&format!("{}: key {prefix} defined twice", file.display()));
             }
         }
-        other => fail(&format!("{}: key {prefix} is not a string: {other:?}", file.display())),
+        other => fail(&format!(
+            "{}: key {prefix} is not a string: {other:?}",
+            file.display()
+        )),
     }
 }
 
@@ -38,8 +45,10 @@ fn read_language(dir: &Path) -> BTreeMap<String, String> {
     files.sort();
     for file in files {
         println!("cargo:rerun-if-changed={}", file.display());
-        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| fail(&format!("{}: {e}", file.display())));
-        let value: toml::Value = toml::from_str(&text).unwrap_or_else(|e| fail(&format!("{}: {e}", file.display())));
+        let text = std::fs::read_to_string(&file)
+            .unwrap_or_else(|e| fail(&format!("{}: {e}", file.display())));
+        let value: toml::Value =
+            toml::from_str(&text).unwrap_or_else(|e| fail(&format!("{}: {e}", file.display())));
         flatten("", &value, &mut out, &file);
     }
     out
@@ -50,9 +59,15 @@ fn main() {
     println!("cargo:rerun-if-changed={}", root.display());
     let langs_file = root.join("languages.toml");
     println!("cargo:rerun-if-changed={}", langs_file.display());
-    let langs_text = std::fs::read_to_string(&langs_file).unwrap_or_else(|e| fail(&format!("languages.toml: {e}")));
-    let langs: toml::Value = toml::from_str(&langs_text).unwrap_or_else(|e| fail(&format!("languages.toml: {e}")));
-    let rows = langs.get("language").and_then(|v| v.as_array()).cloned().unwrap_or_default();
+    let langs_text = std::fs::read_to_string(&langs_file)
+        .unwrap_or_else(|e| fail(&format!("languages.toml: {e}")));
+    let langs: toml::Value =
+        toml::from_str(&langs_text).unwrap_or_else(|e| fail(&format!("languages.toml: {e}")));
+    let rows = langs
+        .get("language")
+        .and_then(|v| v.as_array())
+        .cloned()
+        .unwrap_or_default();
     if rows.is_empty() {
         fail("languages.toml lists no [[language]]");
     }
@@ -60,7 +75,12 @@ fn main() {
     let mut tags = Vec::new();
     let mut catalogs = Vec::new();
     for row in &rows {
-        let field = |k: &str| row.get(k).and_then(|v| v.as_str()).map(str::to_owned).unwrap_or_else(|| fail(&format!("language row lacks {k}")));
+        let field = |k: &str| {
+            row.get(k)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+                .unwrap_or_else(|| fail(&format!("language row lacks {k}")))
+        };
         let tag = field("tag");
         println!("cargo:rerun-if-changed={}", root.join(&tag).display());
         catalogs.push(read_language(&root.join(&tag)));
@@ -74,7 +94,10 @@ fn main() {
     let _ = writeln!(out, "pub(crate) const KEYS: &[&str] = &{keys:?};");
     out.push_str("pub(crate) const LANGUAGES: &[LanguageRow] = &[\n");
     for (tag, name, rtl) in &tags {
-        let _ = writeln!(out, "    LanguageRow {{ tag: {tag:?}, name: {name:?}, rtl: {rtl} }},");
+        let _ = writeln!(
+            out,
+            "    LanguageRow {{ tag: {tag:?}, name: {name:?}, rtl: {rtl} }},"
+        );
     }
     out.push_str("];\n");
     out.push_str("pub(crate) const MESSAGES: &[&[Option<&str>]] = &[\n");
@@ -98,6 +121,7 @@ fn main() {
     }
     out.push_str("];\n");
 
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| fail("OUT_DIR unset"))).join("catalogs.rs");
+    let dest = Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| fail("OUT_DIR unset")))
+        .join("catalogs.rs");
     std::fs::write(&dest, out).unwrap_or_else(|e| fail(&format!("{}: {e}", dest.display())));
 }

@@ -98,8 +98,10 @@ impl Evidence {
 pub struct Diagnosis {
     /// The RFC 9209 failure type; `None` when no gateway failed (e.g. the
     /// origin application answered an error that proxies passed through).
+    #[cfg_attr(feature = "schema", schemars(required))]
     pub error_type: Option<ErrorType>,
     /// The hop of the HTTP cycle that failed, when known.
+    #[cfg_attr(feature = "schema", schemars(required))]
     pub hop: Option<Hop>,
     /// Where on the path "you → edge → origin" the failure sits.
     pub segment: Segment,
@@ -174,7 +176,11 @@ impl Diagnosis {
         Diagnosis {
             error_type: None,
             hop: None,
-            segment: if layer == Layer::OriginApp { Segment::Origin } else { Segment::Unknown },
+            segment: if layer == Layer::OriginApp {
+                Segment::Origin
+            } else {
+                Segment::Unknown
+            },
             layer,
             received_status: Some(status),
             sub_status: None,

@@ -40,7 +40,9 @@ impl Lang {
 
     /// Every language, in `languages.toml` order.
     pub fn all() -> impl Iterator<Item = Lang> {
-        (0..generated::LANGUAGES.len()).filter_map(|i| u8::try_from(i).ok()).map(Lang)
+        (0..generated::LANGUAGES.len())
+            .filter_map(|i| u8::try_from(i).ok())
+            .map(Lang)
     }
 
     /// Finds a language by its exact tag (`zh-Hans`), case-insensitively.
@@ -49,11 +51,14 @@ impl Lang {
     }
 
     fn row(self) -> LanguageRow {
-        generated::LANGUAGES.get(usize::from(self.0)).copied().unwrap_or(LanguageRow {
-            tag: "en",
-            name: "English",
-            rtl: false,
-        })
+        generated::LANGUAGES
+            .get(usize::from(self.0))
+            .copied()
+            .unwrap_or(LanguageRow {
+                tag: "en",
+                name: "English",
+                rtl: false,
+            })
     }
 
     /// The BCP 47 tag, e.g. `zh-Hans`.
@@ -102,7 +107,8 @@ impl Serialize for Lang {
 impl<'de> Deserialize<'de> for Lang {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let tag = String::deserialize(d)?;
-        Lang::from_tag(&tag).ok_or_else(|| serde::de::Error::custom(format!("unknown language {tag}")))
+        Lang::from_tag(&tag)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown language {tag}")))
     }
 }
 
@@ -118,7 +124,13 @@ pub fn message(lang: Lang, key: &str) -> Option<&'static str> {
         .and_then(|m| m.get(i))
         .copied()
         .flatten();
-    in_lang.or_else(|| generated::MESSAGES.first().and_then(|m| m.get(i)).copied().flatten())
+    in_lang.or_else(|| {
+        generated::MESSAGES
+            .first()
+            .and_then(|m| m.get(i))
+            .copied()
+            .flatten()
+    })
 }
 
 /// Whether the English catalog has `key`.
@@ -179,7 +191,10 @@ pub fn missing_keys(lang: Lang) -> Vec<&'static str> {
 
 /// The keys `lang` has that the reference catalog does not (typos, stale keys).
 pub fn extra_keys(lang: Lang) -> &'static [&'static str] {
-    generated::EXTRA_KEYS.get(usize::from(lang.0)).copied().unwrap_or(&[])
+    generated::EXTRA_KEYS
+        .get(usize::from(lang.0))
+        .copied()
+        .unwrap_or(&[])
 }
 
 fn placeholders(s: &str) -> Vec<&str> {
@@ -219,14 +234,24 @@ mod tests {
         for t in ["en", "es", "fr", "de", "pt", "ja", "zh-Hans", "ar"] {
             assert!(tags.contains(&t), "missing language {t}");
         }
-        assert_eq!(Lang::all().filter(|l| l.is_rtl()).map(Lang::tag).collect::<Vec<_>>(), ["ar"]);
+        assert_eq!(
+            Lang::all()
+                .filter(|l| l.is_rtl())
+                .map(Lang::tag)
+                .collect::<Vec<_>>(),
+            ["ar"]
+        );
     }
 
     #[test]
     fn every_catalog_has_every_key_and_no_other() {
         for lang in Lang::all() {
             assert_eq!(missing_keys(lang), Vec::<&str>::new(), "{lang} lacks keys");
-            assert_eq!(extra_keys(lang), &[] as &[&str], "{lang} has keys English lacks");
+            assert_eq!(
+                extra_keys(lang),
+                &[] as &[&str],
+                "{lang} has keys English lacks"
+            );
         }
     }
 

@@ -36,7 +36,10 @@ pub struct PageContext {
 impl PageContext {
     /// A context in `lang` with nothing else set.
     pub fn new(lang: Lang) -> Self {
-        PageContext { lang, ..PageContext::default() }
+        PageContext {
+            lang,
+            ..PageContext::default()
+        }
     }
 }
 

@@ -200,7 +200,10 @@ mod tests {
         assert_eq!(ErrorType::DnsTimeout.status(), 504);
         assert_eq!(ErrorType::DestinationUnavailable.status(), 503);
         assert_eq!(ErrorType::HttpResponseTimeout.status(), 504);
-        assert_eq!(ErrorType::ProxyInternalResponse.info().recommended_status, None);
+        assert_eq!(
+            ErrorType::ProxyInternalResponse.info().recommended_status,
+            None
+        );
         assert_eq!(ErrorType::HttpRequestDenied.status(), 403);
     }
 }
