@@ -266,7 +266,7 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
         .as_deref()
         .map(|s| clean(s, URL))
         .filter(|s| !s.is_empty());
-    if id.is_some() || time.is_some() {
+    if id.is_some() || time.is_some() || url.is_some() {
         p.el("p", &t(lang, "page.ids.hint"));
         p.raw("<dl>");
         if let Some(id) = &id {
