@@ -1,9 +1,37 @@
 //! Renderers: HTML page, RFC 9457 problem JSON, text, and content negotiation.
 //! (`Proxy-Status` lives in [`crate::proxy_status`].)
 //!
-//! STUB: signatures fixed; bodies filled by the render work.
+//! Every renderer takes the same [`Diagnosis`] and [`PageContext`] and says
+//! the same things: the words are resolved once (taxonomy text, else the
+//! status registry's, else a generic page text for the failing segment),
+//! reflected values go through [`escape`], and raw upstream text (evidence,
+//! `detail`, the Proxy-Status chain) is shown only with
+//! [`PageContext::owner_details`].
+//!
+//! # Example
+//! ```
+//! use gatewise_core::render::{self, negotiate, PageContext};
+//! use gatewise_core::{Diagnosis, ErrorType, Layer};
+//! let d = Diagnosis::for_type(ErrorType::ConnectionRefused, Layer::Nginx);
+//! let lang = negotiate::language(Some("de-CH, de;q=0.9"));
+//! let mut ctx = PageContext::new(lang);
+//! ctx.request_id = Some("<b>id</b>".into());
+//! let body = match negotiate::format(Some("text/html"), None) {
+//!     negotiate::Format::Html => render::html(&d, &ctx),
+//!     negotiate::Format::ProblemJson => render::problem_json(&d, &ctx),
+//!     negotiate::Format::Text => render::text(&d, &ctx),
+//! };
+//! assert!(body.contains(r#"<html lang="de" dir="ltr">"#));
+//! assert!(body.contains("&lt;b&gt;id&lt;/b&gt;"));
+//! ```
 
+pub mod escape;
+mod html;
 pub mod negotiate;
+pub mod problem;
+mod svg;
+mod text;
+mod words;
 
 use crate::{Diagnosis, Lang};
 
@@ -43,20 +71,18 @@ impl PageContext {
     }
 }
 
-/// The HTML error page for `d`: one self-contained document.
+/// The HTML error page for `d`: one self-contained document (no external
+/// requests; see the `html` module source for its structure).
 pub fn html(d: &Diagnosis, ctx: &PageContext) -> String {
-    let _ = (d, ctx);
-    String::new()
+    html::render(d, ctx)
 }
 
-/// The RFC 9457 `application/problem+json` body for `d`.
+/// The RFC 9457 `application/problem+json` body for `d` (members: see [`problem`]).
 pub fn problem_json(d: &Diagnosis, ctx: &PageContext) -> String {
-    let _ = (d, ctx);
-    String::from("{}")
+    problem::render(d, ctx)
 }
 
-/// The `text/plain` body for `d`.
+/// The `text/plain` body for `d`, for curl and terminals.
 pub fn text(d: &Diagnosis, ctx: &PageContext) -> String {
-    let _ = (d, ctx);
-    String::new()
+    text::render(d, ctx)
 }

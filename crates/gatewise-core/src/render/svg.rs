@@ -1,0 +1,180 @@
+//! The hop diagram "you → edge → origin" as inline SVG.
+//!
+//! Three nodes (the visitor, the gateway, the site's server) joined by two
+//! links. Which element failed comes from [`Diagnosis::segment`] through one
+//! table ([`MARKS`]); the failing element is drawn in the failure colour
+//! *and* with a non-colour cue (a dashed line or a thick outline, plus a
+//! cross in a circle), and the SVG's `<title>` says in words which link
+//! failed and at which step ([`Diagnosis::hop`]). In right-to-left
+//! languages the path runs from right to left.
+//!
+//! # Example
+//! ```
+//! use gatewise_core::{render, Diagnosis, ErrorType, Lang, Layer};
+//! let d = Diagnosis::for_type(ErrorType::ConnectionRefused, Layer::Nginx);
+//! let page = render::html(&d, &render::PageContext::new(Lang::EN));
+//! assert!(page.contains(r#"<svg role="img""#));
+//! assert!(page.contains(r#"class="k bad""#)); // the gateway → origin link
+//! ```
+
+use crate::i18n::{self, Lang};
+use crate::render::escape::escape_into;
+use crate::render::words::{hop_name, t};
+use crate::{Diagnosis, Segment};
+
+/// How one element of the diagram is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// Worked: a solid line in the success colour.
+    Ok,
+    /// Failed: the failure colour, dashed or thick, with a cross.
+    Bad,
+    /// Not involved, or not known.
+    Plain,
+}
+
+/// The five elements of the path, in order: you, link 1, edge, link 2, origin.
+type Path = [Mark; 5];
+
+/// How each segment is drawn. Source: the segment definitions in `hop.rs`
+/// (client = you → edge, proxy = the edge itself, upstream = edge → origin,
+/// origin = the origin answered with an error).
+const MARKS: &[(Segment, Path)] = {
+    use Mark::{Bad, Ok, Plain};
+    &[
+        (Segment::Client, [Plain, Bad, Plain, Plain, Plain]),
+        (Segment::Proxy, [Plain, Ok, Bad, Plain, Plain]),
+        (Segment::Upstream, [Plain, Ok, Plain, Bad, Plain]),
+        (Segment::Origin, [Plain, Ok, Plain, Ok, Bad]),
+        (Segment::Unknown, [Plain, Plain, Plain, Plain, Plain]),
+    ]
+};
+
+/// Width of the drawing, in SVG user units.
+const W: i32 = 600;
+/// The nodes' centres (left to right) and labels.
+const NODES: [(i32, &str); 3] = [
+    (70, "page.diagram.you"),
+    (300, "page.diagram.edge"),
+    (530, "page.diagram.origin"),
+];
+/// The vertical centre of nodes and links.
+const CY: i32 = 40;
+/// The node radius.
+const R: i32 = 16;
+
+/// The sentence that says which element of the path failed.
+pub(crate) fn segment_sentence(d: &Diagnosis, lang: Lang) -> String {
+    t(lang, &format!("page.diagram.failed.{}", d.segment.name()))
+}
+
+/// [`segment_sentence`] and the failed step (the SVG's title and caption).
+pub(crate) fn failure_sentence(d: &Diagnosis, lang: Lang) -> String {
+    let mut s = segment_sentence(d, lang);
+    if let Some(h) = d.hop.filter(|_| d.segment != Segment::Unknown) {
+        s.push(' ');
+        s.push_str(&i18n::format(
+            lang,
+            "page.diagram.step",
+            &[("hop", &hop_name(h, lang))],
+        ));
+    }
+    s
+}
+
+/// The diagram for `d`, as an `<svg>` element to put in a page.
+pub(crate) fn diagram(d: &Diagnosis, lang: Lang) -> String {
+    let marks = MARKS
+        .iter()
+        .find(|(s, _)| *s == d.segment)
+        .map_or([Mark::Plain; 5], |(_, m)| *m);
+    let rtl = lang.is_rtl();
+    let x = |x: i32| if rtl { W - x } else { x };
+    let mut o = String::with_capacity(2048);
+    o.push_str(
+        r#"<svg role="img" aria-labelledby="gw-path" viewBox="0 0 600 104"><title id="gw-path">"#,
+    );
+    escape_into(&mut o, &t(lang, "page.diagram.path"));
+    o.push(' ');
+    escape_into(&mut o, &failure_sentence(d, lang));
+    o.push_str("</title>");
+
+    let [you, l1, edge, l2, origin] = marks;
+    let [(ax, _), (bx, _), (cx, _)] = NODES;
+    for (mark, from, to) in [(l1, ax, bx), (l2, bx, cx)] {
+        let class = match mark {
+            Mark::Ok => "k ok",
+            Mark::Bad => "k bad",
+            Mark::Plain => "k",
+        };
+        o.push_str(&format!(
+            r#"<line class="{class}" x1="{}" y1="{CY}" x2="{}" y2="{CY}"/>"#,
+            x(from + R),
+            x(to - R)
+        ));
+    }
+    for (mark, (nx, label)) in [you, edge, origin].into_iter().zip(NODES) {
+        let class = if mark == Mark::Bad { "n bad" } else { "n" };
+        o.push_str(&format!(
+            r#"<circle class="{class}" cx="{}" cy="{CY}" r="{R}"/>"#,
+            x(nx)
+        ));
+        o.push_str(&format!(
+            r#"<text x="{}" y="{}" text-anchor="middle">"#,
+            x(nx),
+            CY + R + 24
+        ));
+        escape_into(&mut o, &t(lang, label));
+        o.push_str("</text>");
+    }
+    // The failing element: a cross in a circle, and the failed step above it.
+    let centre = [
+        (l1, (ax + bx) / 2),
+        (edge, bx),
+        (l2, (bx + cx) / 2),
+        (origin, cx),
+    ]
+    .into_iter()
+    .find(|(m, _)| *m == Mark::Bad)
+    .map(|(_, c)| x(c));
+    if let Some(c) = centre {
+        o.push_str(&format!(
+            r#"<g class="x" aria-hidden="true"><circle cx="{c}" cy="{CY}" r="11"/><path d="M{} {}l10 10m0-10l-10 10"/></g>"#,
+            c - 5,
+            CY - 5
+        ));
+        if let Some(h) = d.hop {
+            o.push_str(&format!(
+                r#"<text class="h" x="{c}" y="{}" text-anchor="middle">"#,
+                CY - R - 8
+            ));
+            escape_into(&mut o, &hop_name(h, lang));
+            o.push_str("</text>");
+        }
+    }
+    o.push_str("</svg>");
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_segment_has_one_row_with_at_most_one_failure() {
+        for s in Segment::ALL {
+            let rows: Vec<_> = MARKS.iter().filter(|(seg, _)| seg == s).collect();
+            assert_eq!(rows.len(), 1, "{s}");
+            let bad = rows
+                .iter()
+                .flat_map(|(_, m)| m.iter())
+                .filter(|m| **m == Mark::Bad)
+                .count();
+            assert_eq!(bad, usize::from(*s != Segment::Unknown), "{s}");
+            assert!(
+                i18n::has_key(&format!("page.diagram.failed.{}", s.name())),
+                "{s}"
+            );
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! The `text/plain` body, for curl and terminals: the code and title, the
+//! summary, where it failed, who wrote the error, what to do (visitor, then
+//! site owner with commands), and the request id. Lines are wrapped at 80
+//! columns at spaces (text without spaces, such as Japanese, is not split).
+//! Reflected values are cleaned of control characters, so a hostile
+//! upstream cannot send escape sequences to a terminal.
+//!
+//! # Example
+//! ```
+//! use gatewise_core::{render, Diagnosis, ErrorType, Lang, Layer};
+//! let d = Diagnosis::for_type(ErrorType::ConnectionReadTimeout, Layer::Haproxy);
+//! let mut ctx = render::PageContext::new(Lang::EN);
+//! ctx.request_id = Some("req-42".into());
+//! let body = render::text(&d, &ctx);
+//! assert!(body.starts_with("504 · connection_read_timeout\n"));
+//! assert!(body.contains("req-42"));
+//! assert!(!body.contains('<'));
+//! ```
+
+use crate::i18n;
+use crate::render::escape::{clean, LONG, MAX_ITEMS, SHORT};
+use crate::render::svg::segment_sentence;
+use crate::render::words::{hop_name, layer_name, t, type_title, Advice, Words};
+use crate::render::PageContext;
+use crate::Diagnosis;
+
+/// The line width.
+const WIDTH: usize = 80;
+
+/// Appends `text` wrapped at [`WIDTH`], the first line prefixed by `first`,
+/// the others by `rest`.
+fn wrap(out: &mut String, text: &str, first: &str, rest: &str) {
+    let mut line = String::from(first);
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let len = line.chars().count();
+        if !empty && len + 1 + word.chars().count() > WIDTH {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(rest);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    if !empty {
+        out.push_str(&line);
+        out.push('\n');
+    }
+}
+
+/// A `label: value` line.
+fn field(out: &mut String, ctx: &PageContext, label_key: &str, value: &str) {
+    let label = t(ctx.lang, label_key);
+    wrap(
+        out,
+        &i18n::format(
+            ctx.lang,
+            "page.field",
+            &[("label", &label), ("value", value)],
+        ),
+        "",
+        "    ",
+    );
+}
+
+/// Advice items, commands on their own indented line.
+fn advice(out: &mut String, items: &[Advice]) {
+    for a in items {
+        wrap(out, &a.text, "  - ", "    ");
+        if let Some(c) = &a.command {
+            out.push_str("      ");
+            out.push_str(&clean(c, LONG));
+            out.push('\n');
+        }
+    }
+}
+
+/// Renders the text body (see the module docs).
+pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
+    let lang = ctx.lang;
+    let w = Words::new(d, ctx);
+    let mut o = String::with_capacity(2048);
+    o.push_str(&w.code);
+    o.push('\n');
+    wrap(&mut o, &w.title, "", "");
+    o.push('\n');
+    wrap(&mut o, &w.summary, "", "");
+    wrap(&mut o, &segment_sentence(d, lang), "", "");
+    o.push('\n');
+
+    if let Some(h) = d.hop {
+        field(&mut o, ctx, "page.label.hop", &hop_name(h, lang));
+    }
+    field(&mut o, ctx, "page.label.layer", &layer_name(d, lang));
+    if let Some(v) = d.vendor_code.as_deref() {
+        field(&mut o, ctx, "page.label.vendor_code", &clean(v, SHORT));
+    }
+    field(
+        &mut o,
+        ctx,
+        "page.label.confidence",
+        &t(lang, &format!("confidence.{}", d.confidence.name())),
+    );
+    if !d.alternatives.is_empty() {
+        let alts: Vec<String> = d
+            .alternatives
+            .iter()
+            .take(MAX_ITEMS)
+            .map(|a| match type_title(*a, lang) {
+                Some(title) => format!("{title} ({})", a.name()),
+                None => a.name().to_owned(),
+            })
+            .collect();
+        field(
+            &mut o,
+            ctx,
+            "page.label.alternatives",
+            &alts.join(&t(lang, "page.list_separator")),
+        );
+    }
+    o.push('\n');
+
+    o.push_str(&t(lang, "page.heading.visitor"));
+    o.push('\n');
+    for a in &w.visitor_advice {
+        wrap(&mut o, a, "  - ", "    ");
+    }
+    o.push('\n');
+
+    o.push_str(&t(lang, "page.heading.owner"));
+    o.push('\n');
+    if let Some(owner) = &w.owner {
+        wrap(&mut o, owner, "  ", "  ");
+    }
+    advice(&mut o, &w.owner_advice);
+    let logs = d.layer.info().logs;
+    if !logs.is_empty() {
+        let text = i18n::format(
+            lang,
+            "page.owner.logs",
+            &[("layer", &layer_name(d, lang)), ("logs", &logs.join(", "))],
+        );
+        wrap(&mut o, &text, "  ", "  ");
+    }
+    advice(&mut o, &w.developer_advice);
+
+    if ctx.owner_details && (d.detail.is_some() || !d.evidence.is_empty()) {
+        o.push('\n');
+        o.push_str(&t(lang, "page.heading.evidence"));
+        o.push('\n');
+        if let Some(detail) = &d.detail {
+            let text = i18n::format(
+                lang,
+                "page.owner.detail",
+                &[("detail", &clean(detail, LONG))],
+            );
+            wrap(&mut o, &text, "  ", "  ");
+        }
+        for e in d.evidence.iter().take(MAX_ITEMS) {
+            let source = t(lang, &format!("page.source.{}", e.source.name()));
+            wrap(
+                &mut o,
+                &format!("{source} {}", clean(&e.fact, LONG)),
+                "  - ",
+                "    ",
+            );
+        }
+    }
+
+    let id = ctx
+        .request_id
+        .as_deref()
+        .map(|s| clean(s, SHORT))
+        .filter(|s| !s.is_empty());
+    let time = ctx
+        .time
+        .as_deref()
+        .map(|s| clean(s, SHORT))
+        .filter(|s| !s.is_empty());
+    if id.is_some() || time.is_some() {
+        o.push('\n');
+        if let Some(id) = id {
+            field(&mut o, ctx, "page.label.request_id", &id);
+        }
+        if let Some(time) = time {
+            field(&mut o, ctx, "page.label.time", &time);
+        }
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_at_spaces_within_80_columns() {
+        let mut o = String::new();
+        let long = "word ".repeat(40);
+        wrap(&mut o, &long, "  - ", "    ");
+        assert!(o.lines().count() >= 3);
+        assert!(o.lines().all(|l| l.chars().count() <= WIDTH));
+        assert!(o.starts_with("  - word"));
+        assert!(o.lines().skip(1).all(|l| l.starts_with("    word")));
+        let mut o = String::new();
+        wrap(&mut o, "", "x", "y");
+        assert_eq!(o, "");
+    }
+}
