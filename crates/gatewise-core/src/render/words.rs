@@ -259,12 +259,12 @@ fn visitor_advice(d: &Diagnosis, lang: Lang) -> Vec<String> {
 
 /// The advice table's remedies for `audience`, with commands filled for `target`.
 fn remedies(d: &Diagnosis, audience: Audience, lang: Lang, target: &Target) -> Vec<Advice> {
-    let log = d.layer.info().logs.first().copied().unwrap_or("");
+    let target = target.as_advice_target();
     advice::remedies(d, audience)
         .into_iter()
         .map(|r: &Remedy| Advice {
             text: r.text(lang),
-            command: r.command.map(|c| target.fill(c, log)),
+            command: r.command_for(d, &target),
         })
         .collect()
 }
@@ -338,22 +338,15 @@ impl Target {
         }
     }
 
-    /// `command` with `{url}`, `{host}`, `{port}` and `{log}` filled where known.
-    pub fn fill(&self, command: &str, log: &str) -> String {
-        let mut args: Vec<(&str, &str)> = Vec::with_capacity(4);
-        for (name, value) in [
-            ("url", &self.url),
-            ("host", &self.host),
-            ("port", &self.port),
-        ] {
-            if let Some(v) = value {
-                args.push((name, v));
-            }
+    /// The shell-safe parts as the advice table's command target (which
+    /// fills `{log}` and `{service}` from the layer and shell-quotes values).
+    pub fn as_advice_target(&self) -> advice::Target<'_> {
+        advice::Target {
+            host: self.host.as_deref(),
+            port: self.port.as_deref().and_then(|p| p.parse().ok()),
+            url: self.url.as_deref(),
+            ..advice::Target::default()
         }
-        if !log.is_empty() {
-            args.push(("log", log));
-        }
-        i18n::fill(command, &args)
     }
 }
 
@@ -387,15 +380,15 @@ mod tests {
     }
 
     #[test]
-    fn fill_leaves_unknown_placeholders_visible() {
-        let t = Target::from_url(Some("http://a.example/"));
+    fn commands_are_filled_from_the_shell_safe_target() {
+        let t = Target::from_url(Some("http://a.example:8080/x?q=$(id)"));
+        let adv = t.as_advice_target();
+        assert_eq!(adv.host, Some("a.example"));
+        assert_eq!(adv.port, Some(8080));
+        assert_eq!(adv.url, Some("http://a.example:8080/x"));
         assert_eq!(
-            t.fill("curl -v {url} # {host}:{port} {log} {x}", "/l"),
-            "curl -v http://a.example/ # a.example:80 /l {x}"
-        );
-        assert_eq!(
-            Target::default().fill("nc -vz {host} {port}", ""),
-            "nc -vz {host} {port}"
+            Target::default().as_advice_target(),
+            advice::Target::default()
         );
     }
 
