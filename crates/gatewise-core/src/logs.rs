@@ -100,7 +100,10 @@ pub struct LineExplanation {
 impl LogExplanation {
     /// The value of a parsed field.
     pub fn field(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// A plain explanation of this line in `lang` (English fallback), built
@@ -134,9 +137,16 @@ impl LogExplanation {
     /// The "while handling GET /x from 1.2.3.4" fragment, from the first context row whose fields are present.
     fn during(&self, lang: Lang) -> String {
         for (needs, key) in CONTEXTS {
-            if needs.iter().all(|n| self.field(n).is_some_and(|v| !v.is_empty())) {
+            if needs
+                .iter()
+                .all(|n| self.field(n).is_some_and(|v| !v.is_empty()))
+            {
                 let template = i18n::message(lang, key).unwrap_or("");
-                let refs: Vec<(&str, &str)> = self.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let refs: Vec<(&str, &str)> = self
+                    .fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
                 return i18n::fill(template, &refs);
             }
         }
@@ -159,7 +169,11 @@ fn gloss(lang: Lang, g: &Gloss, value: &str) -> String {
     };
     match g.part {
         GlossPart::Whole => one(value),
-        GlossPart::Char(n) => value.chars().nth(n).map(|c| one(&c.to_string())).unwrap_or_default(),
+        GlossPart::Char(n) => value
+            .chars()
+            .nth(n)
+            .map(|c| one(&c.to_string()))
+            .unwrap_or_default(),
         GlossPart::EachComma => value
             .split(',')
             .filter(|c| !c.is_empty() && *c != "-")
@@ -192,11 +206,19 @@ pub fn explain_all(text: &str) -> Vec<LineExplanation> {
     let mut out = Vec::new();
     for (i, line) in text.lines().take(MAX_LINES).enumerate() {
         if let Some(rest) = line.strip_prefix("#Fields:") {
-            w3c_fields = Some(rest.split_whitespace().take(MAX_FIELDS).map(str::to_owned).collect());
+            w3c_fields = Some(
+                rest.split_whitespace()
+                    .take(MAX_FIELDS)
+                    .map(str::to_owned)
+                    .collect(),
+            );
             continue;
         }
         if let Some(explanation) = explain_with(line, w3c_fields.as_deref()) {
-            out.push(LineExplanation { line: i + 1, explanation });
+            out.push(LineExplanation {
+                line: i + 1,
+                explanation,
+            });
         }
     }
     out
@@ -241,7 +263,10 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| Compiled {
 type Fields = Vec<(String, String)>;
 
 fn get<'a>(fields: &'a Fields, name: &str) -> Option<&'a str> {
-    fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 fn push(fields: &mut Fields, name: &str, value: &str) {
@@ -259,13 +284,22 @@ fn explain_with(line: &str, w3c_fields: Option<&[String]>) -> Option<LogExplanat
     let short = prefix(raw, MAX_LINE_BYTES);
     let compiled = &*COMPILED;
     for (ei, env) in ENVELOPES.iter().enumerate() {
-        let Some(mut fields) = extract(env, compiled.envelopes.get(ei).and_then(Option::as_ref), raw, short, w3c_fields)
-        else {
+        let Some(mut fields) = extract(
+            env,
+            compiled.envelopes.get(ei).and_then(Option::as_ref),
+            raw,
+            short,
+            w3c_fields,
+        ) else {
             continue;
         };
         for (canonical, sources) in env.aliases {
             if get(&fields, canonical).is_none() {
-                if let Some(v) = sources.iter().find_map(|s| get(&fields, s)).map(str::to_owned) {
+                if let Some(v) = sources
+                    .iter()
+                    .find_map(|s| get(&fields, s))
+                    .map(str::to_owned)
+                {
                     push(&mut fields, canonical, &v);
                 }
             }
@@ -323,7 +357,13 @@ fn explain_with(line: &str, w3c_fields: Option<&[String]>) -> Option<LogExplanat
     None
 }
 
-fn extract(env: &Envelope, re: Option<&Regex>, raw: &str, short: &str, w3c: Option<&[String]>) -> Option<Fields> {
+fn extract(
+    env: &Envelope,
+    re: Option<&Regex>,
+    raw: &str,
+    short: &str,
+    w3c: Option<&[String]>,
+) -> Option<Fields> {
     let mut fields = Fields::new();
     match env.kind {
         EnvelopeKind::Regex { kv, .. } => {
@@ -382,7 +422,9 @@ fn extract(env: &Envelope, re: Option<&Regex>, raw: &str, short: &str, w3c: Opti
 fn parse_kv(text: &str, fields: &mut Fields) {
     let mut rest = text.trim_start();
     while !rest.is_empty() && fields.len() < MAX_FIELDS {
-        let key_end = rest.find(|c: char| c == '=' || c.is_whitespace()).unwrap_or(rest.len());
+        let key_end = rest
+            .find(|c: char| c == '=' || c.is_whitespace())
+            .unwrap_or(rest.len());
         let (key, after) = rest.split_at(key_end);
         let Some(after_eq) = after.strip_prefix('=') else {
             rest = after.trim_start();
@@ -402,7 +444,10 @@ fn parse_kv(text: &str, fields: &mut Fields) {
                 }
             }
             match end {
-                Some(i) => (quoted.get(..i).unwrap_or(""), quoted.get(i + 1..).unwrap_or("")),
+                Some(i) => (
+                    quoted.get(..i).unwrap_or(""),
+                    quoted.get(i + 1..).unwrap_or(""),
+                ),
                 None => (quoted, ""),
             }
         } else {
@@ -418,7 +463,13 @@ fn parse_kv(text: &str, fields: &mut Fields) {
 
 /// Flattens a JSON object into dotted keys (scalars only; header maps are skipped).
 fn flatten(prefix_key: &str, value: &serde_json::Value, depth: usize, fields: &mut Fields) {
-    let key = |k: &str| if prefix_key.is_empty() { k.to_owned() } else { format!("{prefix_key}.{k}") };
+    let key = |k: &str| {
+        if prefix_key.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{prefix_key}.{k}")
+        }
+    };
     match value {
         serde_json::Value::Object(map) if depth < 3 => {
             for (k, v) in map {
@@ -471,7 +522,10 @@ fn derive(fields: &mut Fields) {
 
 /// `http://127.0.0.1:8080/api` → `127.0.0.1:8080`; `fastcgi://unix:/run/php.sock:` → `unix:/run/php.sock`.
 fn upstream_addr(upstream: &str) -> String {
-    let rest = upstream.split_once("://").map(|(_, r)| r).unwrap_or(upstream);
+    let rest = upstream
+        .split_once("://")
+        .map(|(_, r)| r)
+        .unwrap_or(upstream);
     if rest.starts_with("unix:") {
         return rest.trim_end_matches(':').to_owned();
     }
@@ -525,7 +579,11 @@ fn diagnose(format: LogFormat, row: &PatternRow, fields: &Fields, line: &str) ->
         .find_map(|k| get(fields, k))
         .map(|m| prefix(m, 512).to_owned());
     let rule = format!("{}.{}", format.name(), row.id);
-    d.with_evidence(Evidence::new(EvidenceSource::Log, prefix(line, 512), Some(&rule)))
+    d.with_evidence(Evidence::new(
+        EvidenceSource::Log,
+        prefix(line, 512),
+        Some(&rule),
+    ))
 }
 
 #[cfg(test)]

@@ -265,7 +265,11 @@ pub const ENVELOPES: &[Envelope] = &[
             kv: None,
         },
         when: &[],
-        aliases: &[("detail", &["message", "message2"]), ("level", &["level2"]), ("time", &["time2"])],
+        aliases: &[
+            ("detail", &["message", "message2"]),
+            ("level", &["level2"]),
+            ("time", &["time2"]),
+        ],
     },
     Envelope {
         format: LogFormat::HerokuRouter,
@@ -279,7 +283,11 @@ pub const ENVELOPES: &[Envelope] = &[
     Envelope {
         format: LogFormat::IisW3c,
         kind: EnvelopeKind::W3c,
-        when: &[("status", r"^\d{3}$"), ("sub_status", r"^\d+$"), ("win32_status", r"^\d+$")],
+        when: &[
+            ("status", r"^\d{3}$"),
+            ("sub_status", r"^\d+$"),
+            ("win32_status", r"^\d+$"),
+        ],
         aliases: &[
             ("status", &["sc-status"]),
             ("sub_status", &["sc-substatus"]),
@@ -299,7 +307,11 @@ pub const ENVELOPES: &[Envelope] = &[
             kv: None,
         },
         when: &[],
-        aliases: &[("message", &["message2"]), ("app", &["app2"]), ("error_code", &["error_code2"])],
+        aliases: &[
+            ("message", &["message2"]),
+            ("app", &["app2"]),
+            ("error_code", &["error_code2"]),
+        ],
     },
     Envelope {
         format: LogFormat::PhpFpm,
@@ -374,6 +386,15 @@ pub const ENVELOPES: &[Envelope] = &[
     Envelope {
         format: LogFormat::Uwsgi,
         kind: EnvelopeKind::Regex {
+            pattern: r"^\[pid: (?P<worker_pid>\d+)\|app: -?\d+\|req: [\d/]+\] (?P<client>\S+) \([^)]*\) \{[^}]*\} \[(?P<time>[^\]]+)\] (?P<method>[A-Z]+) (?P<path>\S+) => generated (?P<bytes>\d+) bytes in (?P<msecs>\d+) msecs \((?P<protocol>[^ )]+) (?P<status>\d{3})\)",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[],
+    },
+    Envelope {
+        format: LogFormat::Uwsgi,
+        kind: EnvelopeKind::Regex {
             pattern: r"^(?:(?P<time>\w{3} \w{3} +\d+ \d\d:\d\d:\d\d \d{4}) - )?(?P<message>.+)$",
             kv: None,
         },
@@ -393,8 +414,10 @@ mod tests {
             let json = serde_json::to_string(f).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", f.name()));
             assert!(f.info().source.starts_with("https://"), "{f}");
-            assert!(ENVELOPES.iter().any(|e| e.format == *f), "{f} has no envelope");
+            assert!(
+                ENVELOPES.iter().any(|e| e.format == *f),
+                "{f} has no envelope"
+            );
         }
     }
-
 }

@@ -82,7 +82,11 @@ impl PatternRow {
             hop: None,
             segment: None,
             status: None,
-            kind: if error_type.is_some() { LineKind::Failure } else { LineKind::Status },
+            kind: if error_type.is_some() {
+                LineKind::Failure
+            } else {
+                LineKind::Status
+            },
             confidence,
             alternatives: &[],
             key,
@@ -148,9 +152,11 @@ const STATUS: &[LogFormat] = &[
     F::Uwsgi,
 ];
 
-const NGX_SRC: &str = "nginx src/http/ngx_http_upstream.c, src/event/ngx_event_connect.c; captured: nginx/1.22.1";
+const NGX_SRC: &str =
+    "nginx src/http/ngx_http_upstream.c, src/event/ngx_event_connect.c; captured: nginx/1.22.1";
 const NGX_UP: &str = "https://github.com/nginx/nginx/blob/master/src/http/ngx_http_upstream.c";
-const APACHE_SRC: &str = "httpd modules/proxy/proxy_util.c, mod_proxy_http.c (APLOGNO); captured: Apache/2.4.62";
+const APACHE_SRC: &str =
+    "httpd modules/proxy/proxy_util.c, mod_proxy_http.c (APLOGNO); captured: Apache/2.4.62";
 const HAP_SRC: &str = "https://docs.haproxy.org/2.8/configuration.html#8.5";
 const ENVOY_SRC: &str = "https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#config-access-log-format-response-flags";
 const GO_SRC: &str = "Go net and net/http error strings; captured: caddy 2.6 (Debian 12)";
@@ -158,11 +164,14 @@ const HEROKU_SRC: &str = "https://devcenter.heroku.com/articles/error-codes";
 const IIS_SRC: &str = "https://learn.microsoft.com/en-us/troubleshoot/developer/webapps/iis/health-diagnostic-performance/http-status-code";
 const ARR_SRC: &str = "https://learn.microsoft.com/en-us/iis/extensions/troubleshooting-application-request-routing/troubleshooting-502-errors-in-arr";
 const ANCM_SRC: &str = "https://learn.microsoft.com/en-us/aspnet/core/test/troubleshoot-azure-iis";
-const FPM_SRC: &str = "php-src sapi/fpm/fpm/fpm_process_ctl.c, fpm_children.c; captured: PHP 8.2 php-fpm (Debian 12)";
+const FPM_SRC: &str =
+    "php-src sapi/fpm/fpm/fpm_process_ctl.c, fpm_children.c; captured: PHP 8.2 php-fpm (Debian 12)";
 const GUNI_SRC: &str = "gunicorn/arbiter.py; captured: gunicorn 20.1.0 (Debian 12)";
-const UWSGI_SRC: &str = "uwsgi core/master_checks.c, core/writer.c; captured: uWSGI 2.0.21 (Debian 12)";
+const UWSGI_SRC: &str =
+    "uwsgi core/master_checks.c, core/writer.c; captured: uWSGI 2.0.21 (Debian 12)";
 const VARNISH_SRC: &str = "varnish-cache bin/varnishd/cache_fetch.c, http1/cache_http1_fetch.c; captured: varnish 7.1 (Debian 12)";
-const SQUID_SRC: &str = "https://wiki.squid-cache.org/SquidFaq/SquidLogs; captured: squid 5.7 (Debian 12)";
+const SQUID_SRC: &str =
+    "https://wiki.squid-cache.org/SquidFaq/SquidLogs; captured: squid 5.7 (Debian 12)";
 const STATUS_SRC: &str = "RFC 9110 §15; the line records a status only";
 
 /// Every pattern row, in the order they are tried.
@@ -354,7 +363,8 @@ pub const PATTERNS: &[PatternRow] = &[
     PatternRow::new("worker_timeout", GUNI, &[("message", r"^WORKER TIMEOUT \(pid:(?P<worker_pid>\d+)\)")], Some(T::HttpResponseTimeout), High, "log.gunicorn.worker_timeout", GUNI_SRC),
     PatternRow::new("worker_oom", GUNI, &[("message", r"^Worker \(pid:(?P<worker_pid>\d+)\) was sent SIGKILL! Perhaps out of memory\?")], Some(T::ConnectionTerminated), High, "log.gunicorn.worker_oom", "https://github.com/benoitc/gunicorn/blob/master/gunicorn/arbiter.py"),
     PatternRow::new("worker_signal", GUNI, &[("message", r"^Worker with pid (?P<worker_pid>\d+) was terminated due to signal (?P<signal>\d+)")], Some(T::ConnectionTerminated), Medium, "log.gunicorn.worker_signal", GUNI_SRC),
-    PatternRow::new("worker_code", GUNI, &[("message", r"^Worker \(pid:(?P<worker_pid>\d+)\) was sent code (?P<signal>\d+)!")], Some(T::ConnectionTerminated), Medium, "log.gunicorn.worker_signal", "https://github.com/benoitc/gunicorn/blob/master/gunicorn/arbiter.py"),
+    PatternRow::new("worker_stopped", GUNI, &[("message", r"^Worker \(pid:(?P<worker_pid>\d+)\) was sent (?P<signal>SIGTERM|SIGQUIT|SIGINT|SIGHUP)!")], None, Medium, "log.gunicorn.worker_stopped", "https://github.com/benoitc/gunicorn/blob/master/gunicorn/arbiter.py").notice(),
+    PatternRow::new("worker_sent_signal", GUNI, &[("message", r"^Worker \(pid:(?P<worker_pid>\d+)\) was sent (?P<signal>SIG\w+|code \d+)!")], Some(T::ConnectionTerminated), Medium, "log.gunicorn.worker_signal", "https://github.com/benoitc/gunicorn/blob/master/gunicorn/arbiter.py"),
     PatternRow::new("worker_exited", GUNI, &[("message", r"^Worker \(pid:(?P<worker_pid>\d+)\) exited with code (?P<exit_code>\d+)")], Some(T::DestinationUnavailable), Medium, "log.gunicorn.worker_exited", "https://github.com/benoitc/gunicorn/blob/master/gunicorn/arbiter.py"),
     PatternRow::new("boot_failed", GUNI, &[("message", r"^(?:Reason: )?(?:Worker failed to boot|App failed to load)\.?")], Some(T::DestinationUnavailable), High, "log.gunicorn.boot_failed", "https://github.com/benoitc/gunicorn/blob/master/gunicorn/arbiter.py"),
     PatternRow::new("connection_in_use", GUNI, &[("message", r"^Connection in use: (?P<listen>.+)$")], Some(T::DestinationUnavailable), Medium, "log.gunicorn.connection_in_use", GUNI_SRC).alts(&[T::ConnectionRefused]),
@@ -392,7 +402,7 @@ pub const PATTERNS: &[PatternRow] = &[
     PatternRow::new("connect_failed", SQUID_CACHE, &[("message", r"^(?:ERROR: )?(?:TCP )?[Cc]onnection to (?P<target>.+?) failed")], Some(T::ConnectionRefused), Medium, "log.squid_cache.connect_failed", SQUID_SRC).alts(&[T::ConnectionTimeout, T::DestinationIpUnroutable]),
     PatternRow::new("no_object_data", SQUID_CACHE, &[("message", r"^WARNING: HTTP: Invalid Response: No object data received for (?P<url>\S+)")], Some(T::ConnectionTerminated), High, "log.squid_cache.no_object_data", SQUID_SRC),
     PatternRow::new("bad_header", SQUID_CACHE, &[("message", r"^WARNING: HTTP: Invalid Response: Bad header encountered from (?P<url>\S+)")], Some(T::HttpProtocolError), High, "log.squid_cache.bad_header", SQUID_SRC),
-    PatternRow::new("transaction", SQUID_CACHE, &[("message", r"^    current master transaction: (?P<transaction>\S+)$")], None, Medium, "log.squid_cache.transaction", SQUID_SRC).notice(),
+    PatternRow::new("transaction", SQUID_CACHE, &[("message", r"^\s*current master transaction: (?P<transaction>\S+)$")], None, Medium, "log.squid_cache.transaction", SQUID_SRC).notice(),
     // ---------------------------------------------------------------- status only (access logs), most specific first
     PatternRow::new("status_ok", STATUS, &[("status", r"^[123]\d\d$")], None, Low, "log.access.status_ok", STATUS_SRC),
     PatternRow::new("status_client_closed", STATUS, &[("status", r"^(?:0|499)$")], None, Low, "log.access.status_client_closed", STATUS_SRC).client_side(499),

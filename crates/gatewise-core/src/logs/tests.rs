@@ -1,3 +1,5 @@
+#![allow(clippy::panic, clippy::indexing_slicing)] // tests: a failed expectation panics with context
+
 use super::*;
 use crate::diagnosis::Confidence;
 use crate::hop::{Hop, Segment};
@@ -29,35 +31,68 @@ fn every_regex_compiles_and_every_key_is_in_the_catalog() {
     for (i, env) in ENVELOPES.iter().enumerate() {
         if let EnvelopeKind::Regex { pattern, kv } = env.kind {
             let re = c.envelopes.get(i).and_then(Option::as_ref);
-            assert!(re.is_some(), "envelope {i} ({}) does not compile: {pattern}", env.format);
+            assert!(
+                re.is_some(),
+                "envelope {i} ({}) does not compile: {pattern}",
+                env.format
+            );
             if let (Some(re), Some(kv)) = (re, kv) {
-                assert!(re.capture_names().flatten().any(|n| n == kv), "{}", env.format);
+                assert!(
+                    re.capture_names().flatten().any(|n| n == kv),
+                    "{}",
+                    env.format
+                );
             }
         }
         for (j, (_, re)) in env.when.iter().enumerate() {
-            assert!(c.envelope_when.get(i).and_then(|w| w.get(j)).and_then(Option::as_ref).is_some(), "{re}");
+            assert!(
+                c.envelope_when
+                    .get(i)
+                    .and_then(|w| w.get(j))
+                    .and_then(Option::as_ref)
+                    .is_some(),
+                "{re}"
+            );
         }
     }
     assert!(PATTERNS.len() >= 150, "{}", PATTERNS.len());
     for (i, row) in PATTERNS.iter().enumerate() {
         assert!(!row.when.is_empty(), "{} has no condition", row.id);
         for (j, (_, re)) in row.when.iter().enumerate() {
-            assert!(c.rows.get(i).and_then(|r| r.get(j)).and_then(Option::as_ref).is_some(), "{}: {re}", row.id);
+            assert!(
+                c.rows
+                    .get(i)
+                    .and_then(|r| r.get(j))
+                    .and_then(Option::as_ref)
+                    .is_some(),
+                "{}: {re}",
+                row.id
+            );
         }
         assert!(i18n::has_key(row.key), "missing catalog key {}", row.key);
         assert!(!row.source.is_empty());
         assert!(!row.formats.is_empty());
         if row.kind == LineKind::Failure {
-            assert!(row.error_type.is_some() || row.segment == Some(Segment::Client), "{}", row.id);
+            assert!(
+                row.error_type.is_some() || row.segment == Some(Segment::Client),
+                "{}",
+                row.id
+            );
         }
         for f in row.formats {
-            let dup = PATTERNS.iter().take(i).any(|r| r.id == row.id && r.formats.contains(f));
+            let dup = PATTERNS
+                .iter()
+                .take(i)
+                .any(|r| r.id == row.id && r.formats.contains(f));
             assert!(!dup, "duplicate id {} in {f}", row.id);
         }
     }
     for f in LogFormat::ALL {
         assert!(i18n::has_key(&format!("log.format.{}", f.name())), "{f}");
-        assert!(PATTERNS.iter().any(|r| r.formats.contains(f)), "{f} has no pattern");
+        assert!(
+            PATTERNS.iter().any(|r| r.formats.contains(f)),
+            "{f} has no pattern"
+        );
     }
     for (_, key) in CONTEXTS {
         assert!(i18n::has_key(key));
@@ -66,21 +101,48 @@ fn every_regex_compiles_and_every_key_is_in_the_catalog() {
 
 #[test]
 fn every_template_placeholder_is_a_field_a_derived_value_or_has_a_fallback() {
-    let derived = ["layer", "during", "event", "phase", "flag_meanings", "win32_meaning"];
+    let derived = [
+        "layer",
+        "during",
+        "event",
+        "phase",
+        "flag_meanings",
+        "win32_meaning",
+    ];
     for row in PATTERNS {
         let template = i18n::message(Lang::EN, row.key).unwrap_or("");
         for name in placeholders(template) {
-            let captured = row.when.iter().any(|(_, re)| re.contains(&format!("<{name}>")));
-            let known = derived.contains(&name) || i18n::has_key(&format!("log.fallback.{name}"));
-            let in_envelope = ENVELOPES.iter().filter(|e| row.formats.contains(&e.format)).any(|e| match e.kind {
-                EnvelopeKind::Regex { pattern, .. } => pattern.contains(&format!("<{name}>")),
-                _ => true,
-            }) || ENVELOPES
+            let captured = row
+                .when
                 .iter()
-                .any(|e| row.formats.contains(&e.format) && e.aliases.iter().any(|(c, _)| *c == name));
-            let kv = ["code", "desc", "dyno", "service", "connect", "upstream_status", "host"].contains(&name);
+                .any(|(_, re)| re.contains(&format!("<{name}>")));
+            let known = derived.contains(&name) || i18n::has_key(&format!("log.fallback.{name}"));
+            let in_envelope = ENVELOPES
+                .iter()
+                .filter(|e| row.formats.contains(&e.format))
+                .any(|e| match e.kind {
+                    EnvelopeKind::Regex { pattern, .. } => pattern.contains(&format!("<{name}>")),
+                    _ => true,
+                })
+                || ENVELOPES.iter().any(|e| {
+                    row.formats.contains(&e.format) && e.aliases.iter().any(|(c, _)| *c == name)
+                });
+            let kv = [
+                "code",
+                "desc",
+                "dyno",
+                "service",
+                "connect",
+                "upstream_status",
+                "host",
+            ]
+            .contains(&name);
             assert!(
-                captured || known || in_envelope || kv || ["method", "path", "request", "status"].contains(&name),
+                captured
+                    || known
+                    || in_envelope
+                    || kv
+                    || ["method", "path", "request", "status"].contains(&name),
                 "{}: {{{name}}} has no source",
                 row.key
             );
@@ -97,8 +159,9 @@ fn glosses_cover_the_documented_codes() {
         assert!(i18n::has_key(&format!("log.haproxy_http.phase.{c}")), "{c}");
     }
     for f in [
-        "UH", "UF", "UO", "NR", "URX", "NC", "DT", "DC", "LH", "UT", "LR", "UR", "UC", "DI", "FI", "RL", "UAEX", "RLSE", "IH",
-        "SI", "DPE", "UPE", "UMSDR", "RFCF", "NFCF", "OM", "DF", "DO", "DR",
+        "UH", "UF", "UO", "NR", "URX", "NC", "DT", "DC", "LH", "UT", "LR", "UR", "UC", "DI", "FI",
+        "RL", "UAEX", "RLSE", "IH", "SI", "DPE", "UPE", "UMSDR", "RFCF", "NFCF", "OM", "DF", "DO",
+        "DR",
     ] {
         assert!(i18n::has_key(&format!("log.envoy_access.flag.{f}")), "{f}");
     }
@@ -131,18 +194,27 @@ fn nginx_error_lines() {
         (r#"limiting requests, excess: 0.500 by zone "one""#, "limiting_requests", Some(ErrorType::HttpRequestDenied)),
     ];
     for (msg, pattern, t) in cases {
-        let e = check(&format!("{head}{msg}{tail}"), LogFormat::NginxError, pattern, *t);
+        let e = check(
+            &format!("{head}{msg}{tail}"),
+            LogFormat::NginxError,
+            pattern,
+            *t,
+        );
         assert_eq!(e.field("client"), Some("203.0.113.7"));
         assert_eq!(e.field("request"), Some("GET /api HTTP/1.1"));
         assert_eq!(e.field("upstream_addr"), Some("127.0.0.1:8080"));
         assert_eq!(e.diagnosis.confidence, Confidence::High);
     }
-    let e = ex(&format!("{head}connect() failed (111: Connection refused) while connecting to upstream{tail}"));
+    let e = ex(&format!(
+        "{head}connect() failed (111: Connection refused) while connecting to upstream{tail}"
+    ));
     assert_eq!(
         e.text(Lang::EN),
         "nginx could not open a connection to the upstream 127.0.0.1:8080 (connection refused, errno 111) while handling GET /api from 203.0.113.7: nothing is listening on that address and port, or a firewall rejects the connection. Start the backend, or fix the address in proxy_pass / the upstream block."
     );
-    let e = ex(&format!("{head}client intended to send too large body: 1048577 bytes{tail}"));
+    let e = ex(&format!(
+        "{head}client intended to send too large body: 1048577 bytes{tail}"
+    ));
     assert_eq!(e.diagnosis.status, 413);
     // An unknown nginx message is not guessed at.
     assert!(explain(&format!("{head}something nginx never says{tail}")).is_none());
@@ -168,7 +240,10 @@ fn nginx_access_with_upstream_variables_and_plain_combined() {
     );
     assert_eq!(e.kind, LineKind::Status);
     assert_eq!(e.diagnosis.confidence, Confidence::Low);
-    assert_eq!(e.diagnosis.alternatives, vec![ErrorType::HttpResponseTimeout, ErrorType::ConnectionTimeout]);
+    assert_eq!(
+        e.diagnosis.alternatives,
+        vec![ErrorType::HttpResponseTimeout, ErrorType::ConnectionTimeout]
+    );
     assert_eq!(e.diagnosis.layer, Layer::Unknown);
 }
 
@@ -208,13 +283,37 @@ fn apache_error_lines() {
 fn haproxy_termination_states() {
     let cases = [
         ("SC--", "server_refused", Some(ErrorType::ConnectionRefused)),
-        ("sC--", "connect_timeout", Some(ErrorType::ConnectionTimeout)),
-        ("sH--", "header_timeout", Some(ErrorType::HttpResponseTimeout)),
-        ("SH--", "server_aborted_headers", Some(ErrorType::ConnectionTerminated)),
-        ("SD--", "server_aborted_data", Some(ErrorType::HttpResponseIncomplete)),
-        ("PH--", "blocked_response", Some(ErrorType::HttpProtocolError)),
+        (
+            "sC--",
+            "connect_timeout",
+            Some(ErrorType::ConnectionTimeout),
+        ),
+        (
+            "sH--",
+            "header_timeout",
+            Some(ErrorType::HttpResponseTimeout),
+        ),
+        (
+            "SH--",
+            "server_aborted_headers",
+            Some(ErrorType::ConnectionTerminated),
+        ),
+        (
+            "SD--",
+            "server_aborted_data",
+            Some(ErrorType::HttpResponseIncomplete),
+        ),
+        (
+            "PH--",
+            "blocked_response",
+            Some(ErrorType::HttpProtocolError),
+        ),
         ("PR--", "denied_request", Some(ErrorType::HttpRequestDenied)),
-        ("sQ--", "queue_timeout", Some(ErrorType::ConnectionLimitReached)),
+        (
+            "sQ--",
+            "queue_timeout",
+            Some(ErrorType::ConnectionLimitReached),
+        ),
         ("CD--", "client_aborted", None),
         ("cD--", "client_timeout", None),
     ];
@@ -228,12 +327,19 @@ fn haproxy_termination_states() {
             assert_eq!(e.diagnosis.segment, Segment::Client);
         }
     }
-    let e = ex(r#"10.0.0.1:5 [21/Nov/2024:10:00:00.000] fe be/<NOSRV> 0/-1/-1/-1/0 503 217 - - SC-- 1/1/0/0/0 0/0 "GET / HTTP/1.1""#);
+    let e = ex(
+        r#"10.0.0.1:5 [21/Nov/2024:10:00:00.000] fe be/<NOSRV> 0/-1/-1/-1/0 503 217 - - SC-- 1/1/0/0/0 0/0 "GET / HTTP/1.1""#,
+    );
     assert_eq!(e.pattern, "no_server");
     assert!(e.text(Lang::EN).contains("the server aborted or refused the connection, while waiting for the connection to the server"));
     // Normal termination falls through to the status rows.
-    let e = ex(r#"10.0.0.1:5 [21/Nov/2024:10:00:00.000] fe be/app 0/0/0/0/0 500 171 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1""#);
-    assert_eq!((e.pattern, e.diagnosis.vendor_code.clone()), ("status_500", None));
+    let e = ex(
+        r#"10.0.0.1:5 [21/Nov/2024:10:00:00.000] fe be/app 0/0/0/0/0 500 171 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1""#,
+    );
+    assert_eq!(
+        (e.pattern, e.diagnosis.vendor_code.clone()),
+        ("status_500", None)
+    );
 }
 
 #[test]
@@ -245,7 +351,9 @@ fn envoy_text_and_json() {
         Some(ErrorType::ConnectionRefused),
     );
     assert_eq!(e.diagnosis.vendor_code.as_deref(), Some("UF"));
-    assert!(e.text(Lang::EN).contains("UF (upstream connection failure)"));
+    assert!(e
+        .text(Lang::EN)
+        .contains("UF (upstream connection failure)"));
     check(
         r#"[2024-11-21T10:00:00.000Z] "GET /api HTTP/1.1" 503 UF,URX 0 91 30 - "-" "curl/8.0" "5f2f" "example.com" "10.0.0.1:8080""#,
         LogFormat::EnvoyAccess,
@@ -291,10 +399,12 @@ fn caddy_and_traefik() {
 #[test]
 fn heroku_codes_cover_the_documented_list() {
     for code in [
-        "H10", "H11", "H12", "H13", "H14", "H15", "H17", "H18", "H19", "H20", "H21", "H22", "H23", "H24", "H25", "H26", "H27",
-        "H28", "H31", "H32", "H80", "H81", "H82", "H83", "H99",
+        "H10", "H11", "H12", "H13", "H14", "H15", "H17", "H18", "H19", "H20", "H21", "H22", "H23",
+        "H24", "H25", "H26", "H27", "H28", "H31", "H32", "H80", "H81", "H82", "H83", "H99",
     ] {
-        let line = format!(r#"2024-11-21T10:00:00.000000+00:00 heroku[router]: at=error code={code} desc="x" method=GET path="/" host=app.herokuapp.com request_id=1 fwd="203.0.113.7" dyno=web.1 connect=0ms service=30000ms status=503 bytes=0 protocol=https"#);
+        let line = format!(
+            r#"2024-11-21T10:00:00.000000+00:00 heroku[router]: at=error code={code} desc="x" method=GET path="/" host=app.herokuapp.com request_id=1 fwd="203.0.113.7" dyno=web.1 connect=0ms service=30000ms status=503 bytes=0 protocol=https"#
+        );
         let e = ex(&line);
         assert_eq!(e.format, LogFormat::HerokuRouter);
         assert_eq!(e.pattern, code.to_ascii_lowercase());
@@ -323,12 +433,27 @@ fn iis_default_fields_and_fields_directive() {
 
 #[test]
 fn app_servers() {
-    check("[2024-11-21 10:00:00 +0000] [1234] [CRITICAL] WORKER TIMEOUT (pid:1240)", LogFormat::Gunicorn, "worker_timeout", Some(ErrorType::HttpResponseTimeout));
+    check(
+        "[2024-11-21 10:00:00 +0000] [1234] [CRITICAL] WORKER TIMEOUT (pid:1240)",
+        LogFormat::Gunicorn,
+        "worker_timeout",
+        Some(ErrorType::HttpResponseTimeout),
+    );
     check("[2024-11-21 10:00:00 +0000] [1234] [ERROR] Worker (pid:1240) was sent SIGKILL! Perhaps out of memory?", LogFormat::Gunicorn, "worker_oom", Some(ErrorType::ConnectionTerminated));
-    let e = check("[2024-11-21 10:00:00 +0000] [1240] [INFO] Booting worker with pid: 1240", LogFormat::Gunicorn, "booting_worker", None);
+    let e = check(
+        "[2024-11-21 10:00:00 +0000] [1240] [INFO] Booting worker with pid: 1240",
+        LogFormat::Gunicorn,
+        "booting_worker",
+        None,
+    );
     assert_eq!(e.kind, LineKind::Notice);
     check("[21-Nov-2024 10:00:00] WARNING: [pool www] server reached pm.max_children setting (5), consider raising it", LogFormat::PhpFpm, "max_children", Some(ErrorType::ConnectionLimitReached));
-    check(r#"*** uWSGI listen queue of socket "127.0.0.1:3031" (fd: 3) full !!! (101/100) ***"#, LogFormat::Uwsgi, "listen_queue_full", Some(ErrorType::ConnectionLimitReached));
+    check(
+        r#"*** uWSGI listen queue of socket "127.0.0.1:3031" (fd: 3) full !!! (101/100) ***"#,
+        LogFormat::Uwsgi,
+        "listen_queue_full",
+        Some(ErrorType::ConnectionLimitReached),
+    );
     let e = check("Thu Nov 21 10:00:00 2024 - uwsgi_response_writev_headers_and_body_do(): Broken pipe [core/writer.c line 306] during GET /api (203.0.113.7)", LogFormat::Uwsgi, "client_broken_pipe", None);
     assert_eq!(e.diagnosis.segment, Segment::Client);
     check(
@@ -349,7 +474,10 @@ fn hop_and_segment_overrides_apply() {
 #[test]
 fn hostile_input_is_bounded() {
     // A 1 MB line: only a prefix is matched, and nothing panics.
-    let long = format!("2024/11/21 10:00:00 [error] 1#1: *1 upstream sent too big header{}", "x".repeat(1 << 20));
+    let long = format!(
+        "2024/11/21 10:00:00 [error] 1#1: *1 upstream sent too big header{}",
+        "x".repeat(1 << 20)
+    );
     let started = std::time::Instant::now();
     let _ = explain(&long);
     let _ = explain(&"a".repeat(1 << 20));
@@ -362,7 +490,8 @@ fn hostile_input_is_bounded() {
     assert_eq!(e.pattern, "no_live_upstreams");
     assert_eq!(e.field("client"), Some("\u{fffd}\u{fffd}"));
     // 10,000 lines: at most MAX_LINES are read.
-    let line = r#"127.0.0.1 - - [21/Nov/2024:10:00:00 +0000] "GET / HTTP/1.1" 502 157 "-" "curl/8.0""#;
+    let line =
+        r#"127.0.0.1 - - [21/Nov/2024:10:00:00 +0000] "GET / HTTP/1.1" 502 157 "-" "curl/8.0""#;
     let many = vec![line; 10_000].join("\n");
     let all = explain_all(&many);
     assert_eq!(all.len(), MAX_LINES);
