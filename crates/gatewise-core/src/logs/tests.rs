@@ -517,3 +517,40 @@ fn explanations_serialize() {
     assert_eq!(json["kind"], "failure");
     assert_eq!(json["diagnosis"]["errorType"], "http_response_timeout");
 }
+
+#[test]
+fn varnish_and_squid() {
+    check(
+        "        12 FetchError     b first byte timeout",
+        LogFormat::Varnishlog,
+        "first_byte_timeout",
+        Some(ErrorType::HttpResponseTimeout),
+    );
+    let e = check(
+        "         3 FetchError     b backend b_app: fail errno 111 (Connection refused)",
+        LogFormat::Varnishlog,
+        "connect_refused",
+        Some(ErrorType::ConnectionRefused),
+    );
+    assert_eq!(e.field("backend"), Some("b_app"));
+    check(
+        "2026/11/21 06:14:34| TCP connection to 127.0.0.1/18100 failed",
+        LogFormat::SquidCache,
+        "connect_failed",
+        Some(ErrorType::ConnectionRefused),
+    );
+    let e = check(
+        "1795241691.452      1 127.0.0.1 TCP_MISS/502 3466 GET http://does-not-exist.invalid/ - HIER_NONE/- text/html",
+        LogFormat::SquidAccess,
+        "no_server_contacted",
+        None,
+    );
+    assert_eq!(e.diagnosis.alternatives.first(), Some(&ErrorType::DnsError));
+    assert_eq!(e.diagnosis.vendor_code.as_deref(), Some("TCP_MISS"));
+    check(
+        "1795241691.452      1 127.0.0.1 TCP_DENIED/403 3466 GET http://blocked.example/ - HIER_NONE/- text/html",
+        LogFormat::SquidAccess,
+        "denied",
+        Some(ErrorType::HttpRequestDenied),
+    );
+}
