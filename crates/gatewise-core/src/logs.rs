@@ -1,1 +1,590 @@
-//! Log lines from nginx, Apache, HAProxy, Envoy, Caddy, Traefik, Heroku, IIS/ANCM, php-fpm, gunicorn and uWSGI, explained.
+//! Log lines from nginx, Apache, HAProxy, Envoy, Caddy, Traefik, Heroku,
+//! IIS/ANCM, php-fpm, gunicorn, uWSGI, Varnish and Squid, explained.
+//!
+//! [`explain`] recognises one pasted line and returns a [`LogExplanation`]:
+//! the format, the pattern row that matched, the parsed fields (client,
+//! request, upstream, errno, flags, timings…), a [`Diagnosis`] and, through
+//! [`LogExplanation::text`], a plain explanation of *that* line built from the
+//! catalog template `log.<format>.<id>` with the line's fields filled in.
+//! [`explain_all`] does the same for a multi-line paste.
+//!
+//! Everything is data: [`formats::ENVELOPES`] cut a line into fields,
+//! [`patterns::PATTERNS`] say what the fields mean, [`glosses::GLOSSES`]
+//! explain codes inside a field. Work is bounded: only the first
+//! [`MAX_LINE_BYTES`] of a line are matched (JSON lines are parsed up to
+//! [`MAX_JSON_BYTES`]), and [`explain_all`] reads at most [`MAX_LINES`] lines
+//! and [`MAX_TOTAL_BYTES`].
+//!
+//! # Example
+//! ```
+//! use gatewise_core::logs::{self, LogFormat};
+//! use gatewise_core::{ErrorType, Lang, Layer};
+//! let line = r#"2024/11/21 10:00:00 [error] 12#12: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.7, server: example.com, request: "GET /api HTTP/1.1", upstream: "http://127.0.0.1:8080/api", host: "example.com""#;
+//! let e = logs::explain(line).unwrap();
+//! assert_eq!(e.format, LogFormat::NginxError);
+//! assert_eq!(e.pattern, "connect_refused");
+//! assert_eq!(e.field("errno"), Some("111"));
+//! assert_eq!(e.diagnosis.error_type, Some(ErrorType::ConnectionRefused));
+//! assert_eq!(e.diagnosis.layer, Layer::Nginx);
+//! let text = e.text(Lang::EN);
+//! assert!(text.contains("127.0.0.1:8080"));
+//! assert!(text.contains("GET /api from 203.0.113.7"));
+//!
+//! let all = logs::explain_all("not a log line\n127.0.0.1:5 [21/Nov/2024:10:00:00.000] fe be/app 0/0/-1/-1/3005 503 217 - - SC-- 1/1/0/0/3 0/0 \"GET / HTTP/1.1\"");
+//! assert_eq!(all.len(), 1);
+//! assert_eq!(all[0].line, 2);
+//! assert_eq!(all[0].explanation.diagnosis.vendor_code.as_deref(), Some("SC--"));
+//! assert!(logs::explain("hello world").is_none());
+//! ```
+
+pub mod formats;
+pub mod glosses;
+pub mod patterns;
+
+use std::sync::LazyLock;
+
+use regex_lite::Regex;
+use serde::Serialize;
+
+use crate::diagnosis::{Diagnosis, Evidence, EvidenceSource};
+use crate::hop::Reached;
+use crate::i18n::{self, Lang};
+
+pub use formats::{Envelope, EnvelopeKind, FormatInfo, LogFormat, ENVELOPES};
+pub use glosses::{Gloss, GlossPart, GLOSSES};
+pub use patterns::{LineKind, PatternRow, PATTERNS};
+
+/// Only this many bytes of a line are matched against the patterns.
+pub const MAX_LINE_BYTES: usize = 16 * 1024;
+/// A line that is a JSON object is parsed up to this many bytes.
+pub const MAX_JSON_BYTES: usize = 256 * 1024;
+/// [`explain_all`] reads at most this many lines…
+pub const MAX_LINES: usize = 200;
+/// …and at most this many bytes of the paste.
+pub const MAX_TOTAL_BYTES: usize = 256 * 1024;
+/// At most this many fields are kept for a line.
+pub const MAX_FIELDS: usize = 64;
+/// A field value is cut to this many bytes.
+pub const MAX_FIELD_BYTES: usize = 1024;
+
+/// A recognised log line: what it is, what it says, and what it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct LogExplanation {
+    /// The format of the line.
+    pub format: LogFormat,
+    /// The id of the pattern row that matched (unique within the format).
+    pub pattern: &'static str,
+    /// What kind of line it is (failure, status only, notice).
+    pub kind: LineKind,
+    /// The parsed fields, in extraction order (envelope fields, pattern captures, derived fields).
+    pub fields: Vec<(String, String)>,
+    /// What the line means.
+    pub diagnosis: Diagnosis,
+    /// The catalog key of the explanation template.
+    pub key: &'static str,
+}
+
+/// One recognised line of a multi-line paste.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct LineExplanation {
+    /// The 1-based line number in the paste.
+    pub line: usize,
+    /// The explanation of that line.
+    pub explanation: LogExplanation,
+}
+
+impl LogExplanation {
+    /// The value of a parsed field.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A plain explanation of this line in `lang` (English fallback), built
+    /// from the row's template with the line's fields as placeholders.
+    pub fn text(&self, lang: Lang) -> String {
+        let template = i18n::message(lang, self.key).unwrap_or(self.key);
+        let mut args: Vec<(String, String)> = self.fields.clone();
+        let layer = self.diagnosis.layer;
+        let layer_name = i18n::message(lang, &format!("layer.{}", layer.name()))
+            .map(str::to_owned)
+            .unwrap_or_else(|| layer.info().display.to_owned());
+        args.push(("layer".to_owned(), layer_name));
+        args.push(("during".to_owned(), self.during(lang)));
+        for g in GLOSSES.iter().filter(|g| g.format == self.format) {
+            if let Some(v) = self.field(g.field) {
+                args.push((g.placeholder.to_owned(), gloss(lang, g, v)));
+            }
+        }
+        for name in placeholders(template) {
+            if !args.iter().any(|(k, _)| k == name) {
+                let fallback = i18n::message(lang, &format!("log.fallback.{name}"))
+                    .or_else(|| i18n::message(lang, "log.fallback.any"))
+                    .unwrap_or("?");
+                args.push((name.to_owned(), fallback.to_owned()));
+            }
+        }
+        let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        i18n::fill(template, &refs)
+    }
+
+    /// The "while handling GET /x from 1.2.3.4" fragment, from the first context row whose fields are present.
+    fn during(&self, lang: Lang) -> String {
+        for (needs, key) in CONTEXTS {
+            if needs
+                .iter()
+                .all(|n| self.field(n).is_some_and(|v| !v.is_empty()))
+            {
+                let template = i18n::message(lang, key).unwrap_or("");
+                let refs: Vec<(&str, &str)> = self
+                    .fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                return i18n::fill(template, &refs);
+            }
+        }
+        String::new()
+    }
+}
+
+/// Context fragments for `{during}`: (fields needed, catalog key), first match wins.
+const CONTEXTS: &[(&[&str], &str)] = &[
+    (&["request_line", "client"], "log.during.request_client"),
+    (&["request_line"], "log.during.request"),
+    (&["client"], "log.during.client"),
+];
+
+fn gloss(lang: Lang, g: &Gloss, value: &str) -> String {
+    let one = |code: &str| {
+        i18n::message(lang, &format!("{}.{code}", g.key_prefix))
+            .map(str::to_owned)
+            .unwrap_or_else(|| code.to_owned())
+    };
+    match g.part {
+        GlossPart::Whole => one(value),
+        GlossPart::Char(n) => value
+            .chars()
+            .nth(n)
+            .map(|c| one(&c.to_string()))
+            .unwrap_or_default(),
+        GlossPart::EachComma => value
+            .split(',')
+            .filter(|c| !c.is_empty() && *c != "-")
+            .map(|c| format!("{c} ({})", one(c)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+fn placeholders(template: &str) -> Vec<&str> {
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|p| p.split_once('}').map(|(name, _)| name))
+        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .collect()
+}
+
+/// Explains one log line; `None` when no format recognises it.
+pub fn explain(line: &str) -> Option<LogExplanation> {
+    explain_with(line, None)
+}
+
+/// Explains every recognised line of a multi-line paste (bounded by
+/// [`MAX_LINES`] and [`MAX_TOTAL_BYTES`]). A W3C `#Fields:` directive sets the
+/// field order for the IIS lines after it.
+pub fn explain_all(text: &str) -> Vec<LineExplanation> {
+    let text = prefix(text, MAX_TOTAL_BYTES);
+    let mut w3c_fields: Option<Vec<String>> = None;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().take(MAX_LINES).enumerate() {
+        if let Some(rest) = line.strip_prefix("#Fields:") {
+            w3c_fields = Some(
+                rest.split_whitespace()
+                    .take(MAX_FIELDS)
+                    .map(str::to_owned)
+                    .collect(),
+            );
+            continue;
+        }
+        if let Some(explanation) = explain_with(line, w3c_fields.as_deref()) {
+            out.push(LineExplanation {
+                line: i + 1,
+                explanation,
+            });
+        }
+    }
+    out
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+fn prefix(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while end > 0 && !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
+}
+
+struct Compiled {
+    envelopes: Vec<Option<Regex>>,
+    envelope_when: Vec<Vec<Option<Regex>>>,
+    rows: Vec<Vec<Option<Regex>>>,
+}
+
+static COMPILED: LazyLock<Compiled> = LazyLock::new(|| Compiled {
+    envelopes: ENVELOPES
+        .iter()
+        .map(|e| match e.kind {
+            EnvelopeKind::Regex { pattern, .. } => Regex::new(pattern).ok(),
+            _ => None,
+        })
+        .collect(),
+    envelope_when: ENVELOPES
+        .iter()
+        .map(|e| e.when.iter().map(|(_, re)| Regex::new(re).ok()).collect())
+        .collect(),
+    rows: PATTERNS
+        .iter()
+        .map(|r| r.when.iter().map(|(_, re)| Regex::new(re).ok()).collect())
+        .collect(),
+});
+
+type Fields = Vec<(String, String)>;
+
+fn get<'a>(fields: &'a Fields, name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn push(fields: &mut Fields, name: &str, value: &str) {
+    if fields.len() >= MAX_FIELDS || value.is_empty() || get(fields, name).is_some() {
+        return;
+    }
+    fields.push((name.to_owned(), prefix(value, MAX_FIELD_BYTES).to_owned()));
+}
+
+fn explain_with(line: &str, w3c_fields: Option<&[String]>) -> Option<LogExplanation> {
+    let raw = line.trim_end_matches(['\r', '\n']);
+    if raw.trim().is_empty() {
+        return None;
+    }
+    let short = prefix(raw, MAX_LINE_BYTES);
+    let compiled = &*COMPILED;
+    for (ei, env) in ENVELOPES.iter().enumerate() {
+        let Some(mut fields) = extract(
+            env,
+            compiled.envelopes.get(ei).and_then(Option::as_ref),
+            raw,
+            short,
+            w3c_fields,
+        ) else {
+            continue;
+        };
+        for (canonical, sources) in env.aliases {
+            if get(&fields, canonical).is_none() {
+                if let Some(v) = sources
+                    .iter()
+                    .find_map(|s| get(&fields, s))
+                    .map(str::to_owned)
+                {
+                    push(&mut fields, canonical, &v);
+                }
+            }
+        }
+        let whens = compiled.envelope_when.get(ei);
+        let env_ok = env.when.iter().enumerate().all(|(i, (field, _))| {
+            let re = whens.and_then(|w| w.get(i)).and_then(Option::as_ref);
+            matches!((re, get(&fields, field)), (Some(re), Some(v)) if re.is_match(v))
+        });
+        if !env_ok {
+            continue;
+        }
+        derive(&mut fields);
+        for (ri, row) in PATTERNS.iter().enumerate() {
+            if !row.formats.contains(&env.format) {
+                continue;
+            }
+            let res = compiled.rows.get(ri);
+            let mut captured: Fields = Vec::new();
+            let all = row.when.iter().enumerate().all(|(i, (field, _))| {
+                let Some(re) = res.and_then(|r| r.get(i)).and_then(Option::as_ref) else {
+                    return false;
+                };
+                let Some(value) = get(&fields, field) else {
+                    return false;
+                };
+                let Some(caps) = re.captures(value) else {
+                    return false;
+                };
+                for name in re.capture_names().flatten() {
+                    if let Some(m) = caps.name(name) {
+                        captured.push((name.to_owned(), m.as_str().to_owned()));
+                    }
+                }
+                true
+            });
+            if !all {
+                continue;
+            }
+            for (k, v) in &captured {
+                push(&mut fields, k, v);
+            }
+            derive(&mut fields);
+            let diagnosis = diagnose(env.format, row, &fields, short);
+            return Some(LogExplanation {
+                format: env.format,
+                pattern: row.id,
+                kind: row.kind,
+                fields,
+                diagnosis,
+                key: row.key,
+            });
+        }
+    }
+    None
+}
+
+fn extract(
+    env: &Envelope,
+    re: Option<&Regex>,
+    raw: &str,
+    short: &str,
+    w3c: Option<&[String]>,
+) -> Option<Fields> {
+    let mut fields = Fields::new();
+    match env.kind {
+        EnvelopeKind::Regex { kv, .. } => {
+            let caps = re?.captures(short)?;
+            for name in re?.capture_names().flatten() {
+                if Some(name) == kv {
+                    continue;
+                }
+                if let Some(m) = caps.name(name) {
+                    push(&mut fields, name, m.as_str().trim());
+                }
+            }
+            if let Some(kv_name) = kv {
+                if let Some(m) = caps.name(kv_name) {
+                    parse_kv(m.as_str(), &mut fields);
+                }
+            }
+        }
+        EnvelopeKind::Json => {
+            let text = raw.trim();
+            if !text.starts_with('{') || text.len() > MAX_JSON_BYTES {
+                return None;
+            }
+            let value: serde_json::Value = serde_json::from_str(text).ok()?;
+            flatten("", &value, 0, &mut fields);
+        }
+        EnvelopeKind::W3c => {
+            let first = short.chars().next()?;
+            if !first.is_ascii_digit() {
+                return None;
+            }
+            let tokens: Vec<&str> = short.split_whitespace().collect();
+            let matched = match w3c {
+                Some(names) if names.len() == tokens.len() => {
+                    for (n, t) in names.iter().zip(&tokens) {
+                        push(&mut fields, n, t);
+                    }
+                    true
+                }
+                _ => false,
+            };
+            if !matched {
+                if tokens.len() != formats::IIS_DEFAULT_FIELDS.len() {
+                    return None;
+                }
+                for (n, t) in formats::IIS_DEFAULT_FIELDS.iter().zip(&tokens) {
+                    push(&mut fields, n, t);
+                }
+            }
+        }
+    }
+    Some(fields)
+}
+
+/// Parses `key=value key="quoted value"` pairs (logfmt, Heroku router, nginx key=value tails).
+fn parse_kv(text: &str, fields: &mut Fields) {
+    let mut rest = text.trim_start();
+    while !rest.is_empty() && fields.len() < MAX_FIELDS {
+        let key_end = rest
+            .find(|c: char| c == '=' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let (key, after) = rest.split_at(key_end);
+        let Some(after_eq) = after.strip_prefix('=') else {
+            rest = after.trim_start();
+            continue;
+        };
+        let (value, next) = if let Some(quoted) = after_eq.strip_prefix('"') {
+            let mut end = None;
+            let mut escaped = false;
+            for (i, c) in quoted.char_indices() {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    end = Some(i);
+                    break;
+                }
+            }
+            match end {
+                Some(i) => (
+                    quoted.get(..i).unwrap_or(""),
+                    quoted.get(i + 1..).unwrap_or(""),
+                ),
+                None => (quoted, ""),
+            }
+        } else {
+            let end = after_eq.find(char::is_whitespace).unwrap_or(after_eq.len());
+            after_eq.split_at(end)
+        };
+        if !key.is_empty() {
+            push(fields, key, value);
+        }
+        rest = next.trim_start();
+    }
+}
+
+/// Flattens a JSON object into dotted keys (scalars only; header maps are skipped).
+fn flatten(prefix_key: &str, value: &serde_json::Value, depth: usize, fields: &mut Fields) {
+    let key = |k: &str| {
+        if prefix_key.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{prefix_key}.{k}")
+        }
+    };
+    match value {
+        serde_json::Value::Object(map) if depth < 3 => {
+            for (k, v) in map {
+                if k.ends_with("headers") {
+                    continue;
+                }
+                flatten(&key(k), v, depth + 1, fields);
+            }
+        }
+        serde_json::Value::String(s) => push(fields, prefix_key, s),
+        serde_json::Value::Number(n) => push(fields, prefix_key, &n.to_string()),
+        serde_json::Value::Bool(b) => push(fields, prefix_key, if *b { "true" } else { "false" }),
+        _ => {}
+    }
+}
+
+/// Adds the derived fields the templates share: method, path, request_line, upstream_addr, next_hop.
+fn derive(fields: &mut Fields) {
+    if let Some(request) = get(fields, "request").map(str::to_owned) {
+        let mut parts = request.split_whitespace();
+        if let (Some(m), Some(p)) = (parts.next(), parts.next()) {
+            if m.chars().all(|c| c.is_ascii_uppercase()) {
+                push(fields, "method", m);
+                push(fields, "path", p);
+            }
+        }
+    }
+    if get(fields, "request_line").is_none() {
+        if let (Some(m), Some(p)) = (get(fields, "method"), get(fields, "path")) {
+            let line = format!("{m} {p}");
+            push(fields, "request_line", &line);
+        }
+    }
+    if get(fields, "upstream_addr").is_none() {
+        if let Some(up) = get(fields, "upstream").filter(|u| *u != "-") {
+            let addr = upstream_addr(up);
+            push(fields, "upstream_addr", &addr);
+        }
+    }
+    if get(fields, "next_hop").is_none() {
+        let hop = ["target", "upstream_addr", "backend", "listen"]
+            .iter()
+            .find_map(|k| get(fields, k).filter(|v| *v != "-"))
+            .map(str::to_owned);
+        if let Some(hop) = hop {
+            push(fields, "next_hop", &hop);
+        }
+    }
+}
+
+/// `http://127.0.0.1:8080/api` → `127.0.0.1:8080`; `fastcgi://unix:/run/php.sock:` → `unix:/run/php.sock`.
+fn upstream_addr(upstream: &str) -> String {
+    let rest = upstream
+        .split_once("://")
+        .map(|(_, r)| r)
+        .unwrap_or(upstream);
+    if rest.starts_with("unix:") {
+        return rest.trim_end_matches(':').to_owned();
+    }
+    rest.split('/').next().unwrap_or(rest).to_owned()
+}
+
+fn diagnose(format: LogFormat, row: &PatternRow, fields: &Fields, line: &str) -> Diagnosis {
+    let layer = format.info().layer;
+    let received = get(fields, "status")
+        .and_then(|s| s.parse::<u16>().ok())
+        .filter(|s| (100..=599).contains(s));
+    let mut d = match row.error_type {
+        Some(t) => {
+            let mut d = Diagnosis::for_type(t, layer);
+            if let Some(s) = row.status {
+                d.status = s;
+            }
+            d.received_status = received;
+            d
+        }
+        None => {
+            let status = row.status.or(received).unwrap_or(200);
+            let mut d = Diagnosis::for_status(status, layer);
+            d.received_status = received;
+            if status >= 500 {
+                d.reached = Reached::Maybe;
+            }
+            d
+        }
+    };
+    if let Some(h) = row.hop {
+        d.hop = Some(h);
+        d.segment = h.segment();
+    }
+    if let Some(s) = row.segment {
+        d.segment = s;
+    }
+    d.sub_status = get(fields, "sub_status").and_then(|s| s.parse().ok());
+    d.vendor_code = format
+        .info()
+        .vendor_field
+        .and_then(|f| get(fields, f))
+        .filter(|v| !v.chars().all(|c| c == '-' || c == '0'))
+        .map(str::to_owned);
+    d.confidence = row.confidence;
+    for alt in row.alternatives {
+        d = d.with_alternative(*alt);
+    }
+    d.detail = ["message", "detail", "desc"]
+        .iter()
+        .find_map(|k| get(fields, k))
+        .map(|m| prefix(m, 512).to_owned());
+    let rule = format!("{}.{}", format.name(), row.id);
+    d.with_evidence(Evidence::new(
+        EvidenceSource::Log,
+        prefix(line, 512),
+        Some(&rule),
+    ))
+}
+
+#[cfg(test)]
+mod tests;
