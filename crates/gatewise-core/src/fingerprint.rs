@@ -26,9 +26,12 @@
 //! [`matches`] returns every matching row, best first: generator rows
 //! before on-path rows, then by specificity (the sum of the matchers'
 //! weights: a status set 1, a header's presence 1, a header value 2, a
-//! non-empty body rule 3, an empty-body rule 2), then by table order. Ties
-//! are therefore resolved by the order of [`FINGERPRINTS`], where more
-//! specific rows of a layer come first.
+//! non-empty body rule 3, an empty-body rule 2; plus 5 when the row yields
+//! a vendor code known to [`VENDOR_CODES`], because that code says why),
+//! then by table order. Ties are therefore resolved by the order of
+//! [`FINGERPRINTS`], where more specific rows of a layer come first; a
+//! layer's generic "any page of mine" row has fewer matchers than its
+//! specific rows.
 //!
 //! # Bounds
 //! [`Observed::new`] keeps at most [`MAX_HEADERS`] headers, at most
@@ -295,6 +298,7 @@ const W_PRESENT: u32 = 1;
 const W_HEADER_VALUE: u32 = 2;
 const W_BODY: u32 = 3;
 const W_BODY_EMPTY: u32 = 2;
+const W_KNOWN_CODE: u32 = 5;
 /// Longest text kept from a capture or shown in evidence.
 const MAX_SHOWN: usize = 200;
 
@@ -469,6 +473,19 @@ pub fn try_match(fp: &'static Fingerprint, seen: &Observed) -> Option<Match> {
         let (w, e) = body_rule(rule, seen, &mut captures)?;
         score += w;
         evidence.push(e);
+    }
+    let status = seen.status.to_string();
+    let code = captures
+        .code_key
+        .as_deref()
+        .or(captures.vendor_code.as_deref())
+        .or(match fp.outcome.code {
+            CodeSource::None => None,
+            CodeSource::Status => Some(status.as_str()),
+            CodeSource::Fixed(c) => Some(c),
+        });
+    if code.is_some_and(|c| lookup_vendor_code(fp.layer, c, &captures.details).is_some()) {
+        score += W_KNOWN_CODE;
     }
     for e in &mut evidence {
         e.rule = Some(fp.id.to_owned());

@@ -179,7 +179,7 @@ pub static FINGERPRINTS: &[Fingerprint] = &[
         out(Some(E::ConnectionRefused), &[E::DestinationUnavailable, E::ConnectionTimeout, E::ConnectionLimitReached], Low), APACHE_SRC),
     generator("apache.504_page", L::Apache, &[504], &[], &[B::Contains("<title>504 Gateway Timeout</title>"), B::Contains("The gateway did not receive a timely")],
         out(Some(E::HttpResponseTimeout), &[E::ConnectionTimeout], Medium), APACHE_SRC),
-    generator("apache.error_page", L::Apache, &[], &[H::StartsWith("server", "Apache")], &[B::Regex(r#"^<!DOCTYPE HTML PUBLIC "-//(?:IETF//DTD HTML 2\.0|W3C//DTD HTML 4\.01)//EN""#), B::Regex(r"<title>\d{3} [^<]*</title>")],
+    generator("apache.error_page", L::Apache, &[], &[], &[B::Regex(r#"^<!DOCTYPE HTML PUBLIC "-//(?:IETF//DTD HTML 2\.0|W3C//DTD HTML 4\.01)//EN""#), B::Regex(r"<title>\d{3} [^<]*</title>")],
         NONE, APACHE_SRC),
     // ---- Microsoft IIS, ARR, ANCM ----
     generator("iis.ancm_out_of_process", L::Iis, &[502], &[], &[B::Contains("HTTP Error 502.5 - ANCM Out-Of-Process Startup Failure")],
@@ -214,7 +214,7 @@ pub static FINGERPRINTS: &[Fingerprint] = &[
     // ---- Varnish ----
     generator("varnish.backend_fetch_failed", L::Varnish, &[503], &[], &[B::Contains("<h1>Error 503 Backend fetch failed</h1>"), B::Contains("<h3>Guru Meditation:</h3>")],
         out(Some(E::ConnectionRefused), ANY_BACKEND_FAILURE, Low), VARNISH_SRC),
-    generator("varnish.synth_page", L::Varnish, &[], &[], &[B::Regex(r"<h1>Error \d{3} (?P<detail>[^<]*)</h1>"), B::Contains("<h3>Guru Meditation:</h3>"), B::Contains("XID: ")],
+    generator("varnish.synth_page", L::Varnish, &[], &[], &[B::Regex(r"<h1>Error \d{3} (?P<detail>[^<]*)</h1>"), B::Contains("<h3>Guru Meditation:</h3>")],
         NONE, VARNISH_SRC),
     // ---- Squid ----
     generator("squid.x_squid_error_sysmsg", L::Squid, &[], &[H::Regex("x-squid-error", r"^(?P<vendor_code>ERR_[A-Z_]+)(?:\s+(?P<detail>-?\d+))?")], &[B::Regex(r"The system returned: <i>(?P<detail>[^<]*)</i>")],
