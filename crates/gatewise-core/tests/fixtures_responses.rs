@@ -356,3 +356,34 @@ fn raw_parser_handles_chunked_http09_and_truncated_bodies() {
     let r = parse_http(b"HTTP/1.1 522 \r\nServer: cloudflare\r\n\r\n");
     assert_eq!((r.status, r.headers.len(), r.body.len()), (522, 1, 0));
 }
+
+/// Adding a fingerprint is one row plus one fixture: every generator row
+/// must be the best match of at least one fixture.
+#[test]
+fn every_generator_row_is_the_best_match_of_a_fixture() {
+    use gatewise_core::fingerprint::{matches, Observed, Role, FINGERPRINTS};
+    let mut won = BTreeSet::new();
+    for dir in dirs() {
+        for f in http_files(&dir) {
+            let raw = parse_http(&std::fs::read(&f).unwrap());
+            let headers: Vec<(&str, &str)> = raw
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            let seen = Observed::new(raw.status, &headers, &raw.body);
+            if let Some(best) = matches(&seen).first() {
+                won.insert(best.fingerprint.id);
+            }
+        }
+    }
+    let missing: Vec<&str> = FINGERPRINTS
+        .iter()
+        .filter(|f| f.role == Role::Generator && !won.contains(f.id))
+        .map(|f| f.id)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "generator rows without a fixture: {missing:?}"
+    );
+}

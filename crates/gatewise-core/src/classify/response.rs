@@ -21,8 +21,9 @@
 //!
 //! The status to send is the failure type's recommended status
 //! ([`ErrorType::status`]), except that a received 4xx is kept (a CDN's
-//! 429 rate limit stays 429); without a failure type it is the received
-//! status.
+//! 429 rate limit stays 429), and so is the received status of a type
+//! RFC 9209 recommends none for (`proxy_internal_response`: a maintenance
+//! page stays 503); without a failure type it is the received status.
 //!
 //! # Example
 //! ```
@@ -64,6 +65,7 @@ const MAX_RETRY_AFTER: u32 = 86_400;
 fn status_to_send(t: Option<ErrorType>, received: u16) -> u16 {
     match t {
         Some(_) if (400..500).contains(&received) => received,
+        Some(t) if t.info().recommended_status.is_none() => received,
         Some(t) => t.status(),
         None => received,
     }

@@ -191,8 +191,6 @@ pub static FINGERPRINTS: &[Fingerprint] = &[
     generator("iis.502_3_hresult", L::Iis, &[502], &[],
         &[B::Regex(r"HTTP Error 502\.(?P<sub_status>3) - Bad Gateway"), B::Regex(r"<h4>(?P<detail>[^<]+)</h4>"), B::Regex(r"Error Code</th>\s*<td>(?:&nbsp;|\s)*(?P<vendor_code>0x[0-9a-fA-F]{8})")],
         out(Some(E::ConnectionRefused), CONNECT_FAILED, Low), IIS_SRC),
-    generator("iis.502_3", L::Iis, &[502], &[], &[B::Regex(r"HTTP Error 502\.(?P<sub_status>3) - Bad Gateway")],
-        out(Some(E::ConnectionRefused), CONNECT_FAILED, Low), IIS_SRC),
     generator("iis.502_remote", L::Iis, &[502], &[], &[B::Contains("502 - Web server received an invalid response while acting as a gateway or proxy server.")],
         out(Some(E::HttpProtocolError), &[E::ConnectionRefused, E::ConnectionTimeout, E::HttpResponseTimeout, E::ConnectionTerminated, E::DnsError], Low), IIS_SRC),
     // ---- HAProxy ----
@@ -221,8 +219,6 @@ pub static FINGERPRINTS: &[Fingerprint] = &[
         out(Some(E::ProxyInternalError), &[], Low), SQUID_SRC),
     generator("squid.x_squid_error", L::Squid, &[], &[H::Regex("x-squid-error", r"^(?P<vendor_code>ERR_[A-Z_]+)(?:\s+(?P<detail>-?\d+))?")], &[],
         out(Some(E::ProxyInternalError), &[], Low), SQUID_SRC),
-    generator("squid.error_page", L::Squid, &[], &[], &[B::Contains("<title>ERROR: The requested URL could not be retrieved</title>"), B::Regex(r"by [^<]* \((?P<detail>squid/[^)<]*)\)")],
-        out(Some(E::ProxyInternalError), CONNECT_FAILED, Low), SQUID_SRC),
     // ---- Envoy ----
     generator("envoy.upstream_reset", L::Envoy, &[], &[], &[B::Regex(r"^upstream connect error or disconnect/reset before headers\. (?:retried and the latest )?reset reason: (?P<vendor_code>[a-z ]+?)(?:, transport failure reason: (?P<detail>[^\r\n]*))?\s*$")],
         out(Some(E::ConnectionRefused), &[E::ConnectionTimeout, E::ConnectionTerminated, E::TlsProtocolError], Low), ENVOY_SRC),
@@ -270,20 +266,18 @@ pub static FINGERPRINTS: &[Fingerprint] = &[
         out(Some(E::HttpRequestDenied), &[], Medium), CLOUDFRONT_SRC),
     generator("cloudfront.502_page", L::Cloudfront, &[502], &[], &[B::Contains(CLOUDFRONT_TITLE)],
         out(Some(E::ConnectionRefused), &[E::ConnectionTimeout, E::ConnectionTerminated, E::TlsProtocolError, E::TlsCertificateError, E::DnsError], Low), CLOUDFRONT_SRC),
+    generator("cloudfront.503_lambda", L::Cloudfront, &[503], &[], &[B::Contains(CLOUDFRONT_TITLE), B::Contains("The Lambda function associated with the CloudFront distribution is invalid")],
+        out(Some(E::ProxyConfigurationError), &[], Medium), "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-503-service-unavailable.html"),
     generator("cloudfront.5xx", L::Cloudfront, &[500, 503], &[], &[B::Contains(CLOUDFRONT_TITLE)],
-        out(Some(E::ProxyInternalError), &[E::DestinationUnavailable], Low), CLOUDFRONT_SRC),
+        out(Some(E::DestinationUnavailable), &[E::ConnectionRefused, E::ConnectionTimeout, E::ProxyInternalError], Low), CLOUDFRONT_SRC),
     generator("cloudfront.error_page", L::Cloudfront, &[], &[], &[B::Contains(CLOUDFRONT_TITLE)],
         NONE, CLOUDFRONT_SRC),
     // ---- Google Front End ----
     generator("google_frontend.502_server_error", L::GoogleFrontend, &[502], &[], &[B::Contains("<h1>Error: Server Error</h1>"), B::Contains("The server encountered a temporary error and could not complete your request.")],
         out(Some(E::ConnectionRefused), &[E::ConnectionTimeout, E::HttpResponseTimeout, E::ConnectionTerminated, E::DestinationUnavailable], Low), GFE_SRC),
-    generator("google_frontend.server_error", L::GoogleFrontend, &[500, 503], &[], &[B::Contains("<h1>Error: Server Error</h1>")],
-        out(Some(E::ProxyInternalError), &[E::DestinationUnavailable], Low), GFE_SRC),
     // ---- Azure Front Door ----
     generator("azure_front_door.503_unavailable", L::AzureFrontDoor, &[503], &[H::Present("x-azure-ref")], &[B::Contains("Our services aren't available right now")],
         out(Some(E::HttpResponseTimeout), &[E::DestinationUnavailable, E::ConnectionTimeout], Low), AFD_SRC),
-    generator("azure_front_door.unavailable_page", L::AzureFrontDoor, &[], &[], &[B::Contains("Our services aren't available right now")],
-        out(Some(E::DestinationUnavailable), &[E::DestinationNotFound, E::ProxyConfigurationError], Low), AFD_SRC),
     // ---- Azure Application Gateway ----
     generator("azure_app_gateway.v2_502", L::AzureAppGateway, &[502], &[], &[B::Contains(APPGW_V2_TAIL)],
         out(Some(E::ConnectionRefused), &[E::DestinationUnavailable, E::ConnectionTimeout, E::HttpResponseTimeout, E::TlsCertificateError], Low), APPGW_SRC),
@@ -291,10 +285,6 @@ pub static FINGERPRINTS: &[Fingerprint] = &[
         out(Some(E::HttpResponseTimeout), &[E::ConnectionTimeout], Medium), "https://learn.microsoft.com/en-us/azure/application-gateway/http-response-codes"),
     generator("azure_app_gateway.v2_403", L::AzureAppGateway, &[403], &[], &[B::Contains(APPGW_V2_TAIL)],
         out(Some(E::HttpRequestDenied), &[], Medium), "https://learn.microsoft.com/en-us/azure/application-gateway/http-response-codes"),
-    generator("azure_app_gateway.v2_page", L::AzureAppGateway, &[], &[], &[B::Contains(APPGW_V2_TAIL)],
-        NONE, APPGW_SRC),
-    generator("azure_app_gateway.v1_502", L::AzureAppGateway, &[502], &[H::StartsWith("server", "Microsoft-Azure-Application-Gateway")], &[B::Contains("502 - Web server received an invalid response while acting as a gateway or proxy server.")],
-        out(Some(E::ConnectionRefused), &[E::DestinationUnavailable, E::ConnectionTimeout, E::HttpResponseTimeout, E::TlsCertificateError], Low), APPGW_SRC),
     // ---- Akamai ----
     generator("akamai.zero_size_object", L::Akamai, &[], &[], &[B::Contains("Zero size object"), B::Regex(AKAMAI_REF)],
         out(Some(E::ConnectionTerminated), &[E::HttpResponseIncomplete], Medium), AKAMAI_SRC),
@@ -313,8 +303,6 @@ pub static FINGERPRINTS: &[Fingerprint] = &[
         out(Some(E::ProxyInternalResponse), &[], High), HEROKU_SRC),
     // ---- Vercel ----
     generator("vercel.x_vercel_error", L::Vercel, &[], &[H::Regex("x-vercel-error", r"^(?P<vendor_code>[A-Z][A-Z0-9_]+)$")], &[],
-        out(Some(E::ProxyInternalError), &[], Low), VERCEL_SRC),
-    generator("vercel.body_code", L::Vercel, &[], &[H::Present("x-vercel-id")], &[B::Regex(r"Code: (?P<vendor_code>[A-Z][A-Z0-9_]{3,})")],
         out(Some(E::ProxyInternalError), &[], Low), VERCEL_SRC),
     // ---- Netlify ----
     generator("netlify.empty_502", L::Netlify, &[502], &[H::Equals("server", "Netlify")], &[B::Empty],
