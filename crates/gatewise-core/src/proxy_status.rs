@@ -1,7 +1,38 @@
 //! RFC 9209 `Proxy-Status`: the entries intermediaries append, parsed from
-//! and serialized to RFC 8941 structured fields.
+//! and serialized to RFC 8941/9651 structured fields (with the `sfv` crate).
+//!
+//! The field is a List; each member names one intermediary (an sf-token or
+//! an sf-string) and carries parameters. The first member is the
+//! intermediary closest to the origin, the last the one closest to the
+//! client (RFC 9209 §2), and [`parse`] keeps that order.
+//!
+//! Bounds (inputs are hostile):
+//! - a field value longer than [`MAX_FIELD_LEN`] bytes is refused;
+//! - a list with more than [`MAX_MEMBERS`] members keeps only the **last**
+//!   [`MAX_MEMBERS`]: those were appended by the intermediaries nearest to
+//!   us, which are the most trustworthy; an origin that stuffs the list
+//!   cannot push them out;
+//! - every text value is cut to [`MAX_TEXT_LEN`] characters.
+//!
+//! # Example
+//! ```
+//! use gatewise_core::proxy_status::{parse, serialize};
+//! let entries = parse("ExampleCDN, CacheA; error=http_response_timeout").unwrap();
+//! assert_eq!(entries.len(), 2);
+//! assert_eq!(entries[0].proxy, "ExampleCDN");
+//! assert_eq!(entries[1].error.as_deref(), Some("http_response_timeout"));
+//! assert_eq!(serialize(&entries), "ExampleCDN, CacheA;error=http_response_timeout");
+//! ```
 
 use serde::{Deserialize, Serialize};
+use sfv::{BareItem, Item, Key, ListEntry, ListSerializer, Parser};
+
+/// The longest field value [`parse`] accepts, in bytes.
+pub const MAX_FIELD_LEN: usize = 16 * 1024;
+/// The most members [`parse`] keeps (the last ones).
+pub const MAX_MEMBERS: usize = 64;
+/// The longest text value kept for a name or parameter, in characters.
+pub const MAX_TEXT_LEN: usize = 1024;
 
 /// One member of a `Proxy-Status` list: an intermediary and what it saw.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +57,10 @@ pub struct ProxyStatusEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// Any other parameters (`rcode`, `info-code`, `alert-id`, …), as text, in order.
+    ///
+    /// Strings and tokens are kept as their plain text; every other bare
+    /// item (integer, decimal, boolean, byte sequence, date) in its
+    /// structured-field form (`12`, `1.5`, `?1`, `:AQI=:`, `@1659578233`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<(String, String)>,
 }
@@ -42,27 +77,193 @@ impl std::fmt::Display for ProxyStatusError {
 
 impl std::error::Error for ProxyStatusError {}
 
-/// Parses a `Proxy-Status` field value (an RFC 8941 list) into entries, origin side first.
-///
-/// STUB: filled by the fingerprint work.
-pub fn parse(value: &str) -> Result<Vec<ProxyStatusEntry>, ProxyStatusError> {
-    let _ = value;
-    Ok(Vec::new())
+/// Parameters RFC 9209 defines as sf-string: always serialized as strings.
+const STRING_PARAMS: &[&str] = &[
+    "rcode",
+    "alert-message",
+    "header-name",
+    "trailer-name",
+    "status-phrase",
+];
+
+fn cut(s: &str) -> String {
+    s.chars().take(MAX_TEXT_LEN).collect()
 }
 
-/// Serializes entries as a `Proxy-Status` field value.
+/// The text of a bare item: plain for strings and tokens, SF form for the rest.
+fn bare_text(item: &BareItem) -> String {
+    match item {
+        BareItem::String(s) => cut(s.as_str()),
+        BareItem::Token(t) => cut(t.as_str()),
+        BareItem::DisplayString(s) => cut(s),
+        other => {
+            let mut ser = ListSerializer::new();
+            ser.bare_item(other);
+            cut(&ser.finish().unwrap_or_default())
+        }
+    }
+}
+
+fn entry_from_item(item: &Item) -> Result<ProxyStatusEntry, ProxyStatusError> {
+    let proxy = match &item.bare_item {
+        BareItem::Token(t) => cut(t.as_str()),
+        BareItem::String(s) => cut(s.as_str()),
+        _ => {
+            return Err(ProxyStatusError(
+                "a member is neither a token nor a string".to_owned(),
+            ))
+        }
+    };
+    let mut entry = ProxyStatusEntry {
+        proxy,
+        ..ProxyStatusEntry::default()
+    };
+    for (key, value) in &item.params {
+        let text = bare_text(value);
+        match key.as_str() {
+            "error" => entry.error = Some(text),
+            "next-hop" => entry.next_hop = Some(text),
+            "next-protocol" => entry.next_protocol = Some(text),
+            "details" => entry.details = Some(text),
+            "received-status" => match value.as_integer().map(i64::from) {
+                Some(n) if (100..=999).contains(&n) => {
+                    entry.received_status = u16::try_from(n).ok();
+                }
+                _ => {
+                    return Err(ProxyStatusError(
+                        "received-status is not a status code".to_owned(),
+                    ))
+                }
+            },
+            other => entry.params.push((other.to_owned(), text)),
+        }
+    }
+    Ok(entry)
+}
+
+/// Parses a `Proxy-Status` field value (an RFC 8941 list) into entries, origin side first.
 ///
-/// STUB: filled by the fingerprint work.
+/// Errors on syntax errors, on inner lists and non-token/non-string
+/// members, on a `received-status` that is not an integer in 100..=999,
+/// and on values longer than [`MAX_FIELD_LEN`]. An empty value is an
+/// empty list.
+pub fn parse(value: &str) -> Result<Vec<ProxyStatusEntry>, ProxyStatusError> {
+    if value.len() > MAX_FIELD_LEN {
+        return Err(ProxyStatusError(format!(
+            "longer than {MAX_FIELD_LEN} bytes"
+        )));
+    }
+    let list: sfv::List = Parser::new(value)
+        .parse_list()
+        .map_err(|e| ProxyStatusError(e.to_string()))?;
+    let skip = list.len().saturating_sub(MAX_MEMBERS);
+    list.iter()
+        .skip(skip)
+        .map(|member| match member {
+            ListEntry::Item(item) => entry_from_item(item),
+            ListEntry::InnerList(_) => {
+                Err(ProxyStatusError("a member is an inner list".to_owned()))
+            }
+        })
+        .collect()
+}
+
+/// `s` as an sf-string: printable ASCII kept, anything else becomes `?`.
+fn sf_string(s: &str) -> BareItem {
+    let clean: String = s
+        .chars()
+        .take(MAX_TEXT_LEN)
+        .map(|c| if (' '..='~').contains(&c) { c } else { '?' })
+        .collect();
+    match sfv::String::from_string(clean) {
+        Ok(v) => BareItem::String(v),
+        Err(_) => BareItem::String(sfv::String::default()),
+    }
+}
+
+/// `s` as an sf-token when it is a valid token, else as an sf-string.
+fn token_or_string(s: &str) -> BareItem {
+    match sfv::Token::from_string(s.to_owned()) {
+        Ok(t) => BareItem::Token(t),
+        Err(_) => sf_string(s),
+    }
+}
+
+/// A stored parameter text back as a bare item: SF forms (integer,
+/// decimal, boolean, byte sequence, date, quoted string) are parsed back,
+/// a valid token stays a token, anything else becomes a string.
+fn stored_value(name: &str, text: &str) -> BareItem {
+    if STRING_PARAMS.contains(&name) {
+        return sf_string(text);
+    }
+    match Parser::new(text).parse_item::<Item>() {
+        Ok(item) if item.params.is_empty() => item.bare_item,
+        _ => sf_string(text),
+    }
+}
+
+/// Serializes entries as a `Proxy-Status` field value (empty for no entries).
+///
+/// Names are sf-tokens when they are valid tokens and sf-strings
+/// otherwise; `error` is a token (a string if it is not a valid token);
+/// `next-hop` and `next-protocol` tokens where valid, `received-status` an
+/// integer, `details` a string; other parameters as described on
+/// [`ProxyStatusEntry::params`]. Parameters whose names are not valid keys
+/// are dropped. Non-printable or non-ASCII characters in strings become `?`.
 pub fn serialize(entries: &[ProxyStatusEntry]) -> String {
-    let _ = entries;
-    String::new()
+    let mut ser = ListSerializer::new();
+    for entry in entries {
+        let mut params: Vec<(Key, BareItem)> = Vec::new();
+        let mut push = |name: &str, value: BareItem| {
+            if let Ok(key) = Key::from_string(name.to_owned()) {
+                if !params.iter().any(|(k, _)| k.as_str() == name) {
+                    params.push((key, value));
+                }
+            }
+        };
+        if let Some(e) = &entry.error {
+            push("error", token_or_string(e));
+        }
+        if let Some(h) = &entry.next_hop {
+            push("next-hop", token_or_string(h));
+        }
+        if let Some(p) = &entry.next_protocol {
+            push("next-protocol", stored_value("next-protocol", p));
+        }
+        if let Some(s) = entry.received_status {
+            push("received-status", BareItem::Integer(sfv::Integer::from(s)));
+        }
+        if let Some(d) = &entry.details {
+            push("details", sf_string(d));
+        }
+        for (name, value) in &entry.params {
+            push(name, stored_value(name, value));
+        }
+        let name = token_or_string(&entry.proxy);
+        ser.bare_item(&name)
+            .parameters(params.iter().map(|(k, v)| (k, v)));
+    }
+    ser.finish().unwrap_or_default()
 }
 
 /// The `Proxy-Status` value a gateway named `proxy` sends for `d`: the
 /// upstream chain of `d` followed by this gateway's own entry.
 ///
-/// STUB: filled by the fingerprint work.
+/// The own entry carries `error=<type>` when `d` names a failure type and
+/// `received-status` when a response was received. It never carries
+/// `details`: [`crate::Diagnosis::detail`] is raw upstream text meant for
+/// the site owner only, so it stays out of a header every client sees. The
+/// upstream entries are forwarded as they came (RFC 9209 asks
+/// intermediaries to preserve them), at most [`MAX_MEMBERS`]` - 1` of them
+/// (the last ones).
 pub fn header_value(d: &crate::Diagnosis, proxy: &str) -> String {
-    let _ = (d, proxy);
-    String::new()
+    let skip = d.chain.len().saturating_sub(MAX_MEMBERS.saturating_sub(1));
+    let mut entries: Vec<ProxyStatusEntry> = d.chain.iter().skip(skip).cloned().collect();
+    entries.push(ProxyStatusEntry {
+        proxy: proxy.to_owned(),
+        error: d.error_type.map(|t| t.name().to_owned()),
+        received_status: d.received_status,
+        ..ProxyStatusEntry::default()
+    });
+    serialize(&entries)
 }
