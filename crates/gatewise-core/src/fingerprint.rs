@@ -53,6 +53,7 @@
 mod rows;
 mod vendor_codes;
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use regex_lite::Regex;
@@ -161,12 +162,12 @@ pub struct Fingerprint {
 }
 
 /// A vendor's own code and the RFC 9209 type it means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VendorCode {
     /// The layer whose code it is.
     pub layer: Layer,
     /// The code as the vendor writes it (compared ASCII case-insensitively).
-    pub code: &'static str,
+    pub code: Cow<'static, str>,
     /// When set, the row applies only if a captured detail contains this text.
     pub detail: Option<&'static str>,
     /// The failure type (`None`: the code names no gateway failure).
@@ -182,8 +183,21 @@ pub struct VendorCode {
 impl VendorCode {
     /// The catalog key explaining this code: `vendor.<layer>.<code>`, the
     /// code with every character outside `[A-Za-z0-9_-]` replaced by `_`.
+    ///
+    /// Cloudflare's codes are rows of the status registry, so their text is
+    /// the registry's: `status.<52x>.meaning` or `vendor.cloudflare.<1xxx>.meaning`.
     pub fn catalog_key(&self) -> String {
-        format!("vendor.{}.{}", self.layer.name(), code_key(self.code))
+        if self.layer == Layer::Cloudflare {
+            if let Ok(n) = self.code.parse::<u16>() {
+                if let Some(cf) = crate::status::cloudflare_code(n) {
+                    return cf.meaning_key();
+                }
+                if let Some(row) = crate::status::lookup(n) {
+                    return row.meaning_key();
+                }
+            }
+        }
+        format!("vendor.{}.{}", self.layer.name(), code_key(&self.code))
     }
 }
 
@@ -203,17 +217,48 @@ pub fn code_key(code: &str) -> String {
 /// Looks up a vendor code of `layer`: the first row of [`VENDOR_CODES`]
 /// with that code whose `detail` (if any) is contained in one of `details`.
 /// Rows with a detail come before the generic row of the same code.
-pub fn lookup_vendor_code(
-    layer: Layer,
-    code: &str,
-    details: &[String],
-) -> Option<&'static VendorCode> {
+/// Cloudflare's codes (52x/530 statuses, 1xxx errors) come from the status
+/// registry, the one table that documents them.
+pub fn lookup_vendor_code(layer: Layer, code: &str, details: &[String]) -> Option<VendorCode> {
     let code = code.trim();
-    VENDOR_CODES.iter().find(|v| {
-        v.layer == layer
-            && v.code.eq_ignore_ascii_case(code)
-            && v.detail
-                .is_none_or(|needle| details.iter().any(|d| d.contains(needle)))
+    if layer == Layer::Cloudflare {
+        return cloudflare_code(code);
+    }
+    VENDOR_CODES
+        .iter()
+        .find(|v| {
+            v.layer == layer
+                && v.code.eq_ignore_ascii_case(code)
+                && v.detail
+                    .is_none_or(|needle| details.iter().any(|d| d.contains(needle)))
+        })
+        .cloned()
+}
+
+/// A Cloudflare code as a [`VendorCode`], from the status registry.
+fn cloudflare_code(code: &str) -> Option<VendorCode> {
+    let n: u16 = code.parse().ok()?;
+    let (error_type, alternatives, source) = match crate::status::cloudflare_code(n) {
+        Some(cf) => (cf.error_type, cf.alternatives, cf.source),
+        None => {
+            let row = crate::status::lookup(n).filter(|r| r.vendor() == Some(Layer::Cloudflare))?;
+            (row.error_type, row.alternatives, row.source)
+        }
+    };
+    // The code names the failure; the more it cannot rule out, the less sure.
+    let confidence = match (error_type, alternatives.len()) {
+        (Some(_), 0) => Confidence::High,
+        (Some(_), 1) => Confidence::Medium,
+        _ => Confidence::Low,
+    };
+    Some(VendorCode {
+        layer: Layer::Cloudflare,
+        code: Cow::Owned(n.to_string()),
+        detail: None,
+        error_type,
+        alternatives,
+        confidence,
+        source,
     })
 }
 
@@ -579,7 +624,7 @@ mod tests {
                 );
             }
             assert_eq!(
-                lookup_vendor_code(v.layer, v.code, &[v.detail.unwrap_or_default().to_owned()])
+                lookup_vendor_code(v.layer, &v.code, &[v.detail.unwrap_or_default().to_owned()])
                     .map(|r| r.layer),
                 Some(v.layer)
             );

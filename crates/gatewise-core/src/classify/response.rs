@@ -43,6 +43,7 @@
 use crate::diagnosis::{Confidence, Evidence, EvidenceSource};
 use crate::fingerprint::{self, CodeSource, Match, Observed, Role};
 use crate::hop::Segment;
+use crate::policy::retry_after;
 use crate::proxy_status::{self, ProxyStatusEntry};
 use crate::{Diagnosis, ErrorType, Layer};
 
@@ -71,17 +72,16 @@ fn status_to_send(t: Option<ErrorType>, received: u16) -> u16 {
     }
 }
 
-/// `Retry-After` as delta-seconds (an HTTP-date needs the current time,
-/// which this pure crate does not have).
-// NOTE(policy): switch to `crate::policy::retry_after` once the policy work is merged.
+/// `Retry-After` in delta-seconds form, parsed by the policy's parser (an
+/// HTTP-date needs the current time, which this pure function does not have:
+/// callers with a clock use [`crate::policy::retry_after::parse`] on the header).
 fn retry_after(seen: &Observed) -> Option<u32> {
-    let v = seen.header("retry-after").next()?.trim();
-    if v.is_empty() || v.len() > 10 || !v.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    v.parse::<u64>()
+    let v = seen.header("retry-after").next()?;
+    // `now` is irrelevant for the delta form, which is all that is kept here.
+    retry_after::parse_detailed(v, 0)
         .ok()
-        .map(|n| u32::try_from(n.min(u64::from(MAX_RETRY_AFTER))).unwrap_or(MAX_RETRY_AFTER))
+        .filter(|r| r.form == retry_after::Form::DelaySeconds)
+        .map(|r| r.secs.min(MAX_RETRY_AFTER))
 }
 
 /// Applies a failure type (or none) with its alternatives to `d`.

@@ -4,6 +4,8 @@
 //! Rows of a code that need a detail (an errno, a TLS failure reason) come
 //! before the generic row of that code.
 
+use std::borrow::Cow;
+
 use super::VendorCode;
 use crate::diagnosis::Confidence::{self, High, Low, Medium};
 use crate::layer::Layer as L;
@@ -19,7 +21,7 @@ const fn code(
 ) -> VendorCode {
     VendorCode {
         layer,
-        code,
+        code: Cow::Borrowed(code),
         detail: None,
         error_type,
         alternatives,
@@ -38,7 +40,7 @@ const fn with_detail(
 ) -> VendorCode {
     VendorCode {
         layer,
-        code,
+        code: Cow::Borrowed(code),
         detail: Some(detail),
         error_type: Some(error_type),
         alternatives: &[],
@@ -52,8 +54,6 @@ const ENVOY: &str = "https://www.envoyproxy.io/docs/envoy/latest/configuration/o
 const WINHTTP: &str = "https://learn.microsoft.com/en-us/windows/win32/winhttp/error-messages (WinHTTP errors behind IIS ARR 502.3)";
 const ANCM: &str = "https://learn.microsoft.com/en-us/aspnet/core/test/troubleshoot-azure-iis";
 const VERCEL: &str = "https://vercel.com/docs/errors";
-const CF_5XX: &str = "https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-5xx-errors/";
-const CF_1XXX: &str = "https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-1xxx-errors/";
 const ELB: &str = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html";
 const FASTLY: &str = "https://www.fastly.com/documentation/guides/vcl/errors/ and https://docs.fastly.com/en/guides/common-503-errors";
 
@@ -150,40 +150,9 @@ pub static VENDOR_CODES: &[VendorCode] = &[
     code(L::Vercel, "ROUTER_EXTERNAL_TARGET_HANDSHAKE_ERROR", Some(E::TlsProtocolError), &[E::TlsCertificateError], Medium, VERCEL),
     code(L::Vercel, "ROUTER_EXTERNAL_TARGET_ERROR", Some(E::HttpProtocolError), &[E::ConnectionTerminated], Low, VERCEL),
     code(L::Vercel, "REQUEST_HEADER_TOO_LARGE", Some(E::HttpRequestError), &[], High, VERCEL),
-    // ---- Cloudflare: 52x statuses and 1xxx error codes ----
-    // NOTE: a temporary map until `status::cloudflare_code` (written in the
-    // status work) is merged; then these rows should read from it.
-    code(L::Cloudflare, "520", Some(E::HttpProtocolError), &[E::ConnectionTerminated, E::HttpResponseHeaderSectionSize, E::HttpResponseIncomplete], Low, CF_5XX),
-    code(L::Cloudflare, "521", Some(E::ConnectionRefused), &[], Medium, CF_5XX),
-    code(L::Cloudflare, "522", Some(E::ConnectionTimeout), &[E::ConnectionWriteTimeout], Medium, CF_5XX),
-    code(L::Cloudflare, "523", Some(E::DestinationIpUnroutable), &[E::DnsError], Medium, CF_5XX),
-    code(L::Cloudflare, "524", Some(E::HttpResponseTimeout), &[], High, CF_5XX),
-    code(L::Cloudflare, "525", Some(E::TlsProtocolError), &[], High, CF_5XX),
-    code(L::Cloudflare, "526", Some(E::TlsCertificateError), &[], High, CF_5XX),
-    code(L::Cloudflare, "527", Some(E::ConnectionTerminated), &[E::ProxyInternalError], Low, CF_5XX),
-    code(L::Cloudflare, "530", Some(E::DestinationUnavailable), &[E::DnsError], Low, CF_5XX),
-    code(L::Cloudflare, "1000", Some(E::DestinationIpProhibited), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1001", Some(E::DnsError), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1002", Some(E::DestinationIpProhibited), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1003", Some(E::HttpRequestDenied), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1004", Some(E::ProxyConfigurationError), &[], Medium, CF_1XXX),
-    code(L::Cloudflare, "1006", Some(E::HttpRequestDenied), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1007", Some(E::HttpRequestDenied), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1008", Some(E::HttpRequestDenied), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1010", Some(E::HttpRequestDenied), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1012", Some(E::HttpRequestDenied), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1014", Some(E::ProxyConfigurationError), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1015", Some(E::HttpRequestDenied), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1016", Some(E::DnsError), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1018", Some(E::DestinationNotFound), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1019", Some(E::ProxyInternalError), &[], Medium, CF_1XXX),
-    code(L::Cloudflare, "1020", Some(E::HttpRequestDenied), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1023", Some(E::DestinationNotFound), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1033", Some(E::DestinationUnavailable), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1034", Some(E::ProxyConfigurationError), &[], Medium, CF_1XXX),
-    code(L::Cloudflare, "1101", Some(E::ProxyInternalError), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1102", Some(E::ProxyInternalError), &[], High, CF_1XXX),
-    code(L::Cloudflare, "1200", Some(E::ConnectionLimitReached), &[], Medium, CF_1XXX),
+    // ---- Cloudflare: 52x/530 and the 1xxx codes are rows of the status
+    // registry (`crate::status`, `crate::status::cloudflare`); see
+    // `fingerprint::lookup_vendor_code`.
     // ---- AWS Elastic Load Balancing: the status it generated ----
     code(L::AwsElb, "400", Some(E::HttpRequestError), &[], Medium, ELB),
     code(L::AwsElb, "460", None, &[], High, ELB),
