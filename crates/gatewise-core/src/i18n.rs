@@ -245,21 +245,32 @@ mod tests {
 
     #[test]
     fn every_catalog_has_every_key_and_no_other() {
-        for lang in Lang::all() {
-            assert_eq!(missing_keys(lang), Vec::<&str>::new(), "{lang} lacks keys");
-            assert_eq!(
-                extra_keys(lang),
-                &[] as &[&str],
-                "{lang} has keys English lacks"
-            );
-        }
+        // Collect every language's gaps first, so one run reports them all.
+        let problems: Vec<String> = Lang::all()
+            .flat_map(|lang| {
+                let missing = missing_keys(lang);
+                let extra = extra_keys(lang);
+                [
+                    (!missing.is_empty())
+                        .then(|| format!("{lang} lacks {} keys: {missing:?}", missing.len())),
+                    (!extra.is_empty())
+                        .then(|| format!("{lang} has keys English lacks: {extra:?}")),
+                ]
+            })
+            .flatten()
+            .collect();
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
     #[test]
     fn every_translation_keeps_the_placeholders() {
-        for lang in Lang::all() {
-            assert_eq!(placeholder_mismatches(lang), Vec::<&str>::new(), "{lang}");
-        }
+        let problems: Vec<String> = Lang::all()
+            .filter_map(|lang| {
+                let bad = placeholder_mismatches(lang);
+                (!bad.is_empty()).then(|| format!("{lang}: {bad:?}"))
+            })
+            .collect();
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
     #[test]
