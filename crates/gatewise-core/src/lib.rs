@@ -13,6 +13,8 @@
 //!   responses (with [`fingerprint`]s of the layer that wrote them) become a
 //!   [`Diagnosis`].
 //! - [`logs`]: a pasted log line becomes a [`Diagnosis`] plus an explanation.
+//! - [`explain()`](explain::explain): anything pasted (status code, raw
+//!   response, log lines, error page) becomes a [`Diagnosis`]; [`raw`] parses raw responses.
 //! - [`advice`]: what the visitor, the site owner and the developer can do.
 //! - [`render`]: HTML page, RFC 9457 problem JSON, plain text, `Proxy-Status`,
 //!   and content negotiation.
@@ -37,6 +39,7 @@ pub mod advice;
 pub mod audience;
 pub mod classify;
 pub mod diagnosis;
+pub mod explain;
 pub mod fingerprint;
 pub mod hop;
 pub mod i18n;
@@ -44,6 +47,7 @@ pub mod layer;
 pub mod logs;
 pub mod policy;
 pub mod proxy_status;
+pub mod raw;
 pub mod render;
 pub mod status;
 pub mod taxonomy;

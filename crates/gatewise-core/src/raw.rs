@@ -1,0 +1,236 @@
+//! Raw HTTP/1.x responses as people paste them or tools capture them:
+//! status line, headers, blank line, body (CRLF or bare LF; chunked bodies
+//! decoded). Parsing uses `httparse`; only bounded prefixes are read.
+//!
+//! # Example
+//! ```
+//! use gatewise_core::raw;
+//! let r = raw::parse_response(b"HTTP/1.1 502 Bad Gateway\nServer: nginx\n\n<h1>502</h1>").unwrap();
+//! assert_eq!(r.status, 502);
+//! assert_eq!(r.header("server"), Some("nginx"));
+//! assert_eq!(r.body, b"<h1>502</h1>");
+//! let view_headers = r.header_pairs();
+//! let view = r.view(&view_headers);
+//! assert_eq!(view.status, 502);
+//! ```
+
+use crate::classify::ResponseView;
+
+/// At most this many bytes of a raw response are read.
+pub const MAX_INPUT: usize = 1 << 20;
+/// At most this many headers are parsed.
+pub const MAX_HEADERS: usize = 256;
+
+/// A parsed raw response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawResponse {
+    /// The status code.
+    pub status: u16,
+    /// The reason phrase as sent (may be empty).
+    pub reason: String,
+    /// Header names and values as sent, in order (values lossy UTF-8).
+    pub headers: Vec<(String, String)>,
+    /// The body (de-chunked when `Transfer-Encoding: chunked`).
+    pub body: Vec<u8>,
+}
+
+/// Why a raw response could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawError {
+    /// The text does not start with an HTTP/1.x status line.
+    NotAResponse,
+    /// The status line or a header is malformed.
+    Malformed(String),
+}
+
+impl std::fmt::Display for RawError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RawError::NotAResponse => f.write_str("not an HTTP response (no status line)"),
+            RawError::Malformed(why) => write!(f, "malformed HTTP response: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for RawError {}
+
+impl RawResponse {
+    /// The first value of header `name` (ASCII case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The headers as borrowed pairs, for [`RawResponse::view`].
+    pub fn header_pairs(&self) -> Vec<(&str, &str)> {
+        self.headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect()
+    }
+
+    /// The response as the classifier sees it.
+    pub fn view<'a>(&'a self, headers: &'a [(&'a str, &'a str)]) -> ResponseView<'a> {
+        ResponseView {
+            status: self.status,
+            headers,
+            body: &self.body,
+        }
+    }
+}
+
+/// Parses a raw response. Bare `\n` line ends are accepted; a missing blank
+/// line after the headers is tolerated (the body is then empty).
+pub fn parse_response(input: &[u8]) -> Result<RawResponse, RawError> {
+    let input = input.get(..MAX_INPUT).unwrap_or(input);
+    let trimmed = trim_leading_space(input);
+    if !trimmed.starts_with(b"HTTP/") {
+        return Err(RawError::NotAResponse);
+    }
+    let mut headers = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut resp = httparse::Response::new(&mut headers);
+    let parsed = match resp.parse(trimmed) {
+        Ok(httparse::Status::Complete(n)) => Some(n),
+        Ok(httparse::Status::Partial) => None,
+        Err(e) => return Err(RawError::Malformed(e.to_string())),
+    };
+    let (head_len, owned);
+    match parsed {
+        Some(n) => {
+            head_len = n;
+            owned = collect(&resp);
+        }
+        None => {
+            // No blank line: parse the head with one added.
+            let mut head = trimmed.to_vec();
+            head.extend_from_slice(b"\r\n\r\n");
+            let mut headers = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
+            let mut resp = httparse::Response::new(&mut headers);
+            match resp.parse(&head) {
+                Ok(httparse::Status::Complete(_)) => {}
+                Ok(httparse::Status::Partial) => {
+                    return Err(RawError::Malformed("incomplete status line".into()))
+                }
+                Err(e) => return Err(RawError::Malformed(e.to_string())),
+            }
+            head_len = trimmed.len();
+            owned = collect(&resp);
+        }
+    }
+    let (status, reason, headers) = owned;
+    let rest = trimmed.get(head_len..).unwrap_or_default();
+    let chunked = headers.iter().any(|(n, v)| {
+        n.eq_ignore_ascii_case("transfer-encoding") && v.to_ascii_lowercase().contains("chunked")
+    });
+    let body = if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_vec()
+    };
+    Ok(RawResponse {
+        status,
+        reason,
+        headers,
+        body,
+    })
+}
+
+type Head = (u16, String, Vec<(String, String)>);
+
+fn collect(resp: &httparse::Response<'_, '_>) -> Head {
+    let headers = resp
+        .headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_owned(),
+                String::from_utf8_lossy(h.value).trim().to_owned(),
+            )
+        })
+        .collect();
+    (
+        resp.code.unwrap_or(0),
+        resp.reason.unwrap_or_default().to_owned(),
+        headers,
+    )
+}
+
+fn trim_leading_space(b: &[u8]) -> &[u8] {
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    b.get(start..).unwrap_or_default()
+}
+
+/// Decodes a chunked body; a truncated or malformed tail keeps what was decoded.
+fn dechunk(mut rest: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Ok(httparse::Status::Complete((used, size))) = httparse::parse_chunk_size(rest) {
+        let Ok(size) = usize::try_from(size) else {
+            break;
+        };
+        if size == 0 {
+            break;
+        }
+        let data = rest.get(used..).unwrap_or_default();
+        let take = size.min(data.len());
+        out.extend_from_slice(data.get(..take).unwrap_or_default());
+        if take < size {
+            break;
+        }
+        let after = data.get(take..).unwrap_or_default();
+        rest = after
+            .strip_prefix(b"\r\n")
+            .or_else(|| after.strip_prefix(b"\n"))
+            .unwrap_or(after);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_crlf_lf_and_headless_tails() {
+        let r = parse_response(b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\n\r\nbusy")
+            .unwrap();
+        assert_eq!(
+            (r.status, r.reason.as_str(), r.header("retry-after")),
+            (503, "Service Unavailable", Some("5"))
+        );
+        assert_eq!(r.body, b"busy");
+        let r = parse_response(b"  HTTP/1.0 504 Gateway Timeout\nServer: x").unwrap();
+        assert_eq!(
+            (r.status, r.header("Server"), r.body.len()),
+            (504, Some("x"), 0)
+        );
+    }
+
+    #[test]
+    fn decodes_chunked_bodies_and_survives_truncation() {
+        let r = parse_response(b"HTTP/1.1 502 Bad Gateway\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n3\r\nefg\r\n0\r\n\r\n").unwrap();
+        assert_eq!(r.body, b"abcdefg");
+        let r = parse_response(
+            b"HTTP/1.1 502 Bad Gateway\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc",
+        )
+        .unwrap();
+        assert_eq!(r.body, b"abc");
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_response() {
+        assert_eq!(
+            parse_response(b"<html>502</html>"),
+            Err(RawError::NotAResponse)
+        );
+        assert!(matches!(
+            parse_response(b"HTTP/1.1 abc\r\n\r\n"),
+            Err(RawError::Malformed(_))
+        ));
+        assert_eq!(parse_response(b""), Err(RawError::NotAResponse));
+    }
+}
