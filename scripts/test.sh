@@ -73,7 +73,7 @@ for gate in "${GATES[@]}"; do
   [[ " ${selected[*]} " == *" $gate "* ]] || continue
   n=$((n + 1))
   if [ -n "$stop" ]; then
-    report+=("$(printf '%-8s %-8s' "$gate" 'not run')")
+    report+=("$(printf '%-8s %s' "$gate" 'not run')")
     continue
   fi
   mapfile -t cmd < <(gate_command "$gate")
