@@ -51,8 +51,13 @@ _gw_root() {
 }
 
 # Install the Debian packages given that are not installed yet; `apt-get update` once per run.
+# Leading options go to apt-get install (the Rust packages skip their recommended LLVM 22, ~1.3 GB).
 _gw_apt() {
-  local p missing=()
+  local p opts=() missing=()
+  while [ "${1:-}" != "${1#-}" ]; do
+    opts+=("$1")
+    shift
+  done
   for p in "$@"; do
     [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
   done
@@ -63,7 +68,7 @@ _gw_apt() {
     _GW_APT_UPDATED=1
   fi
   _gw_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 \
-    "${missing[@]}" >&2
+    "${opts[@]}" "${missing[@]}" >&2
 }
 
 _gw_has_rustup() { command -v rustup >/dev/null 2>&1; }
@@ -97,10 +102,10 @@ _gw_rust() {
     fi
     _gw_say rust "rustup could not add rustfmt/clippy: using Debian's rustfmt-web and rust-web-clippy"
   fi
-  _gw_apt rustc-web cargo-web rustfmt-web rust-web-clippy
+  _gw_apt --no-install-recommends rustc-web cargo-web rustfmt-web rust-web-clippy
   _gw_link_debian
   _gw_has_rustup && GATEWISE_LINT_TOOLCHAIN=debian
-  _gw_say rust "present: $rustc_v; fmt and clippy run with Debian's $(_gw_debian_rustc)"
+  _gw_say rust "Debian's rustfmt and clippy ($(_gw_debian_rustc)) for fmt and clippy; $rustc_v otherwise"
 }
 
 # ---- wasm32: the wasm32-unknown-unknown target ---------------------------------------------
@@ -111,9 +116,9 @@ _gw_rustup_has_wasm() {
   grep -qx 'wasm32-unknown-unknown' <<<"$installed"
 }
 
-_GW_RUSTLIB=/usr/lib/rustlib
-_GW_WASM_LIB=$_GW_RUSTLIB/wasm32-unknown-unknown/lib
-_GW_RUST_LLD=$_GW_RUSTLIB/x86_64-unknown-linux-gnu/bin/rust-lld
+_GW_WASM_LIB=/usr/lib/rustlib/wasm32-unknown-unknown/lib
+# Where Debian's rustc looks for `rust-lld`: its own host's bin directory.
+_gw_rust_lld() { echo "/usr/lib/rustlib/$(/usr/bin/rustc -vV | sed -n 's/^host: //p')/bin/rust-lld"; }
 
 # The stamp the Debian wasm32 std must carry: recipe number and the commit of Debian's rustc.
 _gw_debian_stamp() {
@@ -123,7 +128,7 @@ _gw_debian_stamp() {
 }
 
 _gw_debian_wasm_ready() {
-  [ -x /usr/bin/rustc ] && [ -x /usr/bin/cargo ] && [ -e "$_GW_RUST_LLD" ] || return 1
+  [ -x /usr/bin/rustc ] && [ -x /usr/bin/cargo ] && [ -e "$(_gw_rust_lld)" ] || return 1
   [ "$(cat "$_GW_WASM_LIB/.gatewise-stamp" 2>/dev/null || true)" = "$(_gw_debian_stamp)" ] || return 1
   if _gw_has_rustup; then
     local list
@@ -136,14 +141,15 @@ _gw_debian_wasm_ready() {
 # link lld-19 in as rust-lld, build std once from rust-web-src, keep it next to Debian's rustc.
 _gw_debian_wasm() {
   _GW_SYSROOT_STATE=present
-  _gw_apt rustc-web cargo-web rust-web-src lld-19
-  _gw_root mkdir -p "$(dirname "$_GW_RUST_LLD")"
-  [ "$(readlink "$_GW_RUST_LLD" 2>/dev/null || true)" = /usr/lib/llvm-19/bin/lld ] ||
-    _gw_root ln -sf /usr/lib/llvm-19/bin/lld "$_GW_RUST_LLD"
-  local stamp
+  _gw_apt --no-install-recommends rustc-web cargo-web rust-web-src lld-19
+  local lld stamp
+  lld=$(_gw_rust_lld)
+  _gw_root mkdir -p "$(dirname "$lld")"
+  [ "$(readlink "$lld" 2>/dev/null || true)" = /usr/lib/llvm-19/bin/lld ] ||
+    _gw_root ln -sf /usr/lib/llvm-19/bin/lld "$lld"
   stamp=$(_gw_debian_stamp)
   if [ "$(cat "$_GW_WASM_LIB/.gatewise-stamp" 2>/dev/null || true)" != "$stamp" ]; then
-    _gw_say wasm32 "building std for wasm32 with Debian's $(_gw_debian_rustc) (once, about a minute)"
+    _gw_say wasm32 "building std for wasm32 with Debian's $(_gw_debian_rustc) (once, a minute or two)"
     local tmp t0
     t0=$(_gw_now)
     tmp=$(mktemp -d)
