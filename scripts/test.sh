@@ -83,16 +83,20 @@ for gate in "${GATES[@]}"; do
   echo "==> [$n/${#selected[@]}] $gate: $shown"
   t0=$(_gw_now)
   if "${cmd[@]}"; then
-    passed=$((passed + 1))
     result=passed
-    echo "<== $gate passed in $(_gw_since "$t0")"
+    passed=$((passed + 1))
   else
-    failed=$((failed + 1))
     result=FAILED
-    echo "<== FAILED gate '$gate' after $(_gw_since "$t0"): $shown" >&2
+    failed=$((failed + 1))
     [ -n "$keep_going" ] || stop=1
   fi
-  report+=("$(printf '%-8s %-8s %s' "$gate" "$result" "$(_gw_since "$t0")")")
+  took=$(_gw_since "$t0")
+  if [ "$result" = passed ]; then
+    echo "<== $gate passed in $took"
+  else
+    echo "<== FAILED gate '$gate' after $took: $shown" >&2
+  fi
+  report+=("$(printf '%-8s %-8s %s' "$gate" "$result" "$took")")
 done
 
 echo
