@@ -126,10 +126,11 @@ _gw_debian_stamp() {
   hash=$(/usr/bin/rustc -vV | sed -n 's/^commit-hash: //p')
   echo "gatewise-sysroot-$_GW_SYSROOT_RECIPE $hash"
 }
+_gw_sysroot_current() { [ "$(cat "$_GW_WASM_LIB/.gatewise-stamp" 2>/dev/null || true)" = "$(_gw_debian_stamp)" ]; }
 
 _gw_debian_wasm_ready() {
   [ -x /usr/bin/rustc ] && [ -x /usr/bin/cargo ] && [ -e "$(_gw_rust_lld)" ] || return 1
-  [ "$(cat "$_GW_WASM_LIB/.gatewise-stamp" 2>/dev/null || true)" = "$(_gw_debian_stamp)" ] || return 1
+  _gw_sysroot_current || return 1
   if _gw_has_rustup; then
     local list
     list=$(rustup toolchain list)
@@ -142,13 +143,12 @@ _gw_debian_wasm_ready() {
 _gw_debian_wasm() {
   _GW_SYSROOT_STATE=present
   _gw_apt --no-install-recommends rustc-web cargo-web rust-web-src lld-19
-  local lld stamp
+  local lld
   lld=$(_gw_rust_lld)
   _gw_root mkdir -p "$(dirname "$lld")"
   [ "$(readlink "$lld" 2>/dev/null || true)" = /usr/lib/llvm-19/bin/lld ] ||
     _gw_root ln -sf /usr/lib/llvm-19/bin/lld "$lld"
-  stamp=$(_gw_debian_stamp)
-  if [ "$(cat "$_GW_WASM_LIB/.gatewise-stamp" 2>/dev/null || true)" != "$stamp" ]; then
+  if ! _gw_sysroot_current; then
     _gw_say wasm32 "building std for wasm32 with Debian's $(_gw_debian_rustc) (once, a minute or two)"
     local tmp t0
     t0=$(_gw_now)
@@ -164,7 +164,7 @@ _gw_debian_wasm() {
     _gw_root mkdir -p "$_GW_WASM_LIB"
     _gw_root find "$tmp/target/wasm32-unknown-unknown/release/deps" -name 'lib*.rlib' \
       ! -name 'libgatewise_sysroot-*' -exec cp -t "$_GW_WASM_LIB" {} +
-    echo "$stamp" | _gw_root tee "$_GW_WASM_LIB/.gatewise-stamp" >/dev/null
+    _gw_debian_stamp | _gw_root tee "$_GW_WASM_LIB/.gatewise-stamp" >/dev/null
     rm -rf "$tmp"
     _GW_SYSROOT_STATE="std built in $(_gw_since "$t0")"
   fi
