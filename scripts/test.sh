@@ -61,7 +61,7 @@ gate_command() { # the command of gate $1, one word per line
     fmt) printf '%s\n' "${lint_cargo[@]}" fmt --all --check ;;
     clippy) printf '%s\n' "${lint_cargo[@]}" clippy --workspace --all-targets -- -D warnings ;;
     test) printf '%s\n' cargo test --workspace --no-fail-fast ;;
-    schema) printf '%s\n' cargo test -p gatewise-core --features schema --no-fail-fast ;;
+    schema) printf '%s\n' cargo test -p gatewise-core --features schema --test schema ;;
     wasm) printf '%s\n' "${wasm_cargo[@]}" build -p gatewise-core --target wasm32-unknown-unknown --release ;;
     node) printf '%s\n' node_tests ;;
   esac
