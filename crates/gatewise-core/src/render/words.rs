@@ -139,8 +139,15 @@ impl Words {
         let target = Target::from_url(ctx.url.as_deref());
         Words {
             code,
+            summary: match (pick(d, lang, TITLE), pick(d, lang, SUMMARY)) {
+                // A status-only diagnosis titles itself with the status's meaning:
+                // then the summary says where, instead of repeating it.
+                (Some(title), Some(summary)) if title == summary => {
+                    pick(d, lang, &[Src::Segment("summary")]).unwrap_or_default()
+                }
+                (_, summary) => summary.unwrap_or_default(),
+            },
             title: pick(d, lang, TITLE).unwrap_or_default(),
-            summary: pick(d, lang, SUMMARY).unwrap_or_default(),
             visitor: pick(d, lang, VISITOR).unwrap_or_default(),
             owner: pick(d, lang, OWNER),
             developer: pick(d, lang, DEVELOPER),
