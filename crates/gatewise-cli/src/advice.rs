@@ -1,0 +1,79 @@
+//! The core's remedies (`gatewise_core::advice::remedies`) with their
+//! command placeholders filled in: `{host}`, `{port}`, `{url}` from the
+//! target, `{log}` from the generating layer's usual log location.
+//!
+//! # Example
+//! ```
+//! use gatewise_cli::advice::Fill;
+//! let f = Fill { host: "example.com".into(), port: "443".into(), url: "https://example.com/".into(), log: "/var/log/nginx/error.log".into() };
+//! assert_eq!(f.apply("curl -v {url} && tail {log}"), "curl -v https://example.com/ && tail /var/log/nginx/error.log");
+//! assert_eq!(f.apply("dig {host} {other}"), "dig example.com {other}");
+//! ```
+
+use gatewise_core::advice::remedies;
+use gatewise_core::i18n::{self, Lang};
+use gatewise_core::{Audience, Diagnosis};
+
+/// The values for command placeholders.
+#[derive(Debug, Clone, Default)]
+pub struct Fill {
+    /// `{host}`
+    pub host: String,
+    /// `{port}`
+    pub port: String,
+    /// `{url}`
+    pub url: String,
+    /// `{log}`
+    pub log: String,
+}
+
+impl Fill {
+    /// Fills the placeholders of `template` (unknown ones stay visible).
+    pub fn apply(&self, template: &str) -> String {
+        i18n::fill(
+            template,
+            &[
+                ("host", &self.host),
+                ("port", &self.port),
+                ("url", &self.url),
+                ("log", &self.log),
+            ],
+        )
+    }
+}
+
+/// One remedy, ready to print.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Item {
+    /// The remedy id (`remedy.<id>` in the catalog).
+    pub id: &'static str,
+    /// The text.
+    pub text: String,
+    /// The command, filled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+}
+
+/// The remedies for `d` and `audience` in `lang`, commands filled from `fill`
+/// (`{log}` defaults to the layer's first usual log location).
+pub fn items(d: &Diagnosis, audience: Audience, lang: Lang, fill: &Fill) -> Vec<Item> {
+    let mut fill = fill.clone();
+    if fill.log.is_empty() {
+        fill.log = d
+            .layer
+            .info()
+            .logs
+            .first()
+            .copied()
+            .unwrap_or("")
+            .to_owned();
+    }
+    remedies(d, audience)
+        .into_iter()
+        .map(|r| Item {
+            id: r.id,
+            text: r.text(lang),
+            command: r.command.map(|c| fill.apply(c)),
+        })
+        .collect()
+}
