@@ -253,10 +253,11 @@ pub fn receive(conn: &mut Conn, timeout: Duration) -> Result<Received, Failure> 
                 ));
             }
             Err(e) => {
-                detail.first_bytes = Some(clean(
-                    &String::from_utf8_lossy(buf.get(..64).unwrap_or(&buf)),
-                    64,
-                ));
+                detail.first_bytes = Some(
+                    String::from_utf8_lossy(buf.get(..64).unwrap_or(&buf))
+                        .escape_debug()
+                        .to_string(),
+                );
                 return Err(fail(
                     Outcome::NotHttp,
                     format!("not an HTTP response ({e})"),

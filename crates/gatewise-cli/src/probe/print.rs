@@ -45,9 +45,11 @@ fn describe(step: &StepReport) -> (String, Vec<String>) {
                 Some(a) => format!("{a} connected"),
                 None => "no address accepted the connection".to_owned(),
             };
+            let single_success = c.attempts.len() == 1 && c.connected.is_some();
             let more = c
                 .attempts
                 .iter()
+                .filter(|_| !single_success)
                 .map(|a| match &a.error {
                     Some(e) => format!("{}: {} ({:.1} ms)", a.address, clean(e, 200), a.ms),
                     None => format!("{}: connected ({:.1} ms)", a.address, a.ms),
@@ -114,7 +116,7 @@ fn describe(step: &StepReport) -> (String, Vec<String>) {
             };
             let mut more = Vec::new();
             if let Some(b) = &r.first_bytes {
-                more.push(format!("first bytes: {b:?}"));
+                more.push(format!("first bytes: \"{}\"", clean(b, 300)));
             }
             for (n, v) in &r.headers {
                 if [

@@ -93,12 +93,14 @@ pub fn certificate_reason(e: &CertificateError, self_signed: bool) -> Certificat
         CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
             CertificateReason::NotYetValid
         }
-        CertificateError::UnknownIssuer if self_signed => CertificateReason::SelfSigned,
-        CertificateError::UnknownIssuer => CertificateReason::UnknownIssuer,
         CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
             CertificateReason::WrongName
         }
         CertificateError::Revoked => CertificateReason::Revoked,
+        // A self-signed certificate fails as UnknownIssuer, or as
+        // CaUsedAsEndEntity when it carries CA:TRUE (as `openssl req -x509` makes).
+        _ if self_signed => CertificateReason::SelfSigned,
+        CertificateError::UnknownIssuer => CertificateReason::UnknownIssuer,
         CertificateError::BadSignature => CertificateReason::BadSignature,
         CertificateError::BadEncoding => CertificateReason::BadEncoding,
         _ => CertificateReason::Other,
@@ -407,5 +409,41 @@ fn classify_io(
             (Outcome::TlsAlert, tls.to_string())
         }
         other => (Outcome::TlsOther, other.to_string()),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_has_a_text_and_self_signed_wins_over_issuer_errors() {
+        for (r, t) in REASON_TEXTS {
+            assert_eq!(r.text(), *t);
+        }
+        let ca_as_leaf = CertificateError::Other(rustls::OtherError(Arc::new(
+            std::io::Error::other("CaUsedAsEndEntity"),
+        )));
+        assert_eq!(
+            certificate_reason(&ca_as_leaf, true),
+            CertificateReason::SelfSigned
+        );
+        assert_eq!(
+            certificate_reason(&ca_as_leaf, false),
+            CertificateReason::Other
+        );
+        assert_eq!(
+            certificate_reason(&CertificateError::Expired, true),
+            CertificateReason::Expired
+        );
+        assert_eq!(
+            certificate_reason(&CertificateError::UnknownIssuer, false),
+            CertificateReason::UnknownIssuer
+        );
+        assert_eq!(
+            certificate_reason(&CertificateError::NotValidForName, true),
+            CertificateReason::WrongName
+        );
     }
 }
