@@ -1,13 +1,17 @@
 //! The core's remedies (`gatewise_core::advice::remedies`) with their
 //! command placeholders filled in: `{host}`, `{port}`, `{url}` from the
-//! target, `{log}` from the generating layer's usual log location.
+//! target, `{log}` from the generating layer's usual log file. A command
+//! that needs a value the CLI does not have is left out (the remedy's text
+//! stays), rather than printed half-filled.
 //!
 //! # Example
 //! ```
 //! use gatewise_cli::advice::Fill;
 //! let f = Fill { host: "example.com".into(), port: "443".into(), url: "https://example.com/".into(), log: "/var/log/nginx/error.log".into() };
-//! assert_eq!(f.apply("curl -v {url} && tail {log}"), "curl -v https://example.com/ && tail /var/log/nginx/error.log");
-//! assert_eq!(f.apply("dig {host} {other}"), "dig example.com {other}");
+//! assert_eq!(f.apply("curl -v {url} && tail {log}").as_deref(), Some("curl -v https://example.com/ && tail /var/log/nginx/error.log"));
+//! assert_eq!(f.apply("dig {host} {other}").as_deref(), Some("dig example.com {other}"));
+//! let no_port = Fill { port: String::new(), ..f };
+//! assert_eq!(no_port.apply("ss -ltnp 'sport = :{port}'"), None);
 //! ```
 
 use gatewise_core::advice::remedies;
@@ -28,17 +32,19 @@ pub struct Fill {
 }
 
 impl Fill {
-    /// Fills the placeholders of `template` (unknown ones stay visible).
-    pub fn apply(&self, template: &str) -> String {
-        i18n::fill(
-            template,
-            &[
-                ("host", &self.host),
-                ("port", &self.port),
-                ("url", &self.url),
-                ("log", &self.log),
-            ],
-        )
+    /// Fills the placeholders of `template` (unknown ones stay visible);
+    /// `None` when it uses one of ours that has no value.
+    pub fn apply(&self, template: &str) -> Option<String> {
+        let args = [
+            ("host", self.host.as_str()),
+            ("port", self.port.as_str()),
+            ("url", self.url.as_str()),
+            ("log", self.log.as_str()),
+        ];
+        let missing = args
+            .iter()
+            .any(|(k, v)| v.is_empty() && template.contains(&format!("{{{k}}}")));
+        (!missing).then(|| i18n::fill(template, &args))
     }
 }
 
@@ -73,7 +79,7 @@ pub fn items(d: &Diagnosis, audience: Audience, lang: Lang, fill: &Fill) -> Vec<
         .map(|r| Item {
             id: r.id,
             text: r.text(lang),
-            command: r.command.map(|c| fill.apply(c)),
+            command: r.command.and_then(|c| fill.apply(c)),
         })
         .collect()
 }

@@ -20,6 +20,9 @@ use super::{Detail, Report, StepReport};
 use crate::advice::{self, Fill};
 use crate::style::{clean, Style};
 
+/// The most remedies printed (the core orders them most relevant first).
+pub const MAX_REMEDIES: usize = 8;
+
 /// The step's name from the catalog (`hop.<name>.name`).
 pub fn step_label(hop: Hop, lang: Lang) -> String {
     i18n::format(lang, &format!("hop.{}.name", hop.name()), &[])
@@ -227,11 +230,19 @@ pub fn diagnosis_block(
         for t in texts {
             let _ = writeln!(out, "  {t}");
         }
-        for i in items {
+        let more = items.len().saturating_sub(MAX_REMEDIES);
+        for i in items.into_iter().take(MAX_REMEDIES) {
             let _ = writeln!(out, "  - {}", i.text);
             if let Some(c) = i.command {
                 let _ = writeln!(out, "      $ {c}");
             }
+        }
+        if more > 0 {
+            let _ = writeln!(
+                out,
+                "  {}",
+                style.dim(&format!("(and {more} more for the other possible causes)"))
+            );
         }
     }
 }
@@ -274,6 +285,13 @@ pub fn text(report: &Report, lang: Lang, fill: &Fill, style: &Style) -> String {
             diagnosis_block(&mut out, d, Audience::Owner, lang, fill, style);
         }
         (Some(d), None) => {
+            // The failure is behind the server that answered: the target's
+            // port is not the failing one.
+            let fill = Fill {
+                port: String::new(),
+                ..fill.clone()
+            };
+            let fill = &fill;
             let status = report.status.unwrap_or(d.status);
             let _ = writeln!(
                 out,
