@@ -61,7 +61,12 @@ pub struct Item {
 }
 
 /// The remedies for `d` and `audience` in `lang`, commands filled from `fill`
-/// (`{log}` defaults to the layer's first usual log location).
+/// (`{log}` defaults to the layer's first usual log *file*: entries that are
+/// commands or consoles, like `journalctl -u haproxy`, cannot follow `tail`).
+///
+/// after merge: the core's `Remedy::command_for(d, &advice::Target { host,
+/// port, url, .. })` fills commands (log commands, systemd units included);
+/// use it instead of [`Fill::apply`].
 pub fn items(d: &Diagnosis, audience: Audience, lang: Lang, fill: &Fill) -> Vec<Item> {
     let mut fill = fill.clone();
     if fill.log.is_empty() {
@@ -69,7 +74,8 @@ pub fn items(d: &Diagnosis, audience: Audience, lang: Lang, fill: &Fill) -> Vec<
             .layer
             .info()
             .logs
-            .first()
+            .iter()
+            .find(|l| l.starts_with('/'))
             .copied()
             .unwrap_or("")
             .to_owned();
