@@ -1,0 +1,325 @@
+//! `gatewise probe` against real loopback servers, one per failure mode:
+//! the failing step, the exit code and the RFC 9209 type, via `--json`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::io::Write;
+use std::time::Duration;
+
+use common::*;
+use gatewise_core::classify::{self, ResponseView};
+
+/// Asserts the report failed at `step` with `exit` and `error_type`.
+fn assert_failed(report: &serde_json::Value, code: i32, step: &str, exit: i32, error_type: &str) {
+    assert_eq!(code, exit, "exit code; report: {report:#}");
+    assert_eq!(report["exitCode"], exit);
+    assert_eq!(report["failedStep"], step, "{report:#}");
+    let last = last_step(report);
+    assert_eq!(last["step"], step);
+    assert_eq!(last["ok"], false);
+    assert!(last["ms"].as_f64().unwrap() >= 0.0);
+    assert_eq!(report["diagnosis"]["errorType"], error_type, "{report:#}");
+    assert_eq!(
+        report["diagnosis"]["hop"], step,
+        "the type belongs to the failing step"
+    );
+    // Every step before the failing one succeeded.
+    let steps = report["steps"].as_array().unwrap();
+    for s in &steps[..steps.len() - 1] {
+        assert_eq!(s["ok"], true, "{s}");
+    }
+}
+
+#[test]
+fn refused_connection_fails_at_connect() {
+    let port = refused_port();
+    let (code, r) = probe(&format!("http://127.0.0.1:{port}/"), &[]);
+    assert_failed(&r, code, "connect", 11, "connection_refused");
+    let attempts = last_step(&r)["detail"]["attempts"].as_array().unwrap();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0]["kind"], "ConnectionRefused");
+    assert_eq!(r["diagnosis"]["retryable"], true);
+    assert_eq!(r["diagnosis"]["reached"], "no");
+}
+
+#[test]
+fn silent_server_times_out_waiting_for_the_response() {
+    let port = serve(|mut s| {
+        read_request(&mut s);
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    let (code, r) = probe(
+        &format!("http://127.0.0.1:{port}/"),
+        &["--response-timeout", "0.5"],
+    );
+    assert_failed(&r, code, "response", 14, "http_response_timeout");
+    let ms = last_step(&r)["ms"].as_f64().unwrap();
+    assert!((400.0..3000.0).contains(&ms), "waited {ms} ms");
+}
+
+#[test]
+fn reset_after_the_request_is_connection_terminated() {
+    let port = serve(|mut s| {
+        read_request(&mut s);
+        let sock = socket2::Socket::from(s);
+        sock.set_linger(Some(Duration::ZERO)).unwrap();
+        drop(sock); // SO_LINGER 0: close sends RST
+    });
+    let (code, r) = probe(&format!("http://127.0.0.1:{port}/"), &[]);
+    assert_failed(&r, code, "response", 14, "connection_terminated");
+    let err = last_step(&r)["detail"]["error"].as_str().unwrap();
+    assert!(err.to_lowercase().contains("reset"), "{err}");
+}
+
+#[test]
+fn ssh_banner_is_an_http_protocol_error() {
+    let port = serve(|mut s| {
+        let _ = s.write_all(b"SSH-2.0-OpenSSH\r\n");
+        read_request(&mut s);
+        std::thread::sleep(Duration::from_secs(2));
+    });
+    let (code, r) = probe(&format!("http://127.0.0.1:{port}/"), &[]);
+    assert_failed(&r, code, "response", 14, "http_protocol_error");
+    assert!(last_step(&r)["detail"]["firstBytes"]
+        .as_str()
+        .unwrap()
+        .starts_with("SSH-2.0-OpenSSH"));
+}
+
+#[test]
+fn close_without_a_byte_is_connection_terminated() {
+    let port = serve(|mut s| {
+        read_request(&mut s);
+        drop(s); // FIN, no byte
+    });
+    let (code, r) = probe(&format!("http://127.0.0.1:{port}/"), &[]);
+    assert_failed(&r, code, "response", 14, "connection_terminated");
+    assert_eq!(last_step(&r)["detail"]["headerBytes"], 0);
+}
+
+#[test]
+fn huge_header_section_is_rejected_at_64_kib() {
+    let port = serve(|mut s| {
+        read_request(&mut s);
+        let mut resp = b"HTTP/1.1 200 OK\r\nX-Big: ".to_vec();
+        resp.extend(std::iter::repeat_n(b'a', 70 * 1024));
+        resp.extend_from_slice(b"\r\n\r\n");
+        let _ = s.write_all(&resp);
+        std::thread::sleep(Duration::from_secs(1));
+    });
+    let (code, r) = probe(&format!("http://127.0.0.1:{port}/"), &[]);
+    assert_failed(
+        &r,
+        code,
+        "response",
+        14,
+        "http_response_header_section_size",
+    );
+    assert!(last_step(&r)["detail"]["headerBytes"].as_u64().unwrap() > 64 * 1024);
+}
+
+#[test]
+fn ok_server_passes_every_step() {
+    let port = respond(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+    let (code, r) = probe(&format!("http://127.0.0.1:{port}/health?x=1"), &[]);
+    assert_eq!(code, 0, "{r:#}");
+    assert!(r["diagnosis"].is_null());
+    assert!(r["failedStep"].is_null());
+    assert_eq!(r["status"], 200);
+    let steps: Vec<&str> = r["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["dns", "connect", "request", "response"]);
+    assert!(r["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["ok"] == true));
+    assert_eq!(r["steps"][2]["detail"]["line"], "GET /health?x=1 HTTP/1.1");
+    assert_eq!(r["steps"][3]["detail"]["bodyBytes"], 2);
+}
+
+#[test]
+fn nginx_502_is_handed_to_the_core_classifier() {
+    let port = respond(NGINX_502);
+    let (code, r) = probe(&format!("http://127.0.0.1:{port}/"), &[]);
+    assert_eq!(code, 15, "{r:#}");
+    assert_eq!(r["status"], 502);
+    assert!(r["failedStep"].is_null());
+    // The CLI passes status, headers and body to the core unchanged: its
+    // diagnosis is exactly the core's for the same bytes.
+    let (status, headers, body) = split_response(NGINX_502);
+    let h: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let expected = classify::response(&ResponseView {
+        status,
+        headers: &h,
+        body: &body,
+    });
+    assert_eq!(r["diagnosis"], serde_json::to_value(&expected).unwrap());
+    assert_eq!(r["diagnosis"]["status"], 502);
+    let detail = &last_step(&r)["detail"];
+    assert_eq!(detail["status"], 502);
+    assert_eq!(detail["bodyBytes"], 157);
+}
+
+#[test]
+fn self_signed_certificate_is_a_certificate_error() {
+    let port = serve_tls(
+        certs::self_signed(),
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    );
+    let (code, r) = probe(&format!("https://127.0.0.1:{port}/"), &[]);
+    assert_failed(&r, code, "tls", 12, "tls_certificate_error");
+    let d = &last_step(&r)["detail"];
+    assert_eq!(d["reason"], "self_signed");
+    assert_eq!(d["certificate"]["selfSigned"], true);
+    assert_eq!(d["certificate"]["nameMatches"], true);
+    assert!(d["certificate"]["san"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s == "127.0.0.1"));
+}
+
+#[test]
+fn expired_certificate_is_a_certificate_error() {
+    let leaf = certs::ca_signed(&["127.0.0.1"], (2019, 1, 1), (2020, 1, 1));
+    let ca = temp_file("ca.pem", leaf.ca_pem.clone().unwrap().as_bytes());
+    let port = serve_tls(leaf, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    let (code, r) = probe(
+        &format!("https://127.0.0.1:{port}/"),
+        &["--cacert", ca.to_str().unwrap()],
+    );
+    assert_failed(&r, code, "tls", 12, "tls_certificate_error");
+    let d = &last_step(&r)["detail"];
+    assert_eq!(d["reason"], "expired");
+    assert_eq!(
+        d["certificate"]["notAfter"],
+        "Wed, 01 Jan 2020 00:00:00 GMT"
+    );
+    assert_eq!(d["certificate"]["selfSigned"], false);
+}
+
+#[test]
+fn wrong_name_certificate_is_a_certificate_error() {
+    let leaf = certs::ca_signed(&["other.example"], (2020, 1, 1), (2200, 1, 1));
+    let ca = temp_file("ca.pem", leaf.ca_pem.clone().unwrap().as_bytes());
+    let port = serve_tls(leaf, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    let (code, r) = probe(
+        &format!("https://127.0.0.1:{port}/"),
+        &["--cacert", ca.to_str().unwrap()],
+    );
+    assert_failed(&r, code, "tls", 12, "tls_certificate_error");
+    let d = &last_step(&r)["detail"];
+    assert_eq!(d["reason"], "wrong_name");
+    assert_eq!(d["certificate"]["nameMatches"], false);
+}
+
+#[test]
+fn valid_certificate_passes_and_reports_the_handshake() {
+    let leaf = certs::ca_signed(&["127.0.0.1"], (2020, 1, 1), (2200, 1, 1));
+    let ca = temp_file("ca.pem", leaf.ca_pem.clone().unwrap().as_bytes());
+    let port = serve_tls(
+        leaf,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+    );
+    let (code, r) = probe(
+        &format!("https://127.0.0.1:{port}/"),
+        &["--cacert", ca.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{r:#}");
+    let tls = &r["steps"][2];
+    assert_eq!(tls["step"], "tls");
+    assert_eq!(tls["ok"], true);
+    assert_eq!(tls["detail"]["protocol"], "TLSv1_3");
+    assert!(tls["detail"]["cipher"]
+        .as_str()
+        .unwrap()
+        .starts_with("TLS13_"));
+    assert!(
+        tls["detail"]["alpn"].is_null(),
+        "the test server offers no ALPN"
+    );
+    assert_eq!(r["status"], 200);
+}
+
+#[test]
+fn plain_http_on_a_tls_port_is_a_tls_protocol_error() {
+    let port = serve(|mut s| {
+        let mut hello = [0u8; 512];
+        let _ = std::io::Read::read(&mut s, &mut hello); // the ClientHello, unread
+        let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+        std::thread::sleep(Duration::from_millis(500));
+    });
+    let (code, r) = probe(
+        &format!("https://127.0.0.1:{port}/"),
+        &["--tls-timeout", "2"],
+    );
+    assert_failed(&r, code, "tls", 12, "tls_protocol_error");
+}
+
+#[test]
+fn a_name_that_does_not_resolve_fails_at_dns() {
+    let (code, r) = probe("http://does-not-exist.invalid/", &["--dns-timeout", "3"]);
+    assert_eq!(code, 10, "{r:#}");
+    assert_eq!(r["failedStep"], "dns");
+    let t = r["diagnosis"]["errorType"].as_str().unwrap();
+    assert!(t == "dns_error" || t == "dns_timeout", "{t}");
+    if t == "dns_error" {
+        // A resolver answered: it says why.
+        let rcode = last_step(&r)["detail"]["rcode"].as_str().unwrap();
+        assert!(
+            ["NXDOMAIN", "SERVFAIL", "REFUSED", "NOERROR"].contains(&rcode),
+            "{rcode}"
+        );
+        assert_eq!(r["diagnosis"]["vendorCode"], rcode);
+    }
+}
+
+#[test]
+fn text_report_shows_each_step_and_the_diagnosis() {
+    let port = refused_port();
+    let out = run(&["probe", &format!("http://127.0.0.1:{port}/")]);
+    assert_eq!(out.status.code(), Some(11));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("✓ DNS lookup"), "{text}");
+    assert!(text.contains("✗ Connecting"), "{text}");
+    assert!(text.contains("connection_refused"), "{text}");
+    assert!(!text.contains('\x1b'), "no colours when not a terminal");
+    assert!(
+        out.stderr.is_empty(),
+        "no spinner when stderr is not a terminal"
+    );
+}
+
+#[test]
+fn usage_errors_are_one_line_with_exit_2() {
+    for args in [
+        &["probe", "ftp://x/"][..],
+        &["probe"],
+        &["probe", "x", "--connect-timeout", "-1"],
+        &["nope"],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            err.starts_with("gatewise: ") && err.trim_end().ends_with(')'),
+            "{err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
