@@ -37,6 +37,7 @@
 
 pub mod advice;
 pub mod audience;
+pub mod cdn_loop;
 pub mod classify;
 pub mod diagnosis;
 pub mod explain;
@@ -49,6 +50,7 @@ pub mod policy;
 pub mod proxy_status;
 pub mod raw;
 pub mod render;
+pub mod secret;
 pub mod status;
 pub mod taxonomy;
 
