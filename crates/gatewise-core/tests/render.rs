@@ -847,3 +847,34 @@ fn a_typical_page_is_small() {
     std::fs::write(&out, &html).unwrap();
     assert!(html.len() < 16 * 1024, "{} bytes", html.len());
 }
+
+#[test]
+fn a_low_confidence_guess_is_not_headlined_as_fact() {
+    use gatewise_core::Confidence;
+    let workerd = gatewise_core::classify::TransportError {
+        name: Some("Error".into()),
+        message: "Network connection lost.".into(),
+        retryable: Some(true),
+        ..Default::default()
+    };
+    let d = gatewise_core::classify::transport(&workerd);
+    assert_eq!(d.confidence, Confidence::Low);
+    assert!(!d.alternatives.is_empty());
+    let t = d.error_type.expect("a likeliest type");
+    let title = i18n::format(Lang::EN, &format!("type.{}.title", t.name()), &[]);
+    let html = render::html(&d, &PageContext::new(Lang::EN));
+    let h1 = html
+        .split("<h1")
+        .nth(1)
+        .and_then(|s| s.split("</h1>").next())
+        .unwrap_or_default();
+    assert!(
+        !h1.contains(&title),
+        "headline {h1:?} states the guess {title:?}"
+    );
+    // The owner still sees the likeliest type and what it cannot be told apart from.
+    assert!(html.contains(t.name()));
+    let sure = d.clone().with_confidence(Confidence::High);
+    let html = render::html(&sure, &PageContext::new(Lang::EN));
+    assert!(html.contains(&title));
+}

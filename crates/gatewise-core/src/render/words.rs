@@ -158,9 +158,20 @@ impl Words {
     }
 }
 
+/// Whether `d` is a low-confidence pick among several failure types.
+pub(crate) fn hedged(d: &Diagnosis) -> bool {
+    d.confidence == crate::Confidence::Low && !d.alternatives.is_empty()
+}
+
 /// The catalog keys `src` stands for, for `d`, most specific first.
 fn keys(d: &Diagnosis, src: Src) -> Vec<String> {
     match src {
+        // A guess must not be presented as a fact: when the signal leaves
+        // several types open, the visitor-facing texts come from the status
+        // or the segment, and only the owner's texts name the likeliest type.
+        Src::Type(field) if hedged(d) && matches!(field, "title" | "summary" | "visitor") => {
+            Vec::new()
+        }
         Src::Type(field) => d
             .error_type
             .map(|t| format!("type.{}.{field}", t.name()))
