@@ -14,6 +14,11 @@
 #      crates/gatewise-wasm/api.schema.json (packages/gatewise/scripts/types.mjs)
 #   5. the JavaScript and the hand-written signatures from packages/gatewise/src/
 # Prints the sizes (raw and gzip) of the wasm and the JavaScript.
+#
+#   GATEWISE_LANGUAGES=en,de bash scripts/build-npm.sh
+# builds a smaller package with only these catalogs (English is always in): the catalogs are
+# most of the wasm (measured: all 8 languages 1.86 MB / 601 KB gzip, English only 0.73 MB /
+# 280 KB gzip). The published package has every language.
 set -euo pipefail
 # shellcheck source=scripts/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
@@ -35,10 +40,24 @@ trap 'rm -rf "$stage"' EXIT
 
 say() { printf 'build-npm: %-10s %s\n' "$1" "$2"; }
 
+features=()
+if [ -n "${GATEWISE_LANGUAGES:-}" ]; then
+  langs=()
+  IFS=, read -ra tags <<<"$GATEWISE_LANGUAGES"
+  for tag in "${tags[@]}"; do
+    tag=$(tr '[:upper:]' '[:lower:]' <<<"${tag// /}")
+    [ -z "$tag" ] || [ "$tag" = en ] || langs+=("lang-$tag")
+  done
+  features=(--no-default-features --features "$(
+    IFS=,
+    echo "${langs[*]}"
+  )")
+fi
+
 t0=$(_gw_now)
-"${wasm_cargo[@]}" build -q -p gatewise-wasm --target wasm32-unknown-unknown --release
+"${wasm_cargo[@]}" build -q -p gatewise-wasm --target wasm32-unknown-unknown --release "${features[@]}"
 raw=target/wasm32-unknown-unknown/release/gatewise_wasm.wasm
-say cargo "$(stat -c %s "$raw") bytes in $(_gw_since "$t0")"
+say cargo "$(stat -c %s "$raw") bytes in $(_gw_since "$t0") (languages: ${GATEWISE_LANGUAGES:-all})"
 
 t0=$(_gw_now)
 wasm-bindgen --target web --out-dir "$stage" --out-name gatewise_wasm --no-typescript \
@@ -50,7 +69,6 @@ hash=$(sha256sum "$stage/gatewise_wasm_bg.wasm" | cut -c1-16)
 opt="$cache/opt-$hash.wasm"
 if [ ! -f "$opt" ]; then
   t0=$(_gw_now)
-  rm -f "$cache"/opt-*.wasm
   "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$stage/gatewise_wasm_bg.wasm" -o "$opt.tmp"

@@ -85,7 +85,10 @@ fn a_full_diagnosis_uses_exactly_the_documented_properties() {
     assert_eq!(none["hop"], serde_json::Value::Null);
     for field in ["errorType", "hop"] {
         let text = serde_json::to_string(&props[field]).unwrap();
-        assert!(text.contains(r#""type":"null""#), "{field} must allow null: {text}");
+        assert!(
+            text.contains(r#""type":"null""#),
+            "{field} must allow null: {text}"
+        );
     }
     // and it deserializes back to the same value
     let back: Diagnosis = serde_json::from_value(json).unwrap();
