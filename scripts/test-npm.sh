@@ -16,6 +16,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 cd "$_GW_ROOT"
 root=$_GW_ROOT
 tests=$root/packages/gatewise/test
+# test.sh has bootstrapped already (with --browser, and exported the toolchain); alone, do it now.
+if [ -z "${GATEWISE_WASM_TOOLCHAIN+set}" ]; then
+  gatewise_bootstrap --browser >&2
+  export GATEWISE_WASM_TOOLCHAIN GATEWISE_LINT_TOOLCHAIN
+fi
+[ -x /usr/bin/chromium ] || _gw_die "no /usr/bin/chromium: run bash scripts/bootstrap.sh --browser"
 
 step() { printf '\n--- npm: %s\n' "$*"; }
 

@@ -5,13 +5,12 @@
 
 use gatewise_core::Lang;
 
-fn read(path: &str) -> toml::Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
-
 #[test]
 fn every_language_has_a_feature_and_all_languages_lists_it() {
+    let read = |path: &str| -> toml::Value {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    };
     let manifest = read("Cargo.toml");
     let features = manifest["features"].as_table().unwrap();
     let all: Vec<&str> = features["all-languages"]

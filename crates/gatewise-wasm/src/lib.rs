@@ -49,7 +49,7 @@ use crate::convert::{arg, options, out, Failure};
 pub const DEFAULT_PROXY_NAME: &str = "gatewise";
 
 /// `explainStatus(code, options)`: the diagnosis a bare status code
-/// (`"502"`, `"502.3"`, `"524"`) supports ([`classify::status`]), with its texts.
+/// (`"502"`, `"502.3"`, `"524"`) supports ([`classify::status()`]), with its texts.
 #[wasm_bindgen(js_name = explainStatus)]
 pub fn explain_status(code: &str, opts: JsValue) -> Result<JsValue, JsValue> {
     let opts: TextOptions = options("options", opts)?;
@@ -59,7 +59,7 @@ pub fn explain_status(code: &str, opts: JsValue) -> Result<JsValue, JsValue> {
     Ok(out(&ExplainedDiagnosis { diagnosis, texts })?)
 }
 
-/// `describe(diagnosis, options)`: the texts the core writes for any diagnosis ([`render::texts`]).
+/// `describe(diagnosis, options)`: the texts the core writes for any diagnosis ([`render::texts()`]).
 #[wasm_bindgen]
 pub fn describe(diagnosis: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
     let d: Diagnosis = arg("diagnosis", diagnosis)?;
@@ -68,7 +68,7 @@ pub fn describe(diagnosis: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// `classifyResponse({ status, headers }, bodyPrefix)`: a response as a
-/// client saw it, with the layer that wrote it ([`classify::response`]).
+/// client saw it, with the layer that wrote it ([`classify::response()`]).
 #[wasm_bindgen(js_name = classifyResponse)]
 pub fn classify_response(head: JsValue, body: &[u8]) -> Result<JsValue, JsValue> {
     let head: ResponseHead = arg("response", head)?;
@@ -86,7 +86,7 @@ pub fn classify_response(head: JsValue, body: &[u8]) -> Result<JsValue, JsValue>
 }
 
 /// `classifyError({ runtime, name, message, code, retryable, cause })`: a
-/// thrown transport error ([`classify::transport`]).
+/// thrown transport error ([`classify::transport()`]).
 #[wasm_bindgen(js_name = classifyError)]
 pub fn classify_error(error: JsValue) -> Result<JsValue, JsValue> {
     let e: TransportError = arg("error", error)?;
