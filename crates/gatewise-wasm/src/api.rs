@@ -6,6 +6,21 @@
 //! Their JSON Schema (`api.schema.json`, written by `tests/schema.rs` with
 //! `--features schema`) is what the npm package's TypeScript types are
 //! generated from.
+//!
+//! # Example
+//! ```
+//! use gatewise_wasm::api::{LangPreference, PageOptions, RetryPolicyOptions};
+//! let ctx = PageOptions {
+//!     lang: Some(LangPreference::One("ar-EG".into())),
+//!     request_id: Some("abc".into()),
+//!     ..Default::default()
+//! }
+//! .context();
+//! assert_eq!(ctx.lang.dir(), "rtl");
+//! assert_eq!(ctx.request_id.as_deref(), Some("abc"));
+//! let options: RetryPolicyOptions = serde_json::from_str(r#"{"maxAttempts": 5, "overMax": "cap"}"#).unwrap();
+//! assert_eq!(options.policy().max_attempts, 5);
+//! ```
 
 use std::time::Duration;
 

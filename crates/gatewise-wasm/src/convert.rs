@@ -9,6 +9,14 @@
 //! only in `From<Failure> for JsValue`: a `TypeError` for an argument of the
 //! wrong shape, a `GatewiseInputError` with a `code` for input the core
 //! could not use.
+//!
+//! # Example
+//! ```
+//! use gatewise_wasm::convert::Failure;
+//! // What `explain("")` fails with (in JavaScript: a GatewiseInputError whose code is "empty").
+//! let f = Failure::Input("empty", "nothing to explain".into());
+//! assert_ne!(f, Failure::Argument("text", "expected a string".into()));
+//! ```
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
