@@ -31,7 +31,8 @@ fi
 wasm_cargo=(cargo ${GATEWISE_WASM_TOOLCHAIN:+"+$GATEWISE_WASM_TOOLCHAIN"})
 
 pkg=packages/gatewise
-cache=target/gatewise-npm
+target_dir=${CARGO_TARGET_DIR:-target}
+cache=$target_dir/gatewise-npm
 wasm_opt=node_modules/.bin/wasm-opt
 [ -x "$wasm_opt" ] || _gw_die "no $wasm_opt: npm ci installs binaryen@132 (root devDependencies)"
 mkdir -p "$cache"
@@ -56,7 +57,7 @@ fi
 
 t0=$(_gw_now)
 "${wasm_cargo[@]}" build -q -p gatewise-wasm --target wasm32-unknown-unknown --release "${features[@]}"
-raw=target/wasm32-unknown-unknown/release/gatewise_wasm.wasm
+raw=$target_dir/wasm32-unknown-unknown/release/gatewise_wasm.wasm
 say cargo "$(stat -c %s "$raw") bytes in $(_gw_since "$t0") (languages: ${GATEWISE_LANGUAGES:-all})"
 
 t0=$(_gw_now)

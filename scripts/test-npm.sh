@@ -5,8 +5,9 @@
 #   node   a Node project: every entry point (packages/gatewise/test/node/api.test.mjs),
 #          fetchWithRetry against a real local server (fetch.test.mjs), and `tsc --noEmit` over a
 #          TypeScript consumer of every entry point (consumer.ts; nodenext and bundler resolution)
-#   vite   a Vite app without any configuration (test/vite/), `vite build`, served from 127.0.0.1
-#          and loaded in headless Chromium via playwright-core (test/browser.test.mjs)
+#   vite   a Vite app without any configuration (test/vite/): `vite build` served from 127.0.0.1,
+#          and the `vite` dev server, both loaded in headless Chromium via playwright-core
+#          (test/browser.test.mjs)
 # Ends with the package's sizes. Needs Chromium (`bootstrap.sh --browser`; test.sh asks for it).
 #
 #   bash scripts/test-npm.sh            GATEWISE_KEEP_SCRATCH=1 keeps the scratch folder
@@ -73,8 +74,22 @@ npm_install "$scratch/vite" "$tarball" "vite@$vite_version"
 (cd "$scratch/vite" && npx --no-install vite build --logLevel warn)
 ls -l "$scratch"/vite/dist/assets | sed 's/^/    /'
 
-step "Chromium: the Vite build, served from 127.0.0.1"
-GATEWISE_VITE_DIST=$scratch/vite/dist node --test packages/gatewise/test/browser.test.mjs
+step "Vite dev server (no configuration either): start it"
+dev_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+(cd "$scratch/vite" && exec node node_modules/vite/bin/vite.js --host 127.0.0.1 --port "$dev_port" --strictPort --clearScreen false) \
+  >"$scratch/vite-dev.log" 2>&1 &
+dev_pid=$!
+stop_dev() { kill "$dev_pid" 2>/dev/null || true; }
+trap 'stop_dev; [ -n "${GATEWISE_KEEP_SCRATCH:-}" ] || rm -rf "$scratch"' EXIT
+for _ in $(seq 100); do
+  grep -q "127.0.0.1:$dev_port" "$scratch/vite-dev.log" && break
+  sleep 0.1
+done
+
+step "Chromium: the Vite build and the Vite dev server, from 127.0.0.1"
+GATEWISE_VITE_DIST=$scratch/vite/dist GATEWISE_VITE_DEV=http://127.0.0.1:$dev_port \
+  node --test packages/gatewise/test/browser.test.mjs
+stop_dev
 
 step "sizes"
 gz() { gzip -9 -c | wc -c; }

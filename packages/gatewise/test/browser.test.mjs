@@ -1,6 +1,7 @@
 // The INSTALLED package inside a Vite app (`vite build`, no configuration), served from
 // 127.0.0.1 and loaded in headless Chromium through playwright-core. scripts/test-npm.sh
-// builds the app and passes its output folder in GATEWISE_VITE_DIST.
+// builds the app and passes its output folder in GATEWISE_VITE_DIST, and the URL of the same
+// app under `vite` (the dev server, which pre-bundles dependencies) in GATEWISE_VITE_DEV.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -11,6 +12,7 @@ import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const dist = process.env.GATEWISE_VITE_DIST;
+const devServer = process.env.GATEWISE_VITE_DEV;
 const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -70,7 +72,7 @@ after(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-async function open(locale) {
+async function open(locale, base = origin) {
   const context = await browser.newContext({ locale });
   const page = await context.newPage();
   const problems = [];
@@ -84,7 +86,7 @@ async function open(locale) {
   await page.addInitScript((port) => {
     window.__refusedPort = port;
   }, refusedPort);
-  await page.goto(`${origin}/`);
+  await page.goto(`${base}/`);
   // The app's module waits for the wasm (top-level await), which may finish after `load`.
   await page.waitForFunction(() => window.__gatewise !== undefined);
   const result = await page.evaluate(() => window.__gatewise);
@@ -264,6 +266,22 @@ test('<gatewise-error> follows navigator.languages', async () => {
     assert.equal(el.lang, 'de');
     assert.equal(v.status502.texts.lang, 'de', 'the functions follow navigator.languages too');
     assert.equal(el.title, v.status502.texts.title);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the Vite dev server serves the package without configuration too', { skip: !devServer }, async () => {
+  const { context, page, value: v, problems } = await open('en-US', devServer);
+  try {
+    assert.deepEqual(problems, []);
+    assert.equal(v.status524.errorType, 'http_response_timeout');
+    assert.equal(v.nginx.layer, 'nginx');
+    assert.equal(v.realError.layer, 'browser');
+    const title = await page.evaluate(
+      () => document.getElementById('status').shadowRoot.querySelector('[part~="title"]').textContent,
+    );
+    assert.equal(title, v.status502.texts.title);
   } finally {
     await context.close();
   }
