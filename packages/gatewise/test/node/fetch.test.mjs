@@ -108,22 +108,27 @@ test('POST after a reset is not retried: the server may have received it', async
 
 test('POST after connection refused is retried: it never left', async () => {
   const port = await freePort();
-  let late;
   let received = 0;
+  const late = createServer((req, r) => {
+    received += 1;
+    req.resume();
+    req.on('end', () => r.writeHead(201, { connection: 'close' }).end('created'));
+  });
+  // The first attempt finds nothing listening; onRetry starts the server, and the retry's
+  // fetch waits until it listens (the jittered wait may be 0 ms).
+  let listening = Promise.resolve();
   const events = [];
   const res = await fetchWithRetry(
     `http://127.0.0.1:${port}/order`,
     { method: 'POST', body: 'order #2' },
     {
-      baseDelayMs: 200,
-      onRetry: async (e) => {
+      onRetry: (e) => {
         events.push(e);
-        late ??= createServer((req, r) => {
-          received += 1;
-          req.resume();
-          req.on('end', () => r.writeHead(201, { connection: 'close' }).end('created'));
-        });
-        if (!late.listening) await new Promise((resolve) => late.listen(port, '127.0.0.1', resolve));
+        if (!late.listening) listening = new Promise((resolve) => late.listen(port, '127.0.0.1', resolve));
+      },
+      fetch: async (input, init) => {
+        await listening;
+        return fetch(input, init);
       },
     },
   );
@@ -132,6 +137,7 @@ test('POST after connection refused is retried: it never left', async () => {
     assert.equal(await res.text(), 'created');
     assert.equal(received, 1);
     assert.equal(events.length, 1);
+    assert.equal(events[0].source, 'backoff');
     assert.equal(events[0].diagnosis.errorType, 'connection_refused');
     assert.equal(events[0].diagnosis.reached, 'no');
   } finally {
