@@ -6,12 +6,14 @@
 #   bash scripts/test.sh [--keep-going] [GATE…]     (or: npm test -- [--keep-going] [GATE…])
 #
 #   --keep-going   run every gate even after one failed (still exits 1 when any failed)
-#   GATE…          run only these gates, in the usual order: fmt clippy test schema wasm node
+#   GATE…          run only these gates, in the usual order: fmt clippy test schema wasm npm node
+#
+# The npm gate needs Chromium: when it runs, the bootstrap installs it (`--browser`).
 set -euo pipefail
 # shellcheck source=scripts/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 
-GATES=(fmt clippy test schema wasm node)
+GATES=(fmt clippy test schema wasm npm node)
 die() {
   echo "test: ERROR: $*" >&2
   exit 2
@@ -36,7 +38,9 @@ done
 
 t_all=$(_gw_now)
 echo "==> bootstrap"
-gatewise_bootstrap
+bootstrap_args=()
+[[ " ${selected[*]} " != *" npm "* ]] || bootstrap_args+=(--browser)
+gatewise_bootstrap "${bootstrap_args[@]}"
 echo "<== bootstrap done in $(_gw_since "$t_all")"
 
 # Native gates use the toolchain rustup picks here; wasm32 builds (and, where rustup has no
@@ -61,8 +65,9 @@ gate_command() { # the command of gate $1, one word per line
     fmt) printf '%s\n' "${lint_cargo[@]}" fmt --all --check ;;
     clippy) printf '%s\n' "${lint_cargo[@]}" clippy --workspace --all-targets -- -D warnings ;;
     test) printf '%s\n' cargo test --workspace --no-fail-fast ;;
-    schema) printf '%s\n' cargo test -p gatewise-core --features schema --test schema ;;
+    schema) printf '%s\n' cargo test -p gatewise-core -p gatewise-wasm --features schema --test schema ;;
     wasm) printf '%s\n' "${wasm_cargo[@]}" build -p gatewise-core --target wasm32-unknown-unknown --release ;;
+    npm) printf '%s\n' bash scripts/test-npm.sh ;;
     node) printf '%s\n' node_tests ;;
   esac
 }

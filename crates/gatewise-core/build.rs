@@ -1,6 +1,8 @@
 //! Compiles the message catalogs (`catalogs/<lang>/*.toml`) into static
 //! tables: one key list (English is the reference) and, per language, one
 //! message per key (`None` where the language lacks it; a test fails then).
+//! Only the languages the Cargo features ask for are compiled in: all of them
+//! with `all-languages` (the default), else English and each `lang-<tag>`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -54,6 +56,19 @@ fn read_language(dir: &Path) -> BTreeMap<String, String> {
     out
 }
 
+/// Whether the Cargo feature `lang-<tag>` (lowercase; `zh-Hans` → `lang-zh-hans`) or
+/// `all-languages` is on.
+fn language_enabled(tag: &str) -> bool {
+    let feature = |name: &str| {
+        let var = format!(
+            "CARGO_FEATURE_{}",
+            name.to_ascii_uppercase().replace('-', "_")
+        );
+        std::env::var_os(var).is_some()
+    };
+    feature("all-languages") || feature(&format!("lang-{tag}"))
+}
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogs");
     println!("cargo:rerun-if-changed={}", root.display());
@@ -74,7 +89,7 @@ fn main() {
 
     let mut tags = Vec::new();
     let mut catalogs = Vec::new();
-    for row in &rows {
+    for (i, row) in rows.iter().enumerate() {
         let field = |k: &str| {
             row.get(k)
                 .and_then(|v| v.as_str())
@@ -82,6 +97,10 @@ fn main() {
                 .unwrap_or_else(|| fail(&format!("language row lacks {k}")))
         };
         let tag = field("tag");
+        // The reference catalog always; the others with `all-languages` or their `lang-<tag>`.
+        if i > 0 && !language_enabled(&tag) {
+            continue;
+        }
         println!("cargo:rerun-if-changed={}", root.join(&tag).display());
         catalogs.push(read_language(&root.join(&tag)));
         tags.push((tag, field("name"), field("dir") == "rtl"));

@@ -93,15 +93,14 @@ impl Evidence {
 /// What went wrong, where, who said so, and what may be done about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = present_even_when_null))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Diagnosis {
     /// The RFC 9209 failure type; `None` when no gateway failed (e.g. the
     /// origin application answered an error that proxies passed through).
-    #[cfg_attr(feature = "schema", schemars(required))]
     pub error_type: Option<ErrorType>,
     /// The hop of the HTTP cycle that failed, when known.
-    #[cfg_attr(feature = "schema", schemars(required))]
     pub hop: Option<Hop>,
     /// Where on the path "you → edge → origin" the failure sits.
     pub segment: Segment,
@@ -142,6 +141,23 @@ pub struct Diagnosis {
     /// The upstream Proxy-Status chain, origin side first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub chain: Vec<ProxyStatusEntry>,
+}
+
+/// `errorType` and `hop` are always written, as `null` when unknown: required
+/// in the schema, yet nullable. (schemars' own `required` attribute would drop
+/// the `null`: it means "must be `Some`".)
+#[cfg(feature = "schema")]
+fn present_even_when_null(schema: &mut schemars::Schema) {
+    if let Some(required) = schema
+        .get_mut("required")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        for (i, name) in ["errorType", "hop"].into_iter().enumerate() {
+            if !required.iter().any(|v| v == name) {
+                required.insert(i.min(required.len()), name.into());
+            }
+        }
+    }
 }
 
 impl Diagnosis {

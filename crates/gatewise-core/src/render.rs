@@ -1,4 +1,5 @@
-//! Renderers: HTML page, RFC 9457 problem JSON, text, and content negotiation.
+//! Renderers: HTML page, RFC 9457 problem JSON, text, and content negotiation;
+//! [`texts()`] gives the same words as data for front ends that build their own markup.
 //! (`Proxy-Status` lives in [`crate::proxy_status`].)
 //!
 //! Every renderer takes the same [`Diagnosis`] and [`PageContext`] and says
@@ -31,7 +32,10 @@ pub mod negotiate;
 pub mod problem;
 mod svg;
 mod text;
+pub mod texts;
 mod words;
+
+pub use texts::{texts, Texts};
 
 use crate::{Diagnosis, Lang};
 

@@ -79,6 +79,17 @@ fn a_full_diagnosis_uses_exactly_the_documented_properties() {
     ] {
         assert!(required.contains(&field), "{field} must be required");
     }
+    // a diagnosis that names no failure writes `errorType` and `hop` as null: the schema allows it
+    let none = serde_json::to_value(Diagnosis::for_status(500, Layer::OriginApp)).unwrap();
+    assert_eq!(none["errorType"], serde_json::Value::Null);
+    assert_eq!(none["hop"], serde_json::Value::Null);
+    for field in ["errorType", "hop"] {
+        let text = serde_json::to_string(&props[field]).unwrap();
+        assert!(
+            text.contains(r#""type":"null""#),
+            "{field} must allow null: {text}"
+        );
+    }
     // and it deserializes back to the same value
     let back: Diagnosis = serde_json::from_value(json).unwrap();
     assert_eq!(back, d);

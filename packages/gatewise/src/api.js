@@ -1,0 +1,7 @@
+// The public API, the same for every runtime (the entry module loads the core first).
+export { explainStatus, explain, explainLog, explainLogs, describe } from './explain.js';
+export { classifyResponse, classifyError } from './classify.js';
+export { renderPage, problemDetails, proxyStatus } from './render.js';
+export { retryDecision, backoffDelay, parseRetryAfter } from './policy.js';
+export { fetchWithRetry, GatewiseFetchError } from './fetch.js';
+export { languages, limits } from './core.js';

@@ -1,0 +1,34 @@
+// Explaining: status codes, pastes, log lines, and the texts for any diagnosis.
+import * as wasm from './gatewise_wasm.js';
+import { bounded, limits, withLang } from './core.js';
+
+/**
+ * What a bare status code (`502`, `'502.3'`, `524`) supports, with its texts.
+ * Throws a `GatewiseInputError` (`code: 'invalid_status'`) for anything else.
+ */
+export function explainStatus(code, options) {
+  return wasm.explainStatus(bounded(code, 16), withLang(options));
+}
+
+/**
+ * Explains anything pasted: a status code, a raw HTTP response, log lines or an error page.
+ * Throws a `GatewiseInputError` (`code: 'empty'` or `'not_recognised'`).
+ */
+export function explain(text, options) {
+  return wasm.explain(bounded(text, limits().maxInput), withLang(options));
+}
+
+/** Explains one log line (nginx, Apache, HAProxy, Envoy, …); `null` when no format knows it. */
+export function explainLog(line, options) {
+  return wasm.explainLog(bounded(line, limits().maxInput), withLang(options));
+}
+
+/** Explains every recognised line of a multi-line paste. */
+export function explainLogs(text, options) {
+  return wasm.explainLogs(bounded(text, limits().maxInput), withLang(options));
+}
+
+/** The texts the core writes for a diagnosis (title, summary, advice…), plain text only. */
+export function describe(diagnosis, options) {
+  return wasm.describe(diagnosis, withLang(options));
+}

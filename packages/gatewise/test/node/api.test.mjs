@@ -1,0 +1,315 @@
+// Every entry point of the INSTALLED package (npm pack → npm install in a scratch project),
+// under Node: scripts/test-npm.sh copies this file into that project and runs it there.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import {
+  backoffDelay,
+  classifyError,
+  classifyResponse,
+  describe,
+  explain,
+  explainLog,
+  explainLogs,
+  explainStatus,
+  languages,
+  limits,
+  parseRetryAfter,
+  problemDetails,
+  proxyStatus,
+  renderPage,
+  retryDecision,
+} from 'gatewise';
+import { GatewiseErrorElement } from 'gatewise/element';
+
+const repo = process.env.GATEWISE_REPO;
+assert.ok(repo, 'GATEWISE_REPO names the repository (for the captured fixtures)');
+const fixture = (path) => readFileSync(`${repo}/tests/fixtures/${path}`, 'utf8');
+
+/** A captured raw response as { status, headers, body }. */
+function parseRaw(raw) {
+  const at = raw.indexOf('\r\n\r\n');
+  const [statusLine, ...lines] = raw.slice(0, at).split('\r\n');
+  return {
+    status: Number(statusLine.split(' ')[1]),
+    headers: lines.map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
+    body: raw.slice(at + 4),
+  };
+}
+
+const nginxRefused = fixture('responses/nginx/refused.http');
+const nginxLine = fixture('logs/nginx/refused.log').split('\n')[0];
+const NGINX_ALTERNATIVES = [
+  'connection_terminated',
+  'http_response_incomplete',
+  'http_protocol_error',
+  'http_response_header_section_size',
+  'dns_error',
+  'tls_protocol_error',
+  'tls_certificate_error',
+];
+
+test('explainStatus: a bare status code, with texts in the language asked for', () => {
+  const d = explainStatus('524');
+  assert.equal(d.errorType, 'http_response_timeout');
+  assert.equal(d.layer, 'cloudflare');
+  assert.equal(d.receivedStatus, 524);
+  assert.equal(d.status, 524);
+  assert.equal(d.texts.lang, 'en');
+  assert.equal(d.texts.code, '524 · http_response_timeout');
+  assert.ok(d.texts.visitorAdvice.length > 0);
+
+  const iis = explainStatus(502.3);
+  assert.equal(iis.layer, 'iis');
+  assert.equal(iis.subStatus, 3);
+
+  const bare = explainStatus(502);
+  assert.equal(bare.errorType, null);
+  assert.equal(bare.hop, null);
+  assert.equal(bare.confidence, 'low');
+  assert.ok(bare.alternatives.includes('connection_refused'));
+
+  assert.equal(explainStatus('502', { lang: 'de-CH' }).texts.lang, 'de');
+  const ar = explainStatus('503', { lang: ['xx-YY', 'ar-EG', 'en'] }).texts;
+  assert.deepEqual([ar.lang, ar.dir], ['ar', 'rtl']);
+  assert.notEqual(ar.title, explainStatus('503').texts.title);
+
+  for (const bad of ['abc', '99', '502.03', '']) {
+    assert.throws(() => explainStatus(bad), { name: 'GatewiseInputError', code: 'invalid_status' }, bad);
+  }
+  assert.throws(() => explainStatus('502', { lang: 42 }), TypeError);
+});
+
+test('classifyResponse: the captured nginx 502 page, as plain values and as a Response', async () => {
+  const r = parseRaw(nginxRefused);
+  const want = (d) => {
+    assert.equal(d.layer, 'nginx');
+    assert.equal(d.errorType, 'connection_refused');
+    assert.equal(d.status, 502);
+    assert.equal(d.receivedStatus, 502);
+    assert.equal(d.confidence, 'low');
+    assert.deepEqual(d.alternatives, NGINX_ALTERNATIVES);
+  };
+  want(classifyResponse(r)); // headers as [name, value] pairs
+  want(classifyResponse({ ...r, headers: Object.fromEntries(r.headers) }));
+  want(classifyResponse({ ...r, headers: new Headers(r.headers), body: new TextEncoder().encode(r.body) }));
+
+  const response = new Response(r.body, { status: 502, headers: r.headers });
+  const pending = classifyResponse(response);
+  assert.ok(pending instanceof Promise);
+  want(await pending);
+  assert.equal(await response.text(), r.body, 'the response itself stays unread');
+
+  const squid = classifyResponse({
+    status: 502,
+    headers: [['Server', 'squid/5.7'], ['X-Squid-Error', 'ERR_CONNECT_FAIL 111']],
+    body: '<html>...</html>',
+  });
+  assert.equal(squid.layer, 'squid');
+  assert.equal(squid.errorType, 'connection_refused');
+  assert.equal(squid.vendorCode, 'ERR_CONNECT_FAIL');
+
+  const ok = classifyResponse({ status: 200 });
+  assert.equal(ok.errorType, null);
+  assert.equal(ok.retryable, false);
+  assert.throws(() => classifyResponse({ status: 70000 }), TypeError);
+  // Bounded: a 50 MB body costs no more than its prefix.
+  const huge = classifyResponse({ status: 502, headers: r.headers, body: r.body + 'x'.repeat(50 << 20) });
+  assert.equal(huge.layer, 'nginx');
+});
+
+test('classifyError: what fetch throws in Chrome, Firefox, Safari', () => {
+  for (const [message, rule] of [
+    ['Failed to fetch', 'browser.chrome_failed_to_fetch'],
+    ['NetworkError when attempting to fetch resource.', 'browser.firefox_network_error'],
+    ['Load failed', 'browser.safari_load_failed'],
+  ]) {
+    const d = classifyError(new TypeError(message), { runtime: 'browser' });
+    assert.equal(d.errorType, null, message);
+    assert.equal(d.confidence, 'low', message);
+    assert.equal(d.layer, 'browser', message);
+    assert.ok(d.alternatives.length >= 3, message);
+    assert.ok(d.alternatives.includes('connection_refused'), message);
+    assert.ok(d.evidence.some((e) => e.rule === rule), `${message}: ${JSON.stringify(d.evidence)}`);
+  }
+});
+
+test('classifyError: a real Node fetch to a refused port, aborts and timeouts', async () => {
+  const port = await new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+  const thrown = await fetch(`http://127.0.0.1:${port}/`).then(
+    () => assert.fail('nothing listens there'),
+    (e) => e,
+  );
+  assert.equal(thrown.message, 'fetch failed');
+  const d = classifyError(thrown);
+  assert.equal(d.errorType, 'connection_refused');
+  assert.equal(d.layer, 'node');
+  assert.equal(d.reached, 'no');
+  assert.equal(d.confidence, 'high');
+  assert.equal(d.hop, 'connect');
+
+  const aborted = classifyError(new DOMException('This operation was aborted', 'AbortError'));
+  assert.equal(aborted.errorType, null);
+  assert.equal(aborted.status, 499);
+  assert.equal(aborted.retryable, false);
+
+  const timeout = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(0) }).catch((e) => e);
+  assert.equal(timeout.name, 'TimeoutError');
+  assert.equal(classifyError(timeout).errorType, 'http_response_timeout');
+
+  const lost = classifyError(Object.assign(new Error('Network connection lost.'), { retryable: true }), {
+    runtime: 'workerd',
+  });
+  assert.equal(lost.layer, 'workerd');
+  assert.equal(lost.confidence, 'low');
+  assert.ok(lost.alternatives.includes('connection_terminated'));
+});
+
+test('classifyError: hostile error objects never hang or throw', () => {
+  const cyclic = new Error('fetch failed');
+  cyclic.cause = cyclic;
+  assert.equal(classifyError(cyclic).layer, 'node');
+  const getter = {
+    get message() {
+      throw new Error('boom');
+    },
+    name: 'TypeError',
+  };
+  assert.equal(classifyError(getter).errorType, null);
+  assert.equal(classifyError('connect ECONNREFUSED 127.0.0.1:9').errorType, 'connection_refused');
+  assert.equal(classifyError(null).confidence, 'low');
+  assert.equal(classifyError({ message: 'x'.repeat(1 << 20), code: 12 }).confidence, 'low');
+});
+
+test('explainLog / explainLogs: nginx error log lines', () => {
+  const e = explainLog(nginxLine);
+  assert.equal(e.format, 'nginx_error');
+  assert.equal(e.pattern, 'connect_refused');
+  assert.equal(e.kind, 'failure');
+  assert.equal(e.line, 1);
+  assert.equal(e.diagnosis.errorType, 'connection_refused');
+  assert.equal(e.diagnosis.layer, 'nginx');
+  assert.deepEqual(
+    e.fields.find(([k]) => k === 'errno'),
+    ['errno', '111'],
+  );
+  assert.match(e.text, /could not open a connection/);
+  assert.equal(explainLog('hello world'), null);
+  assert.notEqual(explainLog(nginxLine, { lang: 'fr' }).text, e.text);
+
+  const all = explainLogs(`not a log line\n${nginxLine}\n${fixture('logs/nginx/hang.log').split('\n')[0]}`);
+  assert.deepEqual(
+    all.map((l) => [l.line, l.diagnosis.errorType]),
+    [
+      [2, 'connection_refused'],
+      [3, 'http_response_timeout'],
+    ],
+  );
+});
+
+test('explain: status codes, raw responses, log lines, pages; errors for the rest', () => {
+  assert.equal(explain('502.3').kind, 'status');
+  const response = explain(nginxRefused);
+  assert.equal(response.kind, 'response');
+  assert.equal(response.diagnosis.layer, 'nginx');
+  assert.equal(response.texts.lang, 'en');
+  const log = explain(nginxLine, { lang: 'ja' });
+  assert.equal(log.kind, 'log');
+  assert.equal(log.lines.length, 1);
+  assert.equal(log.texts.lang, 'ja');
+  assert.equal(explain(parseRaw(nginxRefused).body).kind, 'page');
+  assert.throws(() => explain('   '), { name: 'GatewiseInputError', code: 'empty' });
+  assert.throws(() => explain('hello world'), { name: 'GatewiseInputError', code: 'not_recognised' });
+});
+
+test('describe, renderPage, problemDetails, proxyStatus', () => {
+  const d = classifyResponse(parseRaw(nginxRefused));
+  const fr = describe(d, { lang: 'fr' });
+  assert.equal(fr.lang, 'fr');
+  assert.equal(fr.code, '502 · connection_refused');
+  assert.ok(fr.ownerAdvice.length > 0);
+
+  const page = renderPage(d, { lang: 'ar', requestId: '<b>id</b>' });
+  assert.ok(page.startsWith('<!doctype html>'));
+  assert.ok(page.includes('<html lang="ar" dir="rtl">'));
+  assert.ok(page.includes('&lt;b&gt;id&lt;/b&gt;'));
+  assert.ok(!page.includes('<b>id</b>'));
+
+  const problem = problemDetails(d, { requestId: 'abc 123' });
+  assert.equal(problem.type, 'https://gatewise.dev/problems/connection_refused');
+  assert.equal(problem.status, 502);
+  assert.equal(problem.instance, 'urn:gatewise:request:abc%20123');
+  assert.equal(problem.errorType, 'connection_refused');
+  assert.equal(problem.evidence, undefined, 'no raw upstream facts without ownerDetails');
+  assert.ok(problemDetails(d, { ownerDetails: true }).evidence.length > 0);
+
+  assert.equal(proxyStatus(d), 'gatewise;error=connection_refused;received-status=502');
+  assert.equal(proxyStatus(d, 'edge-1'), 'edge-1;error=connection_refused;received-status=502');
+  assert.throws(() => renderPage({ status: 'x' }), TypeError);
+});
+
+test('retryDecision, backoffDelay, parseRetryAfter: the core policy', () => {
+  const refused = classifyError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }));
+  const timeout = explainStatus('524');
+  assert.equal(timeout.reached, 'maybe');
+  assert.equal(retryDecision({ method: 'POST', diagnosis: refused, attempt: 1 }).retry, true);
+  assert.deepEqual(retryDecision({ method: 'POST', diagnosis: timeout, attempt: 1 }), {
+    retry: false,
+    reason: 'may_have_reached_origin',
+  });
+  assert.deepEqual(retryDecision({ method: 'POST', diagnosis: explainStatus('503'), attempt: 1 }), {
+    retry: false,
+    reason: 'not_idempotent',
+  });
+  assert.deepEqual(retryDecision({ method: 'GET', diagnosis: timeout, attempt: 3 }), {
+    retry: false,
+    reason: 'attempts_exhausted',
+  });
+  assert.deepEqual(retryDecision({ method: 'PUT', diagnosis: refused, attempt: 1, bodyReplayable: false }), {
+    retry: false,
+    reason: 'body_not_replayable',
+  });
+  const a = retryDecision({ method: 'GET', diagnosis: refused, attempt: 2, seed: 42 });
+  const b = retryDecision({ method: 'GET', diagnosis: refused, attempt: 2, seed: 42 });
+  assert.deepEqual(a, b);
+  assert.equal(a.source, 'backoff');
+  assert.ok(a.afterMs <= 200);
+  const waited = retryDecision({ method: 'GET', diagnosis: { ...timeout, retryAfter: 2 }, attempt: 1 });
+  assert.deepEqual(waited, { retry: true, afterMs: 2000, source: 'retry_after' });
+  const capped = retryDecision({
+    method: 'GET',
+    diagnosis: { ...timeout, retryAfter: 60 },
+    attempt: 1,
+    policy: { overMax: 'cap', maxRetryAfterMs: 3000 },
+  });
+  assert.deepEqual(capped, { retry: true, afterMs: 3000, source: 'retry_after_capped' });
+
+  for (let n = 0; n < 8; n++) {
+    const ms = backoffDelay(n, { baseDelayMs: 100, maxDelayMs: 1000 });
+    assert.ok(ms >= 0 && ms <= Math.min(1000, 100 * 2 ** n), `${n}: ${ms}`);
+  }
+  assert.equal(backoffDelay(3, undefined, 7), backoffDelay(3, undefined, 7));
+
+  const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
+  assert.equal(parseRetryAfter('120', now), 120);
+  assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:30:00 GMT', now), 120);
+  assert.equal(parseRetryAfter('soon', now), undefined);
+  assert.equal(parseRetryAfter('-1', now), undefined);
+  assert.equal(parseRetryAfter(null), undefined);
+});
+
+test('languages, limits, and the element module under Node', () => {
+  const tags = languages().map((l) => l.tag);
+  assert.equal(tags[0], 'en');
+  assert.ok(tags.includes('ar') && tags.includes('zh-Hans'));
+  assert.equal(languages().find((l) => l.tag === 'ar').dir, 'rtl');
+  assert.equal(limits().maxBody, 16384);
+  assert.equal(typeof GatewiseErrorElement.define, 'function');
+  GatewiseErrorElement.define(); // no custom element registry here: a no-op
+});

@@ -1,0 +1,94 @@
+// A TypeScript consumer of the INSTALLED package that uses every entry point with its types.
+// `tsc --noEmit` checks it (and the package's .d.ts files) under two module resolutions.
+import {
+  backoffDelay,
+  classifyError,
+  classifyResponse,
+  describe,
+  explain,
+  explainLog,
+  explainLogs,
+  explainStatus,
+  fetchWithRetry,
+  GatewiseFetchError,
+  languages,
+  limits,
+  parseRetryAfter,
+  problemDetails,
+  proxyStatus,
+  renderPage,
+  retryDecision,
+  type Confidence,
+  type Diagnosis,
+  type ErrorType,
+  type ExplainedDiagnosis,
+  type FetchRetryPolicy,
+  type Layer,
+  type LogLineExplanation,
+  type ProblemDetails,
+  type RetryAnswer,
+  type Texts,
+} from 'gatewise';
+import { GatewiseErrorElement } from 'gatewise/element';
+
+const explained: ExplainedDiagnosis = explainStatus('524', { lang: ['de-CH', 'en'] });
+const t: ErrorType | null = explained.errorType;
+const title: string = explained.texts.title;
+const sure: Confidence = explained.confidence;
+
+const plain: Diagnosis = classifyResponse({ status: 502, headers: [['server', 'nginx']], body: '<html>' });
+const fromHeaders: Diagnosis = classifyResponse({ status: 503, headers: new Headers(), body: new Uint8Array(0) });
+const later: Promise<Diagnosis> = classifyResponse(new Response('x', { status: 502 }));
+const thrown: Diagnosis = classifyError(new TypeError('Failed to fetch'), { runtime: 'browser' });
+const layer: Layer = thrown.layer;
+
+const line: LogLineExplanation | null = explainLog('2026/11/21 06:12:01 [error] 1#1: *1 connect() failed');
+const lines: LogLineExplanation[] = explainLogs('a\nb', { lang: 'fr' });
+const anything = explain('502.3');
+const kind: 'status' | 'response' | 'log' | 'page' = anything.kind;
+const texts: Texts = describe(plain, { lang: 'ar' });
+const page: string = renderPage(plain, { lang: 'ja', requestId: 'abc', ownerDetails: false });
+const problem: ProblemDetails = problemDetails(plain);
+const problemType: string = problem.type;
+const header: string = proxyStatus(plain, 'edge');
+
+const answer: RetryAnswer = retryDecision({ method: 'GET', diagnosis: plain, attempt: 1 });
+const wait: number | undefined = answer.afterMs ?? undefined;
+const ms: number = backoffDelay(2, { baseDelayMs: 50 });
+const secs: number | undefined = parseRetryAfter('120');
+
+const policy: FetchRetryPolicy = {
+  maxAttempts: 4,
+  overMax: 'cap',
+  onRetry: (e) => console.log(e.attempt, e.delayMs, e.diagnosis.errorType),
+};
+async function load(): Promise<string> {
+  try {
+    const res: Response = await fetchWithRetry('https://example.com/api', { method: 'GET' }, policy);
+    return await res.text();
+  } catch (e) {
+    if (e instanceof GatewiseFetchError) return `${e.diagnosis.errorType} after ${e.attempts}: ${e.reason}`;
+    throw e;
+  }
+}
+
+const tags: string[] = languages().map((l) => l.tag);
+const maxBody: number = limits().maxBody;
+const el: GatewiseErrorElement = document.createElement('gatewise-error');
+el.diagnosis = thrown;
+const shown: Texts | null = el.texts;
+
+// The types are precise, not `any`:
+// @ts-expect-error a layer name that does not exist
+const wrongLayer: Layer = 'ngnix';
+// @ts-expect-error errorType can be null
+const notNull: ErrorType = explained.errorType;
+// @ts-expect-error overMax is 'give_up' | 'cap'
+const wrongPolicy: FetchRetryPolicy = { overMax: 'maybe' };
+// @ts-expect-error a status code is a string or a number
+explainStatus({ code: 502 });
+
+export {
+  t, title, sure, plain, fromHeaders, later, layer, line, lines, texts, page, problemType, header,
+  wait, ms, secs, load, tags, maxBody, shown, wrongLayer, notNull, wrongPolicy,
+};
