@@ -547,7 +547,7 @@ mod tests {
         let mut cool_downs = Vec::new();
         for _ in 0..5 {
             let Admission::Rejected { retry_in } = b.allow(now) else {
-                unreachable!("breaker should be open");
+                panic!("breaker should be open");
             };
             cool_downs.push(retry_in.as_millis());
             now += retry_in.as_millis() as u64;

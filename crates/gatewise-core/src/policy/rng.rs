@@ -122,7 +122,7 @@ mod tests {
             if let Some(c) = seen.get_mut(v as usize) {
                 *c += 1;
             } else {
-                unreachable!("{v} out of range");
+                panic!("{v} out of range");
             }
         }
         for c in seen {
