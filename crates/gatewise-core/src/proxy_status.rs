@@ -207,7 +207,7 @@ fn stored_value(name: &str, text: &str) -> BareItem {
 /// Names are sf-tokens when they are valid tokens and sf-strings
 /// otherwise; `error` is a token (a string if it is not a valid token);
 /// `next-hop` and `next-protocol` tokens where valid, `received-status` an
-/// integer, `details` a string; other parameters as described on
+/// integer (only a status code, 100–999, as [`parse`] requires), `details` a string; other parameters as described on
 /// [`ProxyStatusEntry::params`]. Parameters whose names are not valid keys
 /// are dropped. Non-printable or non-ASCII characters in strings become `?`.
 pub fn serialize(entries: &[ProxyStatusEntry]) -> String {
@@ -230,7 +230,7 @@ pub fn serialize(entries: &[ProxyStatusEntry]) -> String {
         if let Some(p) = &entry.next_protocol {
             push("next-protocol", stored_value("next-protocol", p));
         }
-        if let Some(s) = entry.received_status {
+        if let Some(s) = entry.received_status.filter(|s| (100..=999).contains(s)) {
             push("received-status", BareItem::Integer(sfv::Integer::from(s)));
         }
         if let Some(d) = &entry.details {

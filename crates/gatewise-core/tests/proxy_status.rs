@@ -259,3 +259,21 @@ fn header_value_stays_within_the_member_bound() {
     assert_eq!(back.last().map(|e| e.proxy.as_str()), Some("gatewise"));
     assert_eq!(back.first().map(|e| e.proxy.as_str()), Some("p137"));
 }
+
+/// Found by the `classify_response` fuzz target: a response with status 0
+/// made the gateway write `received-status=0`, which `parse` refuses.
+#[test]
+fn received_status_outside_100_to_999_is_not_written() {
+    for status in [0, 42, 1000, u16::MAX] {
+        let e = ProxyStatusEntry {
+            received_status: Some(status),
+            ..entry("p")
+        };
+        assert_eq!(serialize(std::slice::from_ref(&e)), "p");
+    }
+    let d = Diagnosis::for_status(0, Layer::Unknown);
+    assert_eq!(
+        parsed(&header_value(&d, "gatewise")),
+        vec![entry("gatewise")]
+    );
+}
