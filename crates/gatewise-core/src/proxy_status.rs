@@ -189,15 +189,18 @@ fn token_or_string(s: &str) -> BareItem {
     }
 }
 
-/// A stored parameter text back as a bare item: SF forms (integer,
-/// decimal, boolean, byte sequence, date, quoted string) are parsed back,
-/// a valid token stays a token, anything else becomes a string.
+/// A stored parameter text back as a bare item: a text that is the exact
+/// form [`parse`] stores an integer, decimal, boolean, byte sequence or date
+/// in (`12`, `1.5`, `?1`, `:AQI=:`, `@1659578233`) becomes that item again,
+/// a valid token stays a token, anything else becomes a string (so `012`,
+/// `1.50` or `"x"`, which only a string can have carried, stay strings and
+/// parse back to the same text).
 fn stored_value(name: &str, text: &str) -> BareItem {
     if STRING_PARAMS.contains(&name) {
         return sf_string(text);
     }
     match Parser::new(text).parse_item::<Item>() {
-        Ok(item) if item.params.is_empty() => item.bare_item,
+        Ok(item) if item.params.is_empty() && bare_text(&item.bare_item) == text => item.bare_item,
         _ => sf_string(text),
     }
 }
