@@ -213,9 +213,32 @@ fn stored_value(name: &str, text: &str) -> BareItem {
 /// integer (only a status code, 100–999, as [`parse`] requires), `details` a string; other parameters as described on
 /// [`ProxyStatusEntry::params`]. Parameters whose names are not valid keys
 /// are dropped. Non-printable or non-ASCII characters in strings become `?`.
+///
+/// The value always parses back with [`parse`]: it holds the **last**
+/// entries (those nearest to the client, as [`parse`] keeps them) that fit
+/// within [`MAX_MEMBERS`] members and [`MAX_FIELD_LEN`] bytes; earlier ones
+/// are dropped.
 pub fn serialize(entries: &[ProxyStatusEntry]) -> String {
+    let mut members: Vec<String> = Vec::new();
+    let mut len = 0usize;
+    for entry in entries.iter().rev().take(MAX_MEMBERS) {
+        let member = serialize_member(entry);
+        let added = if members.is_empty() { 0 } else { 2 };
+        let total = len.saturating_add(member.len()).saturating_add(added);
+        if total > MAX_FIELD_LEN {
+            break;
+        }
+        len = total;
+        members.push(member);
+    }
+    members.reverse();
+    members.join(", ")
+}
+
+/// One entry as a list member (what a one-member list serializes to).
+fn serialize_member(entry: &ProxyStatusEntry) -> String {
     let mut ser = ListSerializer::new();
-    for entry in entries {
+    {
         let mut params: Vec<(Key, BareItem)> = Vec::new();
         let mut push = |name: &str, value: BareItem| {
             if let Ok(key) = Key::from_string(name.to_owned()) {

@@ -300,3 +300,23 @@ fn string_parameters_that_look_like_items_round_trip() {
     // Texts that are an item's own form are written as that item.
     assert_eq!(serialize(&parsed(r#"p;c="12";f=?0"#)), "p;c=12;f=?0");
 }
+
+/// Found by tests/hostile_input.rs: entries too long together made a value that
+/// `parse` refuses; now the last entries that fit are kept.
+#[test]
+fn serialize_keeps_the_last_entries_that_fit() {
+    let entries: Vec<ProxyStatusEntry> = (0..40)
+        .map(|i| ProxyStatusEntry {
+            details: Some("d".repeat(1000)),
+            ..entry(&format!("p{i}"))
+        })
+        .collect();
+    let text = serialize(&entries);
+    assert!(text.len() <= MAX_FIELD_LEN, "{}", text.len());
+    let back = parsed(&text);
+    assert_eq!(back.last(), entries.last());
+    assert_eq!(back, entries[entries.len() - back.len()..]);
+    assert!(back.len() >= 15);
+    let many: Vec<ProxyStatusEntry> = (0..500).map(|i| entry(&format!("p{i}"))).collect();
+    assert_eq!(parsed(&serialize(&many)), many[500 - MAX_MEMBERS..]);
+}
