@@ -53,7 +53,7 @@ pub fn escape_into(out: &mut String, s: &str) {
 /// Whether `c` must not reach a page or a terminal as is: C0 and C1
 /// controls (terminal escape sequences), and the bidi embedding, override
 /// and isolate controls that can make reflected text read backwards.
-fn is_unsafe_char(c: char) -> bool {
+pub(crate) fn is_unsafe_char(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
