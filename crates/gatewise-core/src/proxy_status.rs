@@ -168,40 +168,48 @@ pub fn parse(value: &str) -> Result<Vec<ProxyStatusEntry>, ProxyStatusError> {
         .collect()
 }
 
-/// `s` as an sf-string: printable ASCII kept, anything else becomes `?`.
-fn sf_string(s: &str) -> BareItem {
-    let clean: String = s
-        .chars()
+/// `s` as it can be written: its first [`MAX_TEXT_LEN`] characters (as
+/// [`parse`] keeps them), printable ASCII kept, anything else `?`.
+fn printable(s: &str) -> String {
+    s.chars()
         .take(MAX_TEXT_LEN)
         .map(|c| if (' '..='~').contains(&c) { c } else { '?' })
-        .collect();
-    match sfv::String::from_string(clean) {
+        .collect()
+}
+
+/// `s` as an sf-string (see [`printable`]).
+fn sf_string(s: &str) -> BareItem {
+    match sfv::String::from_string(printable(s)) {
         Ok(v) => BareItem::String(v),
         Err(_) => BareItem::String(sfv::String::default()),
     }
 }
 
-/// `s` as an sf-token when it is a valid token, else as an sf-string.
+/// `s` (see [`printable`]) as an sf-token when it is a valid token, else as an sf-string.
 fn token_or_string(s: &str) -> BareItem {
-    match sfv::Token::from_string(s.to_owned()) {
+    let text = printable(s);
+    match sfv::Token::from_string(text) {
         Ok(t) => BareItem::Token(t),
-        Err(_) => sf_string(s),
+        Err((_, text)) => sf_string(&text),
     }
 }
 
-/// A stored parameter text back as a bare item: a text that is the exact
-/// form [`parse`] stores an integer, decimal, boolean, byte sequence or date
-/// in (`12`, `1.5`, `?1`, `:AQI=:`, `@1659578233`) becomes that item again,
-/// a valid token stays a token, anything else becomes a string (so `012`,
-/// `1.50` or `"x"`, which only a string can have carried, stay strings and
-/// parse back to the same text).
+/// A stored parameter text (see [`printable`]) back as a bare item: a text
+/// that is the exact form [`parse`] stores an integer, decimal, boolean,
+/// byte sequence or date in (`12`, `1.5`, `?1`, `:AQI=:`, `@1659578233`)
+/// becomes that item again, a valid token stays a token, anything else
+/// becomes a string (so `012`, `1.50` or `"x"`, which only a string can have
+/// carried, stay strings and parse back to the same text). The decision is
+/// made on the text as written, so that what is written reads back the
+/// same and is written again the same.
 fn stored_value(name: &str, text: &str) -> BareItem {
+    let text = printable(text);
     if STRING_PARAMS.contains(&name) {
-        return sf_string(text);
+        return sf_string(&text);
     }
-    match Parser::new(text).parse_item::<Item>() {
+    match Parser::new(&text).parse_item::<Item>() {
         Ok(item) if item.params.is_empty() && bare_text(&item.bare_item) == text => item.bare_item,
-        _ => sf_string(text),
+        _ => sf_string(&text),
     }
 }
 

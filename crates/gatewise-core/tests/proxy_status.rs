@@ -6,7 +6,9 @@
     clippy::indexing_slicing
 )]
 
-use gatewise_core::proxy_status::{header_value, parse, serialize, MAX_FIELD_LEN, MAX_MEMBERS};
+use gatewise_core::proxy_status::{
+    self, header_value, parse, serialize, MAX_FIELD_LEN, MAX_MEMBERS,
+};
 use gatewise_core::{Diagnosis, ErrorType, Layer, ProxyStatusEntry};
 
 fn entry(proxy: &str) -> ProxyStatusEntry {
@@ -319,4 +321,24 @@ fn serialize_keeps_the_last_entries_that_fit() {
     assert!(back.len() >= 15);
     let many: Vec<ProxyStatusEntry> = (0..500).map(|i| entry(&format!("p{i}"))).collect();
     assert_eq!(parsed(&serialize(&many)), many[500 - MAX_MEMBERS..]);
+}
+
+/// Found by the property tests (`tests/no_injection.rs`): a text whose `?`
+/// replacements made it look like an item (`®0` → `"?0"`) was written as a
+/// string once, then read back and written as the boolean `?0`, so the value
+/// changed at every hop; a token longer than the kept length was written
+/// whole once and cut the next time.
+#[test]
+fn serialize_is_stable_across_hops() {
+    let long = "t".repeat(proxy_status::MAX_TEXT_LEN + 10);
+    let entries = vec![ProxyStatusEntry {
+        next_protocol: Some("®0".into()),
+        error: Some(long.clone()),
+        params: vec![("a".into(), "é12".into())],
+        ..entry(&long)
+    }];
+    let once = serialize(&entries);
+    let twice = serialize(&parsed(&once));
+    assert_eq!(twice, once);
+    assert!(once.starts_with(&format!("{};", "t".repeat(proxy_status::MAX_TEXT_LEN))));
 }
