@@ -408,7 +408,7 @@ pub fn decode_entities(s: &str) -> String {
         match decoded {
             Some(c) => {
                 out.push(c);
-                rest = tail.get(semi + 1..).unwrap_or_default();
+                rest = tail.get(semi.saturating_add(1)..).unwrap_or_default();
             }
             None => {
                 out.push('&');
@@ -500,14 +500,14 @@ fn body_rule(rule: &BodyRule, seen: &Observed, caps: &mut Captures) -> Option<(u
 
 /// Tries one row against a response.
 pub fn try_match(fp: &'static Fingerprint, seen: &Observed) -> Option<Match> {
-    let mut score = 0;
+    let mut score: u32 = 0;
     let mut evidence = Vec::new();
     let mut captures = Captures::default();
     if !fp.statuses.is_empty() {
         if !fp.statuses.contains(&seen.status) {
             return None;
         }
-        score += W_STATUS;
+        score = score.saturating_add(W_STATUS);
         evidence.push(Evidence::new(
             EvidenceSource::Status,
             format!("status {}", seen.status),
@@ -516,12 +516,12 @@ pub fn try_match(fp: &'static Fingerprint, seen: &Observed) -> Option<Match> {
     }
     for rule in fp.headers {
         let (w, e) = header_rule(rule, seen, &mut captures)?;
-        score += w;
+        score = score.saturating_add(w);
         evidence.push(e);
     }
     for rule in fp.body {
         let (w, e) = body_rule(rule, seen, &mut captures)?;
-        score += w;
+        score = score.saturating_add(w);
         evidence.push(e);
     }
     let status = seen.status.to_string();
@@ -535,7 +535,7 @@ pub fn try_match(fp: &'static Fingerprint, seen: &Observed) -> Option<Match> {
             CodeSource::Fixed(c) => Some(c),
         });
     if code.is_some_and(|c| lookup_vendor_code(fp.layer, c, &captures.details).is_some()) {
-        score += W_KNOWN_CODE;
+        score = score.saturating_add(W_KNOWN_CODE);
     }
     for e in &mut evidence {
         e.rule = Some(fp.id.to_owned());

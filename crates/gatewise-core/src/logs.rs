@@ -242,7 +242,7 @@ pub fn explain_all(text: &str) -> Vec<LineExplanation> {
         }
         if let Some(explanation) = explain_with(line, w3c_fields.as_deref()) {
             out.push(LineExplanation {
-                line: i + 1,
+                line: i.saturating_add(1),
                 explanation,
             });
         }
@@ -257,7 +257,7 @@ fn prefix(s: &str, max: usize) -> &str {
     }
     let mut end = max;
     while end > 0 && !s.is_char_boundary(end) {
-        end -= 1;
+        end = end.saturating_sub(1);
     }
     s.get(..end).unwrap_or("")
 }
@@ -472,7 +472,7 @@ fn parse_kv(text: &str, fields: &mut Fields) {
             match end {
                 Some(i) => (
                     quoted.get(..i).unwrap_or(""),
-                    quoted.get(i + 1..).unwrap_or(""),
+                    quoted.get(i.saturating_add(1)..).unwrap_or(""),
                 ),
                 None => (quoted, ""),
             }
@@ -502,7 +502,7 @@ fn flatten(prefix_key: &str, value: &serde_json::Value, depth: usize, fields: &m
                 if k.ends_with("headers") {
                     continue;
                 }
-                flatten(&key(k), v, depth + 1, fields);
+                flatten(&key(k), v, depth.saturating_add(1), fields);
             }
         }
         serde_json::Value::String(s) => push(fields, prefix_key, s),

@@ -31,7 +31,7 @@ pub const MAX_ITEMS: usize = 32;
 /// Escapes `s` for HTML text and for double- or single-quoted attribute
 /// values: `&`, `<`, `>`, `"` and `'` become character references.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    let mut out = String::with_capacity(s.len().saturating_add(s.len() / 8));
     escape_into(&mut out, s);
     out
 }
