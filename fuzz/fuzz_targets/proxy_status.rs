@@ -35,7 +35,11 @@ fuzz_target!(|data: &[u8]| {
         .iter()
         .all(|e| texts(e).all(|t| t.chars().all(|c| (' '..='~').contains(&c))));
     if printable {
-        assert_eq!(back, entries, "round trip of {value:?} through {out:?}");
+        // The same entries; when they do not all fit in MAX_FIELD_LEN once
+        // written (rcode=X becomes rcode="X"), the last ones that fit.
+        let kept = &entries[entries.len() - back.len()..];
+        assert_eq!(back, kept, "round trip of {value:?} through {out:?}");
+        assert!(back.len() == entries.len() || out.len() > proxy_status::MAX_FIELD_LEN - 2048);
     }
     // The header a gateway sends with this chain parses back, ending with its own entry.
     let mut d = Diagnosis::for_type(ErrorType::ConnectionRefused, Layer::Unknown);
