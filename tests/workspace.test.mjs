@@ -14,6 +14,7 @@ test('package.json is the private workspace root with start, test and bootstrap'
   assert.equal(pkg.engines.node, '>=20');
   assert.deepEqual(pkg.scripts, {
     bootstrap: 'bash scripts/bootstrap.sh',
+    fuzz: 'bash scripts/fuzz.sh',
     start: 'bash scripts/start.sh',
     test: 'bash scripts/test.sh',
   });

@@ -6,6 +6,13 @@
 //! a `cdn-id` is a pseudonym or host\[:port\]. Parsing is bounded and never fails:
 //! a malformed member is skipped.
 //!
+//! Bounds: only the **last** [`MAX_VALUE`] bytes and the last
+//! [`MAX_MEMBERS`] members are read. Each hop appends its id, so the end of
+//! the field holds the hops nearest to us, our own id among them when the
+//! request came around; the start holds whatever the client sent. Reading
+//! the end means a client that stuffs the header cannot push our id out of
+//! sight and so defeat loop detection.
+//!
 //! # Example
 //! ```
 //! use gatewise_core::cdn_loop;
@@ -20,17 +27,36 @@ pub const MAX_VALUE: usize = 8 * 1024;
 /// At most this many members are looked at.
 pub const MAX_MEMBERS: usize = 256;
 
-/// The `cdn-id` of each member (parameters dropped), at most [`MAX_MEMBERS`].
-pub fn ids(value: &str) -> impl Iterator<Item = &str> {
-    let mut end = MAX_VALUE.min(value.len());
-    while !value.is_char_boundary(end) {
-        end = end.saturating_sub(1);
+/// The last [`MAX_VALUE`] bytes of `value`, from the first member that
+/// starts inside them (a member cut in two is dropped).
+fn tail(value: &str) -> &str {
+    let Some(mut start) = value.len().checked_sub(MAX_VALUE).filter(|s| *s > 0) else {
+        return value;
+    };
+    while !value.is_char_boundary(start) {
+        start = start.saturating_add(1);
     }
-    value
-        .get(..end)
-        .unwrap_or_default()
-        .split(',')
-        .take(MAX_MEMBERS)
+    let rest = value.get(start..).unwrap_or_default();
+    let at_boundary = start
+        .checked_sub(1)
+        .and_then(|i| value.as_bytes().get(i))
+        .is_some_and(|b| *b == b',');
+    if at_boundary {
+        return rest;
+    }
+    match rest.split_once(',') {
+        Some((_, after)) => after,
+        None => "",
+    }
+}
+
+/// The `cdn-id` of each member (parameters dropped), in order: those of the
+/// last [`MAX_MEMBERS`] members of the last [`MAX_VALUE`] bytes.
+pub fn ids(value: &str) -> impl Iterator<Item = &str> {
+    let tail = tail(value);
+    let skip = tail.split(',').count().saturating_sub(MAX_MEMBERS);
+    tail.split(',')
+        .skip(skip)
         .filter_map(|m| m.split(';').next())
         .map(str::trim)
         .filter(|id| !id.is_empty())
@@ -64,14 +90,27 @@ mod tests {
         assert!(contains(v, "GATEWISE"));
     }
 
+    /// Found by the `cdn_loop` fuzz target: the first bytes and members were
+    /// read, so a client that stuffed the header pushed the id our gateway
+    /// appended out of sight and the loop went undetected.
     #[test]
-    fn hostile_values_are_bounded() {
+    fn hostile_values_are_bounded_and_keep_the_nearest_members() {
         let many = "x,".repeat(100_000) + "gatewise";
+        assert!(contains(&many, "gatewise"), "the nearest member is read");
+        assert_eq!(ids(&many).count(), MAX_MEMBERS);
+        let far = "gatewise,".to_owned() + &"x,".repeat(100_000) + "y";
         assert!(
-            !contains(&many, "gatewise"),
+            !contains(&far, "gatewise"),
             "beyond the bound it is not read"
         );
-        assert_eq!(ids(&many).count(), MAX_MEMBERS);
+        // A member cut by the byte bound is dropped, not read in part.
+        let cut = format!("{}gatewise-{}, a", "z".repeat(100), "q".repeat(MAX_VALUE));
+        assert_eq!(ids(&cut).collect::<Vec<_>>(), ["a"]);
         assert!(!contains(&"é".repeat(10_000), "gatewise"));
+        assert!(contains(
+            &format!("{}, gatewise", "é".repeat(10_000)),
+            "gatewise"
+        ));
+        assert_eq!(ids(&"é".repeat(10_000)).count(), 0);
     }
 }

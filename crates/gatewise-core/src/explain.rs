@@ -183,7 +183,7 @@ fn statuses_named(text: &str) -> Vec<u16> {
     let mut out = Vec::new();
     for (i, w) in bytes.windows(3).enumerate() {
         let before = i.checked_sub(1).and_then(|j| bytes.get(j));
-        let after = bytes.get(i + 3);
+        let after = bytes.get(i.saturating_add(3));
         let standalone = !before.is_some_and(u8::is_ascii_alphanumeric)
             && !after.is_some_and(u8::is_ascii_alphanumeric);
         if !standalone || !w.iter().all(u8::is_ascii_digit) {

@@ -35,8 +35,9 @@
 //!
 //! # Bounds
 //! [`Observed::new`] keeps at most [`MAX_HEADERS`] headers, at most
-//! [`MAX_HEADER_VALUE`] bytes of each value, and the first [`MAX_BODY`]
-//! bytes of the body (decoded as lossy UTF-8).
+//! [`MAX_HEADER_NAME`] bytes of each name and [`MAX_HEADER_VALUE`] bytes of
+//! each value, and the first [`MAX_BODY`] bytes of the body (decoded as
+//! lossy UTF-8).
 //!
 //! # Example
 //! ```
@@ -67,6 +68,9 @@ pub use vendor_codes::VENDOR_CODES;
 
 /// At most this many response headers are looked at.
 pub const MAX_HEADERS: usize = 100;
+/// At most this many bytes of each header name are kept (a longer name is
+/// none that a fingerprint looks for, and is not copied whole).
+pub const MAX_HEADER_NAME: usize = 256;
 /// At most this many bytes of each header value are looked at.
 pub const MAX_HEADER_VALUE: usize = 8 * 1024;
 /// At most this many bytes of the body are looked at.
@@ -268,7 +272,8 @@ fn cloudflare_code(code: &str) -> Option<VendorCode> {
 pub struct Observed {
     /// The status code.
     pub status: u16,
-    /// Header names (lowercase) and values (trimmed, cut to [`MAX_HEADER_VALUE`] bytes), in order.
+    /// Header names (trimmed, lowercase, cut to [`MAX_HEADER_NAME`] bytes) and
+    /// values (trimmed, cut to [`MAX_HEADER_VALUE`] bytes), in order.
     pub headers: Vec<(String, String)>,
     /// The first [`MAX_BODY`] bytes of the body, lossy UTF-8.
     pub body: String,
@@ -290,7 +295,7 @@ impl Observed {
             .take(MAX_HEADERS)
             .map(|(n, v)| {
                 (
-                    n.trim().to_ascii_lowercase(),
+                    prefix(n.trim(), MAX_HEADER_NAME).to_ascii_lowercase(),
                     prefix(v.trim(), MAX_HEADER_VALUE).to_owned(),
                 )
             })
@@ -403,7 +408,7 @@ pub fn decode_entities(s: &str) -> String {
         match decoded {
             Some(c) => {
                 out.push(c);
-                rest = tail.get(semi + 1..).unwrap_or_default();
+                rest = tail.get(semi.saturating_add(1)..).unwrap_or_default();
             }
             None => {
                 out.push('&');
@@ -495,14 +500,14 @@ fn body_rule(rule: &BodyRule, seen: &Observed, caps: &mut Captures) -> Option<(u
 
 /// Tries one row against a response.
 pub fn try_match(fp: &'static Fingerprint, seen: &Observed) -> Option<Match> {
-    let mut score = 0;
+    let mut score: u32 = 0;
     let mut evidence = Vec::new();
     let mut captures = Captures::default();
     if !fp.statuses.is_empty() {
         if !fp.statuses.contains(&seen.status) {
             return None;
         }
-        score += W_STATUS;
+        score = score.saturating_add(W_STATUS);
         evidence.push(Evidence::new(
             EvidenceSource::Status,
             format!("status {}", seen.status),
@@ -511,12 +516,12 @@ pub fn try_match(fp: &'static Fingerprint, seen: &Observed) -> Option<Match> {
     }
     for rule in fp.headers {
         let (w, e) = header_rule(rule, seen, &mut captures)?;
-        score += w;
+        score = score.saturating_add(w);
         evidence.push(e);
     }
     for rule in fp.body {
         let (w, e) = body_rule(rule, seen, &mut captures)?;
-        score += w;
+        score = score.saturating_add(w);
         evidence.push(e);
     }
     let status = seen.status.to_string();
@@ -530,7 +535,7 @@ pub fn try_match(fp: &'static Fingerprint, seen: &Observed) -> Option<Match> {
             CodeSource::Fixed(c) => Some(c),
         });
     if code.is_some_and(|c| lookup_vendor_code(fp.layer, c, &captures.details).is_some()) {
-        score += W_KNOWN_CODE;
+        score = score.saturating_add(W_KNOWN_CODE);
     }
     for e in &mut evidence {
         e.rule = Some(fp.id.to_owned());
@@ -661,6 +666,11 @@ mod tests {
             .iter()
             .all(|(n, v)| n == "x-a" && v.len() == MAX_HEADER_VALUE));
         assert_eq!(o.body.len(), MAX_BODY);
+        // Names are cut too: a 64 KB name is not copied whole (found by
+        // tests/hostile_input.rs: 1,000 such names were 64 MB of copies).
+        let name = "N".repeat(64 * 1024);
+        let o = Observed::new(502, &[(name.as_str(), "v")], b"");
+        assert_eq!(o.headers[0].0, "n".repeat(MAX_HEADER_NAME));
         // A multi-byte character across the cut does not panic.
         let accents = "é".repeat(MAX_HEADER_VALUE);
         let o = Observed::new(

@@ -159,7 +159,7 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
                     Some((_, v)) => out.push_str(v),
                     None => out.push_str(after.get(..=close).unwrap_or("")),
                 }
-                rest = after.get(close + 1..).unwrap_or("");
+                rest = after.get(close.saturating_add(1)..).unwrap_or("");
             }
             None => {
                 out.push_str(after);

@@ -35,6 +35,12 @@
 //! assert_eq!(d.status, 502);
 //! ```
 
+// The workspace lints deny unwrap, expect, panic!, unreachable! and unchecked
+// indexing; the library also denies slicing a `str` by byte offsets (it
+// panics inside a character) and arithmetic that can overflow (it panics in
+// debug builds and wraps silently in release): inputs are hostile. Tests may.
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::arithmetic_side_effects))]
+
 pub mod advice;
 pub mod audience;
 pub mod cdn_loop;

@@ -108,17 +108,33 @@ impl LogExplanation {
 
     /// A plain explanation of this line in `lang` (English fallback), built
     /// from the row's template with the line's fields as placeholders.
+    ///
+    /// The fields are the log's text, which an attacker may have put there
+    /// (a request path, a header): their control and bidi-control characters
+    /// (terminal escape sequences, line breaks) become U+FFFD, so the
+    /// explanation is safe to print to a terminal.
     pub fn text(&self, lang: Lang) -> String {
         let template = i18n::message(lang, self.key).unwrap_or(self.key);
-        let mut args: Vec<(String, String)> = self.fields.clone();
+        let fields: Vec<(String, String)> = self
+            .fields
+            .iter()
+            .map(|(k, v)| (k.clone(), neutralized(v)))
+            .collect();
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let mut args: Vec<(String, String)> = fields.clone();
         let layer = self.diagnosis.layer;
         let layer_name = i18n::message(lang, &format!("layer.{}", layer.name()))
             .map(str::to_owned)
             .unwrap_or_else(|| layer.info().display.to_owned());
         args.push(("layer".to_owned(), layer_name));
-        args.push(("during".to_owned(), self.during(lang)));
+        args.push(("during".to_owned(), during(lang, &fields)));
         for g in GLOSSES.iter().filter(|g| g.format == self.format) {
-            if let Some(v) = self.field(g.field) {
+            if let Some(v) = field(g.field) {
                 args.push((g.placeholder.to_owned(), gloss(lang, g, v)));
             }
         }
@@ -133,25 +149,35 @@ impl LogExplanation {
         let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         i18n::fill(template, &refs)
     }
+}
 
-    /// The "while handling GET /x from 1.2.3.4" fragment, from the first context row whose fields are present.
-    fn during(&self, lang: Lang) -> String {
-        for (needs, key) in CONTEXTS {
-            if needs
-                .iter()
-                .all(|n| self.field(n).is_some_and(|v| !v.is_empty()))
-            {
-                let template = i18n::message(lang, key).unwrap_or("");
-                let refs: Vec<(&str, &str)> = self
-                    .fields
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
-                return i18n::fill(template, &refs);
+/// `s` with control and bidi-control characters replaced by U+FFFD.
+fn neutralized(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if crate::render::escape::is_unsafe_char(c) {
+                '\u{fffd}'
+            } else {
+                c
             }
+        })
+        .collect()
+}
+
+/// The "while handling GET /x from 1.2.3.4" fragment, from the first context row whose fields are present.
+fn during(lang: Lang, fields: &[(String, String)]) -> String {
+    let has = |n: &str| fields.iter().any(|(k, v)| k == n && !v.is_empty());
+    for (needs, key) in CONTEXTS {
+        if needs.iter().all(|n| has(n)) {
+            let template = i18n::message(lang, key).unwrap_or("");
+            let refs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            return i18n::fill(template, &refs);
         }
-        String::new()
     }
+    String::new()
 }
 
 /// Context fragments for `{during}`: (fields needed, catalog key), first match wins.
@@ -216,7 +242,7 @@ pub fn explain_all(text: &str) -> Vec<LineExplanation> {
         }
         if let Some(explanation) = explain_with(line, w3c_fields.as_deref()) {
             out.push(LineExplanation {
-                line: i + 1,
+                line: i.saturating_add(1),
                 explanation,
             });
         }
@@ -231,7 +257,7 @@ fn prefix(s: &str, max: usize) -> &str {
     }
     let mut end = max;
     while end > 0 && !s.is_char_boundary(end) {
-        end -= 1;
+        end = end.saturating_sub(1);
     }
     s.get(..end).unwrap_or("")
 }
@@ -446,7 +472,7 @@ fn parse_kv(text: &str, fields: &mut Fields) {
             match end {
                 Some(i) => (
                     quoted.get(..i).unwrap_or(""),
-                    quoted.get(i + 1..).unwrap_or(""),
+                    quoted.get(i.saturating_add(1)..).unwrap_or(""),
                 ),
                 None => (quoted, ""),
             }
@@ -476,7 +502,7 @@ fn flatten(prefix_key: &str, value: &serde_json::Value, depth: usize, fields: &m
                 if k.ends_with("headers") {
                     continue;
                 }
-                flatten(&key(k), v, depth + 1, fields);
+                flatten(&key(k), v, depth.saturating_add(1), fields);
             }
         }
         serde_json::Value::String(s) => push(fields, prefix_key, s),

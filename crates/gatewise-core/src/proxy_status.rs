@@ -168,37 +168,48 @@ pub fn parse(value: &str) -> Result<Vec<ProxyStatusEntry>, ProxyStatusError> {
         .collect()
 }
 
-/// `s` as an sf-string: printable ASCII kept, anything else becomes `?`.
-fn sf_string(s: &str) -> BareItem {
-    let clean: String = s
-        .chars()
+/// `s` as it can be written: its first [`MAX_TEXT_LEN`] characters (as
+/// [`parse`] keeps them), printable ASCII kept, anything else `?`.
+fn printable(s: &str) -> String {
+    s.chars()
         .take(MAX_TEXT_LEN)
         .map(|c| if (' '..='~').contains(&c) { c } else { '?' })
-        .collect();
-    match sfv::String::from_string(clean) {
+        .collect()
+}
+
+/// `s` as an sf-string (see [`printable`]).
+fn sf_string(s: &str) -> BareItem {
+    match sfv::String::from_string(printable(s)) {
         Ok(v) => BareItem::String(v),
         Err(_) => BareItem::String(sfv::String::default()),
     }
 }
 
-/// `s` as an sf-token when it is a valid token, else as an sf-string.
+/// `s` (see [`printable`]) as an sf-token when it is a valid token, else as an sf-string.
 fn token_or_string(s: &str) -> BareItem {
-    match sfv::Token::from_string(s.to_owned()) {
+    let text = printable(s);
+    match sfv::Token::from_string(text) {
         Ok(t) => BareItem::Token(t),
-        Err(_) => sf_string(s),
+        Err((_, text)) => sf_string(&text),
     }
 }
 
-/// A stored parameter text back as a bare item: SF forms (integer,
-/// decimal, boolean, byte sequence, date, quoted string) are parsed back,
-/// a valid token stays a token, anything else becomes a string.
+/// A stored parameter text (see [`printable`]) back as a bare item: a text
+/// that is the exact form [`parse`] stores an integer, decimal, boolean,
+/// byte sequence or date in (`12`, `1.5`, `?1`, `:AQI=:`, `@1659578233`)
+/// becomes that item again, a valid token stays a token, anything else
+/// becomes a string (so `012`, `1.50` or `"x"`, which only a string can have
+/// carried, stay strings and parse back to the same text). The decision is
+/// made on the text as written, so that what is written reads back the
+/// same and is written again the same.
 fn stored_value(name: &str, text: &str) -> BareItem {
+    let text = printable(text);
     if STRING_PARAMS.contains(&name) {
-        return sf_string(text);
+        return sf_string(&text);
     }
-    match Parser::new(text).parse_item::<Item>() {
-        Ok(item) if item.params.is_empty() => item.bare_item,
-        _ => sf_string(text),
+    match Parser::new(&text).parse_item::<Item>() {
+        Ok(item) if item.params.is_empty() && bare_text(&item.bare_item) == text => item.bare_item,
+        _ => sf_string(&text),
     }
 }
 
@@ -207,12 +218,35 @@ fn stored_value(name: &str, text: &str) -> BareItem {
 /// Names are sf-tokens when they are valid tokens and sf-strings
 /// otherwise; `error` is a token (a string if it is not a valid token);
 /// `next-hop` and `next-protocol` tokens where valid, `received-status` an
-/// integer, `details` a string; other parameters as described on
+/// integer (only a status code, 100–999, as [`parse`] requires), `details` a string; other parameters as described on
 /// [`ProxyStatusEntry::params`]. Parameters whose names are not valid keys
 /// are dropped. Non-printable or non-ASCII characters in strings become `?`.
+///
+/// The value always parses back with [`parse`]: it holds the **last**
+/// entries (those nearest to the client, as [`parse`] keeps them) that fit
+/// within [`MAX_MEMBERS`] members and [`MAX_FIELD_LEN`] bytes; earlier ones
+/// are dropped.
 pub fn serialize(entries: &[ProxyStatusEntry]) -> String {
+    let mut members: Vec<String> = Vec::new();
+    let mut len = 0usize;
+    for entry in entries.iter().rev().take(MAX_MEMBERS) {
+        let member = serialize_member(entry);
+        let added = if members.is_empty() { 0 } else { 2 };
+        let total = len.saturating_add(member.len()).saturating_add(added);
+        if total > MAX_FIELD_LEN {
+            break;
+        }
+        len = total;
+        members.push(member);
+    }
+    members.reverse();
+    members.join(", ")
+}
+
+/// One entry as a list member (what a one-member list serializes to).
+fn serialize_member(entry: &ProxyStatusEntry) -> String {
     let mut ser = ListSerializer::new();
-    for entry in entries {
+    {
         let mut params: Vec<(Key, BareItem)> = Vec::new();
         let mut push = |name: &str, value: BareItem| {
             if let Ok(key) = Key::from_string(name.to_owned()) {
@@ -230,7 +264,7 @@ pub fn serialize(entries: &[ProxyStatusEntry]) -> String {
         if let Some(p) = &entry.next_protocol {
             push("next-protocol", stored_value("next-protocol", p));
         }
-        if let Some(s) = entry.received_status {
+        if let Some(s) = entry.received_status.filter(|s| (100..=999).contains(s)) {
             push("received-status", BareItem::Integer(sfv::Integer::from(s)));
         }
         if let Some(d) = &entry.details {

@@ -82,44 +82,16 @@ impl RawResponse {
 }
 
 /// Parses a raw response. Bare `\n` line ends are accepted; a missing blank
-/// line after the headers is tolerated (the body is then empty).
+/// line after the headers is tolerated (the body is then empty). Only the
+/// first [`MAX_INPUT`] bytes are read, and only the first [`MAX_HEADERS`]
+/// headers are kept: the rest of the head is skipped, the body still found.
 pub fn parse_response(input: &[u8]) -> Result<RawResponse, RawError> {
     let input = input.get(..MAX_INPUT).unwrap_or(input);
     let trimmed = trim_leading_space(input);
     if !trimmed.starts_with(b"HTTP/") {
         return Err(RawError::NotAResponse);
     }
-    let mut headers = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
-    let mut resp = httparse::Response::new(&mut headers);
-    let parsed = match resp.parse(trimmed) {
-        Ok(httparse::Status::Complete(n)) => Some(n),
-        Ok(httparse::Status::Partial) => None,
-        Err(e) => return Err(RawError::Malformed(e.to_string())),
-    };
-    let (head_len, owned);
-    match parsed {
-        Some(n) => {
-            head_len = n;
-            owned = collect(&resp);
-        }
-        None => {
-            // No blank line: parse the head with one added.
-            let mut head = trimmed.to_vec();
-            head.extend_from_slice(b"\r\n\r\n");
-            let mut headers = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
-            let mut resp = httparse::Response::new(&mut headers);
-            match resp.parse(&head) {
-                Ok(httparse::Status::Complete(_)) => {}
-                Ok(httparse::Status::Partial) => {
-                    return Err(RawError::Malformed("incomplete status line".into()))
-                }
-                Err(e) => return Err(RawError::Malformed(e.to_string())),
-            }
-            head_len = trimmed.len();
-            owned = collect(&resp);
-        }
-    }
-    let (status, reason, headers) = owned;
+    let ((status, reason, headers), head_len) = parse_head(trimmed)?;
     let rest = trimmed.get(head_len..).unwrap_or_default();
     let chunked = headers.iter().any(|(n, v)| {
         n.eq_ignore_ascii_case("transfer-encoding") && v.to_ascii_lowercase().contains("chunked")
@@ -135,6 +107,52 @@ pub fn parse_response(input: &[u8]) -> Result<RawResponse, RawError> {
         headers,
         body,
     })
+}
+
+/// The status line and headers, and where the body starts.
+fn parse_head(input: &[u8]) -> Result<(Head, usize), RawError> {
+    let mut headers = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut resp = httparse::Response::new(&mut headers);
+    match resp.parse(input) {
+        Ok(httparse::Status::Complete(n)) => return Ok((collect(&resp), n)),
+        // No blank line, or more headers than are kept: see below.
+        Ok(httparse::Status::Partial) | Err(httparse::Error::TooManyHeaders) => {}
+        Err(e) => return Err(RawError::Malformed(e.to_string())),
+    }
+    // The status line and the first MAX_HEADERS header lines, ended by a blank line.
+    let body_at = head_end(input).unwrap_or(input.len());
+    let mut head = Vec::new();
+    for line in input
+        .get(..body_at)
+        .unwrap_or(input)
+        .split(|b| *b == b'\n')
+        .take(MAX_HEADERS.saturating_add(1))
+    {
+        head.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+        head.extend_from_slice(b"\r\n");
+    }
+    head.extend_from_slice(b"\r\n");
+    let mut headers = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut resp = httparse::Response::new(&mut headers);
+    match resp.parse(&head) {
+        Ok(httparse::Status::Complete(_)) => Ok((collect(&resp), body_at)),
+        Ok(httparse::Status::Partial) => Err(RawError::Malformed("incomplete status line".into())),
+        Err(e) => Err(RawError::Malformed(e.to_string())),
+    }
+}
+
+/// Where the body starts: after the first empty line (`\n` or `\r\n`) that
+/// follows the status line; `None` when the head never ends.
+fn head_end(input: &[u8]) -> Option<usize> {
+    let mut at = 0usize;
+    for (i, line) in input.split(|b| *b == b'\n').enumerate() {
+        let next = at.saturating_add(line.len()).saturating_add(1);
+        if i > 0 && (line.is_empty() || line == b"\r") && next <= input.len() {
+            return Some(next);
+        }
+        at = next;
+    }
+    None
 }
 
 type Head = (u16, String, Vec<(String, String)>);
@@ -219,6 +237,33 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.body, b"abc");
+    }
+
+    /// Found by tests/hostile_input.rs: a response with more headers than
+    /// are kept was refused as malformed; now the first ones are kept and the
+    /// body is still found.
+    #[test]
+    fn more_headers_than_kept_keep_the_first_and_the_body() {
+        let mut text = String::from("HTTP/1.1 502 Bad Gateway\n");
+        for i in 0..MAX_HEADERS + 10 {
+            text.push_str(&format!("X-{i}: v{i}\r\n"));
+        }
+        let with_body = format!("{text}\nbody\n\nmore");
+        let r = parse_response(with_body.as_bytes()).unwrap();
+        assert_eq!(r.headers.len(), MAX_HEADERS);
+        assert_eq!(
+            r.headers.last().map(|(n, v)| (n.as_str(), v.as_str())),
+            Some(("X-255", "v255"))
+        );
+        assert_eq!(r.body, b"body\n\nmore");
+        // Without a blank line: no body.
+        let r = parse_response(text.as_bytes()).unwrap();
+        assert_eq!(
+            (r.status, r.headers.len(), r.body.len()),
+            (502, MAX_HEADERS, 0)
+        );
+        assert_eq!(head_end(b"HTTP/1.1 200 OK\r\nA: b\r\n\r\nx"), Some(25));
+        assert_eq!(head_end(b"HTTP/1.1 200 OK\nA: b"), None);
     }
 
     #[test]

@@ -19,7 +19,11 @@ pub fn constant_time_eq(expected: &[u8], given: &[u8]) -> bool {
     // Walk the whole given value against the expected one, cycling it, so a
     // length mismatch costs the same as a content mismatch.
     for (i, g) in given.iter().enumerate() {
-        let e = expected.get(i % expected.len()).copied().unwrap_or(0);
+        let e = i
+            .checked_rem(expected.len())
+            .and_then(|j| expected.get(j))
+            .copied()
+            .unwrap_or(0);
         diff |= e ^ g;
     }
     std::hint::black_box(diff) == 0 && expected.len() == given.len()

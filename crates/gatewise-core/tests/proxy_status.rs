@@ -6,7 +6,9 @@
     clippy::indexing_slicing
 )]
 
-use gatewise_core::proxy_status::{header_value, parse, serialize, MAX_FIELD_LEN, MAX_MEMBERS};
+use gatewise_core::proxy_status::{
+    self, header_value, parse, serialize, MAX_FIELD_LEN, MAX_MEMBERS,
+};
 use gatewise_core::{Diagnosis, ErrorType, Layer, ProxyStatusEntry};
 
 fn entry(proxy: &str) -> ProxyStatusEntry {
@@ -258,4 +260,85 @@ fn header_value_stays_within_the_member_bound() {
     assert_eq!(back.len(), MAX_MEMBERS);
     assert_eq!(back.last().map(|e| e.proxy.as_str()), Some("gatewise"));
     assert_eq!(back.first().map(|e| e.proxy.as_str()), Some("p137"));
+}
+
+/// Found by the `classify_response` fuzz target: a response with status 0
+/// made the gateway write `received-status=0`, which `parse` refuses.
+#[test]
+fn received_status_outside_100_to_999_is_not_written() {
+    for status in [0, 42, 1000, u16::MAX] {
+        let e = ProxyStatusEntry {
+            received_status: Some(status),
+            ..entry("p")
+        };
+        assert_eq!(serialize(std::slice::from_ref(&e)), "p");
+    }
+    let d = Diagnosis::for_status(0, Layer::Unknown);
+    assert_eq!(
+        parsed(&header_value(&d, "gatewise")),
+        vec![entry("gatewise")]
+    );
+}
+
+/// Found by the `proxy_status` fuzz target: a string parameter
+/// whose text looks like another item (`"012"`, `"1.50"`, `"\"x\""`) was
+/// written back as that item, so the round trip changed the text.
+#[test]
+fn string_parameters_that_look_like_items_round_trip() {
+    for value in [
+        r#"p;a="012""#,
+        r#"p;a="1.50""#,
+        r#"p;a="\"x\"""#,
+        r#"p;a=" 12""#,
+        r#"p;a="12 ""#,
+        r#"p;a="%\"x\"""#,
+        r#"p;a="?1";b=?1;c=12;d="12";e=1.5;f=:AQI=:;g="tok""#,
+    ] {
+        let first = parsed(value);
+        let text = serialize(&first);
+        assert_eq!(parsed(&text), first, "{value} → {text}");
+        assert_eq!(serialize(&parsed(&text)), text, "{value}: not canonical");
+    }
+    // Texts that are an item's own form are written as that item.
+    assert_eq!(serialize(&parsed(r#"p;c="12";f=?0"#)), "p;c=12;f=?0");
+}
+
+/// Found by tests/hostile_input.rs: entries too long together made a value that
+/// `parse` refuses; now the last entries that fit are kept.
+#[test]
+fn serialize_keeps_the_last_entries_that_fit() {
+    let entries: Vec<ProxyStatusEntry> = (0..40)
+        .map(|i| ProxyStatusEntry {
+            details: Some("d".repeat(1000)),
+            ..entry(&format!("p{i}"))
+        })
+        .collect();
+    let text = serialize(&entries);
+    assert!(text.len() <= MAX_FIELD_LEN, "{}", text.len());
+    let back = parsed(&text);
+    assert_eq!(back.last(), entries.last());
+    assert_eq!(back, entries[entries.len() - back.len()..]);
+    assert!(back.len() >= 15);
+    let many: Vec<ProxyStatusEntry> = (0..500).map(|i| entry(&format!("p{i}"))).collect();
+    assert_eq!(parsed(&serialize(&many)), many[500 - MAX_MEMBERS..]);
+}
+
+/// Found by the property tests (`tests/no_injection.rs`): a text whose `?`
+/// replacements made it look like an item (`®0` → `"?0"`) was written as a
+/// string once, then read back and written as the boolean `?0`, so the value
+/// changed at every hop; a token longer than the kept length was written
+/// whole once and cut the next time.
+#[test]
+fn serialize_is_stable_across_hops() {
+    let long = "t".repeat(proxy_status::MAX_TEXT_LEN + 10);
+    let entries = vec![ProxyStatusEntry {
+        next_protocol: Some("®0".into()),
+        error: Some(long.clone()),
+        params: vec![("a".into(), "é12".into())],
+        ..entry(&long)
+    }];
+    let once = serialize(&entries);
+    let twice = serialize(&parsed(&once));
+    assert_eq!(twice, once);
+    assert!(once.starts_with(&format!("{};", "t".repeat(proxy_status::MAX_TEXT_LEN))));
 }

@@ -18,6 +18,20 @@ use crate::{Diagnosis, ErrorType, Layer, Segment};
 /// The W3C Network Error Logging specification's list of error types.
 const SOURCE: &str = "https://w3c.github.io/network-error-logging/#predefined-network-error-types";
 
+/// At most this many bytes of a report's `type` are read (the longest known type has 37).
+pub const MAX_KIND: usize = 64;
+/// At most this many bytes of a report's `phase` are kept in the evidence.
+pub const MAX_PHASE: usize = 32;
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+fn prefix(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end = end.saturating_sub(1);
+    }
+    s.get(..end).unwrap_or_default()
+}
+
 /// One NEL error type and what it means.
 struct NelRow {
     /// The `body.type` value.
@@ -85,7 +99,7 @@ pub fn nel_types() -> impl Iterator<Item = &'static str> {
 /// absent when no response arrived) and its `phase` (`dns`, `connection`,
 /// `application`). `None` for `ok` (a success sample) and unknown types.
 pub fn nel(kind: &str, status_code: Option<u16>, phase: &str) -> Option<Diagnosis> {
-    let kind = kind.get(..64).unwrap_or(kind);
+    let kind = prefix(kind, MAX_KIND);
     let row = NEL_TYPES.iter().find(|r| r.name == kind)?;
     let received = status_code.filter(|s| *s >= 100);
     let mut d = match (row.error_type, received) {
@@ -110,7 +124,7 @@ pub fn nel(kind: &str, status_code: Option<u16>, phase: &str) -> Option<Diagnosi
     for a in row.alternatives {
         d = d.with_alternative(*a);
     }
-    let phase = phase.get(..32).unwrap_or(phase);
+    let phase = prefix(phase, MAX_PHASE);
     Some(d.with_evidence(Evidence::new(
         EvidenceSource::Runtime,
         format!("NEL report: type {kind}, phase {phase}"),
@@ -130,6 +144,31 @@ mod tests {
         }
         assert!(nel("ok", Some(200), "application").is_none());
         assert!(nel(&"x".repeat(10_000), None, "dns").is_none());
+    }
+
+    /// Found by the `classify_nel` fuzz target: a phase longer than the bound
+    /// whose cut fell inside a character was kept whole.
+    #[test]
+    fn long_phases_are_cut_at_a_character_boundary() {
+        for phase in [
+            "é".repeat(10_000),
+            "x".repeat(10_000),
+            format!("x{}", "€".repeat(50)),
+        ] {
+            let d = nel("tcp.refused", Some(0), &phase).unwrap();
+            let fact = &d.evidence[0].fact;
+            let kept = fact
+                .strip_prefix("NEL report: type tcp.refused, phase ")
+                .unwrap();
+            assert!(kept.len() <= MAX_PHASE, "{} bytes kept", kept.len());
+            assert!(phase.starts_with(kept));
+            assert!(
+                kept.len() > MAX_PHASE - 4,
+                "the cut keeps all whole characters"
+            );
+        }
+        let long_kind = format!("tcp.refused{}", "é".repeat(100));
+        assert!(nel(&long_kind, None, "connection").is_none());
     }
 
     #[test]

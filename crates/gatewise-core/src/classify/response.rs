@@ -16,7 +16,12 @@
 //! 4. An upstream `Proxy-Status` header becomes the diagnosis' `chain`;
 //!    when one of its entries names a registered error type (the one
 //!    nearest the origin wins), that type is preferred, with high
-//!    confidence.
+//!    confidence. Its field lines (among the first
+//!    [`fingerprint::MAX_HEADERS`] headers) are combined in order (RFC 9110
+//!    §5.3) and read whole up to [`proxy_status::MAX_FIELD_LEN`], not cut
+//!    at [`fingerprint::MAX_HEADER_VALUE`]: a list cut short would lose the
+//!    entries the nearest intermediaries appended, which
+//!    [`proxy_status::parse`] keeps when a list is too long.
 //! 5. A response below 400 is never a failure (`error_type` is `None`).
 //!
 //! The status to send is the failure type's recommended status
@@ -170,11 +175,40 @@ fn layer_named(proxy: &str) -> Option<Layer> {
     })
 }
 
-fn apply_proxy_status(d: &mut Diagnosis, seen: &Observed) {
-    let Some(value) = seen.header("proxy-status").next() else {
+/// Every `Proxy-Status` field line among the headers that are read, combined
+/// in order with `, ` (empty lines skipped); `None` without one. The value is
+/// not built past [`proxy_status::MAX_FIELD_LEN`]` + 1` bytes: `parse`
+/// refuses a longer one unread anyway.
+fn proxy_status_value(headers: &[(&str, &str)]) -> Option<String> {
+    let limit = proxy_status::MAX_FIELD_LEN.saturating_add(1);
+    let mut out: Option<String> = None;
+    let lines = headers
+        .iter()
+        .take(fingerprint::MAX_HEADERS)
+        .filter(|(n, _)| n.trim().eq_ignore_ascii_case("proxy-status"))
+        .map(|(_, v)| v.trim());
+    for v in lines {
+        let s = out.get_or_insert_with(String::new);
+        if v.is_empty() || s.len() >= limit {
+            continue;
+        }
+        if !s.is_empty() {
+            s.push_str(", ");
+        }
+        let mut end = limit.saturating_sub(s.len()).min(v.len());
+        while !v.is_char_boundary(end) {
+            end = end.saturating_sub(1);
+        }
+        s.push_str(v.get(..end).unwrap_or_default());
+    }
+    out
+}
+
+fn apply_proxy_status(d: &mut Diagnosis, headers: &[(&str, &str)]) {
+    let Some(value) = proxy_status_value(headers) else {
         return;
     };
-    match proxy_status::parse(value) {
+    match proxy_status::parse(&value) {
         Ok(chain) => {
             d.chain = chain;
             let Some((entry, t)) = upstream_error(&d.chain) else {
@@ -230,7 +264,7 @@ pub fn response(r: &ResponseView<'_>) -> Diagnosis {
         d.segment = Segment::Origin;
     }
     d.retry_after = retry_after(&seen);
-    apply_proxy_status(&mut d, &seen);
+    apply_proxy_status(&mut d, r.headers);
     if r.status < 400 && d.error_type.is_some() {
         set_type(&mut d, None, &[], Confidence::Medium);
     }
@@ -324,6 +358,46 @@ mod tests {
             .evidence
             .iter()
             .any(|e| e.source == EvidenceSource::ProxyStatus));
+    }
+
+    /// Found by tests/hostile_input.rs: the value was read from the
+    /// fingerprints' view, cut at 8 KB, so a list stuffed on the origin side
+    /// lost the entry the nearest intermediary appended (and only the first
+    /// field line was read).
+    #[test]
+    fn proxy_status_is_read_whole_from_every_field_line() {
+        let stuffing: Vec<String> = (0..1_500).map(|i| format!("p{i}")).collect();
+        let stuffing = stuffing.join(", ");
+        assert!(stuffing.len() > fingerprint::MAX_HEADER_VALUE);
+        let value = format!("{stuffing}, envoy; error=connection_refused");
+        let d = classify(502, &[("Proxy-Status", &value)], "");
+        assert_eq!(d.error_type, Some(ErrorType::ConnectionRefused));
+        assert_eq!(d.layer, Layer::Envoy);
+        let d = classify(
+            502,
+            &[
+                ("Proxy-Status", "ExampleCDN"),
+                ("X-Other", "1"),
+                ("proxy-status ", ""),
+                ("PROXY-STATUS", "envoy; error=dns_timeout"),
+            ],
+            "",
+        );
+        let names: Vec<&str> = d.chain.iter().map(|e| e.proxy.as_str()).collect();
+        assert_eq!(names, ["ExampleCDN", "envoy"]);
+        assert_eq!(d.error_type, Some(ErrorType::DnsTimeout));
+        // Too long in total: refused unread, with evidence.
+        let lines = vec![("Proxy-Status", stuffing.as_str()); 3];
+        let d = classify(502, &lines, "");
+        assert!(d.chain.is_empty());
+        assert!(d
+            .evidence
+            .iter()
+            .any(|e| e.source == EvidenceSource::ProxyStatus && e.fact.contains("longer than")));
+        assert_eq!(
+            proxy_status_value(&lines).map(|v| v.len()),
+            Some(proxy_status::MAX_FIELD_LEN + 1)
+        );
     }
 
     #[test]

@@ -524,7 +524,7 @@ fn prefix(s: &str, max: usize) -> &str {
     }
     let mut end = max;
     while end > 0 && !s.is_char_boundary(end) {
-        end -= 1;
+        end = end.saturating_sub(1);
     }
     s.get(..end).unwrap_or("")
 }
@@ -537,8 +537,8 @@ fn is_word(b: u8) -> bool {
 fn find_ci<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     let last = h.len().checked_sub(n.len()).filter(|_| !n.is_empty());
-    (0..last.map_or(0, |l| l + 1)).filter(move |&i| {
-        h.get(i..i + n.len())
+    (0..last.map_or(0, |l| l.saturating_add(1))).filter(move |&i| {
+        h.get(i..i.saturating_add(n.len()))
             .is_some_and(|w| w.eq_ignore_ascii_case(n))
     })
 }
@@ -546,8 +546,13 @@ fn find_ci<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + '
 fn token_ci(hay: &str, needle: &str, whole: bool) -> bool {
     let h = hay.as_bytes();
     find_ci(hay, needle).any(|i| {
-        let before_ok = i == 0 || h.get(i - 1).is_none_or(|b| !is_word(*b));
-        let after_ok = !whole || h.get(i + needle.len()).is_none_or(|b| !is_word(*b));
+        let before_ok = i
+            .checked_sub(1)
+            .and_then(|j| h.get(j))
+            .is_none_or(|b| !is_word(*b));
+        let after_ok = !whole
+            || h.get(i.saturating_add(needle.len()))
+                .is_none_or(|b| !is_word(*b));
         before_ok && after_ok
     })
 }
@@ -650,7 +655,7 @@ fn reached_across(types: impl Iterator<Item = ErrorType>) -> Reached {
 fn status_in(message: &str) -> Option<u16> {
     let at = find_ci(message, "status code").next()?;
     let rest = message
-        .get(at + "status code".len()..)?
+        .get(at.saturating_add("status code".len())..)?
         .trim_start_matches([' ', ':']);
     let digits: String = rest
         .chars()

@@ -554,3 +554,27 @@ fn varnish_and_squid() {
         Some(ErrorType::HttpRequestDenied),
     );
 }
+
+/// Found by the property tests (`tests/no_injection.rs`): the explanation
+/// copied the line's fields as they were, so an escape sequence in a logged
+/// request path reached the terminal of whoever ran `gatewise explain`.
+#[test]
+fn explanations_neutralize_control_characters_from_the_line() {
+    let line = "2026/11/21 06:18:31 [error] 17702#17702: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1\u{1b}[2J, server: _, request: \"GET /\u{202e}x\u{7} HTTP/1.1\", upstream: \"http://127.0.0.1:9/\u{1b}]8;;\", host: \"a\u{e}\"";
+    let e = crate::logs::explain(line).unwrap();
+    assert_eq!(
+        e.field("client"),
+        Some("10.0.0.1\u{1b}[2J"),
+        "the fields stay as logged"
+    );
+    for lang in crate::Lang::all() {
+        let text = e.text(lang);
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{text:?}"
+        );
+        assert!(text.contains("10.0.0.1\u{fffd}[2J"), "{text}");
+    }
+}

@@ -342,7 +342,7 @@ impl Breaker {
         if let Phase::Open { until_ms } = self.phase {
             if now < until_ms {
                 return Admission::Rejected {
-                    retry_in: Duration::from_millis(until_ms - now),
+                    retry_in: Duration::from_millis(until_ms.saturating_sub(now)),
                 };
             }
             self.phase = Phase::HalfOpen {
@@ -368,7 +368,7 @@ impl Breaker {
                     *in_flight = 0;
                 }
                 if *in_flight < probes {
-                    *in_flight += 1;
+                    *in_flight = in_flight.saturating_add(1);
                     *last_probe_ms = now;
                     Admission::Probe
                 } else {
@@ -435,11 +435,11 @@ impl Breaker {
                 if let Some(ratio) = self.config.failure_ratio {
                     self.window.bump(ratio.window_ms, now, Counter::B);
                     let (ok, failed) = self.window.totals(ratio.window_ms, now);
-                    let calls = ok + failed;
+                    let calls = ok.saturating_add(failed);
                     trip |= calls > 0
                         && calls >= u64::from(ratio.min_calls)
-                        && u128::from(failed) * 1000
-                            >= u128::from(ratio.permille) * u128::from(calls);
+                        && u128::from(failed).saturating_mul(1000)
+                            >= u128::from(ratio.permille).saturating_mul(u128::from(calls));
                 }
                 if trip {
                     self.open(now);
@@ -547,7 +547,7 @@ mod tests {
         let mut cool_downs = Vec::new();
         for _ in 0..5 {
             let Admission::Rejected { retry_in } = b.allow(now) else {
-                unreachable!("breaker should be open");
+                panic!("breaker should be open");
             };
             cool_downs.push(retry_in.as_millis());
             now += retry_in.as_millis() as u64;

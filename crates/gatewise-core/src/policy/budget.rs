@@ -163,9 +163,10 @@ impl RetryBudget {
     /// Balance in thousandths of a retry.
     fn balance(&self, now_ms: u64) -> i128 {
         let (deposits, withdrawals) = self.window.totals(self.ttl_ms, now_ms);
-        let reserve = i128::from(self.min_per_sec) * i128::from(self.ttl_ms);
-        reserve + i128::from(deposits) * i128::from(self.retry_permille)
-            - i128::from(withdrawals) * TOKEN
+        let reserve = i128::from(self.min_per_sec).saturating_mul(i128::from(self.ttl_ms));
+        reserve
+            .saturating_add(i128::from(deposits).saturating_mul(i128::from(self.retry_permille)))
+            .saturating_sub(i128::from(withdrawals).saturating_mul(TOKEN))
     }
 }
 

@@ -412,7 +412,7 @@ impl RetryPolicy {
 
     fn wait(&self, diagnosis: &Diagnosis, attempt: u32, rng: &mut SplitMix64) -> RetryDecision {
         let Some(secs) = diagnosis.retry_after else {
-            let n = attempt.max(1) - 1;
+            let n = attempt.saturating_sub(1);
             return RetryDecision::Retry {
                 after: self.backoff.delay(n, rng),
                 source: WaitSource::Backoff,

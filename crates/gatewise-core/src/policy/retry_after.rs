@@ -185,7 +185,8 @@ pub fn parse_detailed(value: &str, now: u64) -> Result<RetryAfter, ParseError> {
     }
     if value.bytes().all(|b| b.is_ascii_digit()) {
         let secs = value.bytes().fold(0u64, |acc, b| {
-            acc.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+            acc.saturating_mul(10)
+                .saturating_add(u64::from(b.saturating_sub(b'0')))
         });
         return Ok(clamp(secs, Form::DelaySeconds));
     }
@@ -243,7 +244,11 @@ pub fn format_delta(secs: u32) -> String {
 /// ```
 pub fn format_date(now: u64, secs: u32) -> String {
     let at = now.saturating_add(u64::from(secs)).min(LAST_HTTP_DATE_SECS);
-    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(at))
+    httpdate::fmt_http_date(
+        UNIX_EPOCH
+            .checked_add(Duration::from_secs(at))
+            .unwrap_or(UNIX_EPOCH),
+    )
 }
 
 #[cfg(test)]

@@ -90,9 +90,10 @@ impl SplitMix64 {
         };
         // Outputs whose low half falls under `threshold` would make some
         // results more likely than others; draw again (rarely needed).
-        let threshold = range.wrapping_neg() % range;
+        let threshold = range.wrapping_neg().checked_rem(range).unwrap_or(0);
         loop {
-            let product = u128::from(self.next_u64()) * u128::from(range);
+            // Two u64 factors never overflow a u128.
+            let product = u128::from(self.next_u64()).wrapping_mul(u128::from(range));
             if (product as u64) >= threshold {
                 return (product >> 64) as u64;
             }
@@ -122,7 +123,7 @@ mod tests {
             if let Some(c) = seen.get_mut(v as usize) {
                 *c += 1;
             } else {
-                unreachable!("{v} out of range");
+                panic!("{v} out of range");
             }
         }
         for c in seen {

@@ -25,12 +25,12 @@ pub(crate) struct Window {
 impl Window {
     /// The length of one slot for a window of `window_ms` (at least 1 ms).
     fn slot_ms(window_ms: u64) -> u64 {
-        (window_ms / SLOTS).max(1)
+        window_ms.checked_div(SLOTS).unwrap_or(0).max(1)
     }
 
     /// Adds one to counter `which` at `now_ms`.
     pub(crate) fn bump(&mut self, window_ms: u64, now_ms: u64, which: Counter) {
-        let epoch = now_ms / Self::slot_ms(window_ms);
+        let epoch = now_ms.checked_div(Self::slot_ms(window_ms)).unwrap_or(0);
         let index = usize::try_from(epoch % SLOTS).unwrap_or(0);
         let [first, rest @ ..] = &mut self.slots;
         let slot = match index.checked_sub(1) {
@@ -48,13 +48,16 @@ impl Window {
 
     /// The sums of both counters over the slots still inside the window at `now_ms`.
     pub(crate) fn totals(&self, window_ms: u64, now_ms: u64) -> (u64, u64) {
-        let current = now_ms / Self::slot_ms(window_ms);
+        let current = now_ms.checked_div(Self::slot_ms(window_ms)).unwrap_or(0);
         let oldest = current.saturating_sub(SLOTS - 1);
         self.slots
             .iter()
             .filter(|(epoch, _, _)| (oldest..=current).contains(epoch))
             .fold((0, 0), |(a, b), &(_, sa, sb)| {
-                (a + u64::from(sa), b + u64::from(sb))
+                (
+                    a.saturating_add(u64::from(sa)),
+                    b.saturating_add(u64::from(sb)),
+                )
             })
     }
 

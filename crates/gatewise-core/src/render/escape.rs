@@ -31,7 +31,7 @@ pub const MAX_ITEMS: usize = 32;
 /// Escapes `s` for HTML text and for double- or single-quoted attribute
 /// values: `&`, `<`, `>`, `"` and `'` become character references.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    let mut out = String::with_capacity(s.len().saturating_add(s.len() / 8));
     escape_into(&mut out, s);
     out
 }
@@ -53,7 +53,7 @@ pub fn escape_into(out: &mut String, s: &str) {
 /// Whether `c` must not reach a page or a terminal as is: C0 and C1
 /// controls (terminal escape sequences), and the bidi embedding, override
 /// and isolate controls that can make reflected text read backwards.
-fn is_unsafe_char(c: char) -> bool {
+pub(crate) fn is_unsafe_char(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 

@@ -122,7 +122,7 @@ fn bounded(header: &str) -> &str {
     }
     let mut end = MAX_HEADER;
     while !header.is_char_boundary(end) {
-        end -= 1;
+        end = end.saturating_sub(1);
     }
     let head = header.get(..end).unwrap_or("");
     head.rfind(',').and_then(|i| head.get(..i)).unwrap_or("")
@@ -139,7 +139,10 @@ fn parse_q(v: &str) -> Option<u16> {
         .bytes()
         .chain(std::iter::repeat(b'0'))
         .take(3)
-        .fold(0u16, |acc, b| acc * 10 + u16::from(b - b'0'));
+        .fold(0u16, |acc, b| {
+            acc.saturating_mul(10)
+                .saturating_add(u16::from(b.saturating_sub(b'0')))
+        });
     match int {
         "0" => Some(thousandths),
         "1" if thousandths == 0 => Some(1000),
@@ -306,7 +309,7 @@ fn lookup(range: &str) -> Option<Lang> {
             return Some(lang);
         }
         tag = tag.get(..tag.rfind('-')?)?;
-        if let Some(i) = tag.rfind('-').filter(|i| tag.len() - i == 2) {
+        if let Some(i) = tag.rfind('-').filter(|i| tag.len().saturating_sub(*i) == 2) {
             tag = tag.get(..i)?;
         }
     }

@@ -89,7 +89,7 @@ pub(crate) fn diagram(d: &Diagnosis, lang: Lang) -> String {
         .find(|(s, _)| *s == d.segment)
         .map_or([Mark::Plain; 5], |(_, m)| *m);
     let rtl = lang.is_rtl();
-    let x = |x: i32| if rtl { W - x } else { x };
+    let x = |x: i32| if rtl { W.saturating_sub(x) } else { x };
     let mut o = String::with_capacity(2048);
     o.push_str(
         r#"<svg role="img" aria-labelledby="gw-path" viewBox="0 0 600 104"><title id="gw-path">"#,
@@ -109,8 +109,8 @@ pub(crate) fn diagram(d: &Diagnosis, lang: Lang) -> String {
         };
         o.push_str(&format!(
             r#"<line class="{class}" x1="{}" y1="{CY}" x2="{}" y2="{CY}"/>"#,
-            x(from + R),
-            x(to - R)
+            x(from.saturating_add(R)),
+            x(to.saturating_sub(R))
         ));
     }
     for (mark, (nx, label)) in [you, edge, origin].into_iter().zip(NODES) {
@@ -129,9 +129,9 @@ pub(crate) fn diagram(d: &Diagnosis, lang: Lang) -> String {
     }
     // The failing element: a cross in a circle, and the failed step above it.
     let centre = [
-        (l1, (ax + bx) / 2),
+        (l1, ax.saturating_add(bx) / 2),
         (edge, bx),
-        (l2, (bx + cx) / 2),
+        (l2, bx.saturating_add(cx) / 2),
         (origin, cx),
     ]
     .into_iter()
@@ -140,7 +140,7 @@ pub(crate) fn diagram(d: &Diagnosis, lang: Lang) -> String {
     if let Some(c) = centre {
         o.push_str(&format!(
             r#"<g class="x" aria-hidden="true"><circle cx="{c}" cy="{CY}" r="11"/><path d="M{} {}l10 10m0-10l-10 10"/></g>"#,
-            c - 5,
+            c.saturating_sub(5),
             CY - 5
         ));
         if let Some(h) = d.hop {

@@ -34,7 +34,7 @@ fn wrap(out: &mut String, text: &str, first: &str, rest: &str) {
     let mut empty = true;
     for word in text.split_whitespace() {
         let len = line.chars().count();
-        if !empty && len + 1 + word.chars().count() > WIDTH {
+        if !empty && len.saturating_add(1).saturating_add(word.chars().count()) > WIDTH {
             out.push_str(line.trim_end());
             out.push('\n');
             line = String::from(rest);

@@ -319,7 +319,7 @@ impl Target {
         let (host, port) = match hostport.rfind(':') {
             Some(i) if !hostport.ends_with(']') => (
                 hostport.get(..i).unwrap_or(""),
-                hostport.get(i + 1..).unwrap_or(""),
+                hostport.get(i.saturating_add(1)..).unwrap_or(""),
             ),
             _ => (hostport, default_port),
         };

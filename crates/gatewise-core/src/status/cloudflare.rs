@@ -228,7 +228,7 @@ pub fn code_in_body(body: &str) -> Option<u16> {
     ] {
         let mut rest = head;
         while let Some(at) = rest.find(marker) {
-            let after = rest.get(at + marker.len()..).unwrap_or("");
+            let after = rest.get(at.saturating_add(marker.len())..).unwrap_or("");
             let digits: &str = after.trim_start().get(..4).unwrap_or("");
             let terminated = after
                 .trim_start()
