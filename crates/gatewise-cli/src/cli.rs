@@ -94,6 +94,9 @@ pub struct ProbeArgs {
     /// Also trust the CA certificates in this PEM file.
     #[arg(long, value_name = "FILE")]
     pub cacert: Option<PathBuf>,
+    /// Ask this DNS server (IP:PORT, UDP then TCP) instead of the system's resolvers.
+    #[arg(long, value_name = "IP:PORT")]
+    pub dns_server: Option<std::net::SocketAddr>,
 }
 
 /// Who an explanation is for.
@@ -193,6 +196,7 @@ pub fn execute(cli: Cli) -> Result<u8, CliError> {
                     response: a.response_timeout,
                 },
                 cacert: a.cacert,
+                dns_server: a.dns_server,
                 spinner: Some(spinner_label),
                 target: target.clone(),
             };

@@ -270,22 +270,76 @@ fn plain_http_on_a_tls_port_is_a_tls_protocol_error() {
     assert_failed(&r, code, "tls", 12, "tls_protocol_error");
 }
 
+/// A DNS server on loopback that answers every query with NXDOMAIN (so the
+/// test never asks a resolver outside this machine). Returns its address.
+fn nxdomain_server() -> std::net::SocketAddr {
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let addr = sock.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        // A and AAAA, perhaps retried: a bounded number of answers.
+        for _ in 0..8 {
+            let Ok((n, from)) = sock.recv_from(&mut buf) else {
+                return;
+            };
+            let q = &buf[..n];
+            if q.len() < 12 {
+                continue;
+            }
+            // The question: labels up to the root, then type and class.
+            let mut end = 12;
+            while end < q.len() && q[end] != 0 {
+                end += 1 + usize::from(q[end]);
+            }
+            let end = (end + 5).min(q.len());
+            let mut a = Vec::with_capacity(end);
+            a.extend_from_slice(&q[..2]); // id
+            a.push(0x80 | (q[2] & 0x01)); // QR, RD copied
+            a.push(0x80 | 3); // RA, RCODE 3 = NXDOMAIN
+            a.extend_from_slice(&[0, 1, 0, 0, 0, 0, 0, 0]); // 1 question, no records
+            a.extend_from_slice(&q[12..end]);
+            let _ = sock.send_to(&a, from);
+        }
+    });
+    addr
+}
+
 #[test]
 fn a_name_that_does_not_resolve_fails_at_dns() {
+    // `.invalid` never resolves (RFC 6761) and the resolver knows it without
+    // asking; an ordinary name makes it ask our loopback server.
     let (code, r) = probe("http://does-not-exist.invalid/", &["--dns-timeout", "3"]);
+    assert_eq!(
+        (code, r["diagnosis"]["errorType"].as_str()),
+        (10, Some("dns_error")),
+        "{r:#}"
+    );
+    let server = nxdomain_server().to_string();
+    let (code, r) = probe(
+        "http://missing.example.com/",
+        &["--dns-timeout", "3", "--dns-server", &server],
+    );
     assert_eq!(code, 10, "{r:#}");
     assert_eq!(r["failedStep"], "dns");
-    let t = r["diagnosis"]["errorType"].as_str().unwrap();
-    assert!(t == "dns_error" || t == "dns_timeout", "{t}");
-    if t == "dns_error" {
-        // A resolver answered: it says why.
-        let rcode = last_step(&r)["detail"]["rcode"].as_str().unwrap();
-        assert!(
-            ["NXDOMAIN", "SERVFAIL", "REFUSED", "NOERROR"].contains(&rcode),
-            "{rcode}"
-        );
-        assert_eq!(r["diagnosis"]["vendorCode"], rcode);
-    }
+    assert_eq!(r["diagnosis"]["errorType"], "dns_error");
+    assert_eq!(last_step(&r)["detail"]["rcode"], "NXDOMAIN");
+    assert_eq!(r["diagnosis"]["vendorCode"], "NXDOMAIN");
+}
+
+#[test]
+fn a_dns_server_that_does_not_answer_is_a_dns_timeout() {
+    // Bound, never read: the query goes unanswered.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let server = silent.local_addr().unwrap().to_string();
+    let (code, r) = probe(
+        "http://no-answer.example.com/",
+        &["--dns-timeout", "1", "--dns-server", &server],
+    );
+    assert_eq!(code, 10, "{r:#}");
+    assert_eq!(r["failedStep"], "dns");
+    assert_eq!(r["diagnosis"]["errorType"], "dns_timeout");
 }
 
 #[test]

@@ -15,7 +15,9 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use hickory_resolver::config::LookupIpStrategy;
+use hickory_resolver::config::{
+    LookupIpStrategy, NameServerConfigGroup, ResolverConfig, ResolverOpts,
+};
 use hickory_resolver::name_server::TokioConnectionProvider;
 use hickory_resolver::proto::ProtoErrorKind;
 use hickory_resolver::{ResolveError, Resolver};
@@ -93,8 +95,13 @@ pub struct DnsDetail {
     pub error: Option<String>,
 }
 
-/// Resolves `host` to all its addresses within `timeout`.
-pub fn resolve(host: &str, timeout: Duration) -> Result<(Vec<IpAddr>, DnsDetail), Failure> {
+/// Resolves `host` to all its addresses within `timeout`, asking the
+/// system's resolvers, or only `server` when given.
+pub fn resolve(
+    host: &str,
+    timeout: Duration,
+    server: Option<std::net::SocketAddr>,
+) -> Result<(Vec<IpAddr>, DnsDetail), Failure> {
     let mut detail = DnsDetail {
         host: host.to_owned(),
         resolver: "system",
@@ -113,7 +120,21 @@ pub fn resolve(host: &str, timeout: Duration) -> Result<(Vec<IpAddr>, DnsDetail)
             detail: Box::new(Detail::Dns(detail)),
         }
     };
-    let (config, mut opts) = match hickory_resolver::system_conf::read_system_conf() {
+    let system = match server {
+        Some(addr) => {
+            detail.resolver = "given";
+            Ok((
+                ResolverConfig::from_parts(
+                    None,
+                    Vec::new(),
+                    NameServerConfigGroup::from_ips_clear(&[addr.ip()], addr.port(), true),
+                ),
+                ResolverOpts::default(),
+            ))
+        }
+        None => hickory_resolver::system_conf::read_system_conf(),
+    };
+    let (config, mut opts) = match system {
         Ok(c) => c,
         Err(e) => {
             return Err(fail(

@@ -148,6 +148,8 @@ pub struct Options {
     pub timeouts: Timeouts,
     /// Extra trust anchors (PEM).
     pub cacert: Option<PathBuf>,
+    /// The DNS server to ask instead of the system's resolvers.
+    pub dns_server: Option<std::net::SocketAddr>,
     /// Labels of the steps for the spinner (`None`: no spinner).
     pub spinner: Option<fn(Hop) -> String>,
 }
@@ -254,8 +256,9 @@ fn walk(
 ) -> Result<http::Received, (Hop, Failure)> {
     let t = run.opts.target.clone();
     let to = run.opts.timeouts;
+    let dns_server = run.opts.dns_server;
     let ips = run.step(Hop::Dns, || {
-        dns::resolve(&t.host, to.dns).map(|(ips, d)| (ips, Detail::Dns(d)))
+        dns::resolve(&t.host, to.dns, dns_server).map(|(ips, d)| (ips, Detail::Dns(d)))
     })?;
     let tcp = run.step(Hop::Connect, || {
         connect::connect(&ips, t.port, to.connect).map(|(s, d)| (s, Detail::Connect(d)))
