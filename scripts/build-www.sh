@@ -28,7 +28,7 @@ fi
 
 say() { printf 'build-www: %-10s %s\n' "$1" "$2"; }
 
-if [ -n "${GATEWISE_WWW_SKIP_NPM:-}" ] && [ -f packages/gatewise/dist/gatewise_wasm_bg.wasm ]; then
+if [ "${GATEWISE_WWW_SKIP_NPM:-}" = 1 ] && [ -f packages/gatewise/dist/gatewise_wasm_bg.wasm ]; then
   say npm "reusing packages/gatewise/dist"
 else
   bash scripts/build-npm.sh

@@ -27,7 +27,7 @@ const languages = JSON.parse(readFileSync(`${dataDir}/languages.json`, 'utf8'));
 
 // Browsers with everything used here (top-level await, private fields, ??=, AbortSignal).
 const target = ['chrome100', 'firefox100', 'safari16'];
-const common = { bundle: true, minify: true, target, legalComments: 'none', logLevel: 'warning' };
+const common = { bundle: true, minify: true, target, charset: 'utf8', legalComments: 'none', logLevel: 'warning' };
 
 /** Resolves `gatewise-checks-data` to one language's generated module. */
 const data = (lang) => ({

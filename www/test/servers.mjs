@@ -130,7 +130,7 @@ async function hang() {
 
 const HOST_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>My shop: orders</title>
-<style>:root{color-scheme:light dark}body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}
+<style>:root{color-scheme:light dark}body{background:Canvas;color:CanvasText;font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}
 gatewise-error{--gatewise-radius:12px}</style>
 <script type="module" src="/__gatewise/element.js"></script></head>
 <body><main><h1>Your orders</h1><p>Loading your orders failed.</p>
@@ -150,7 +150,7 @@ export async function startWorld() {
   const other = await others();
   const hanging = await hang();
   let requests = 0;
-  const state = { checksConfig: {} };
+  const state = { checksConfig: {}, explainerChecks: null };
   let base = '';
 
   const defaults = () => ({
@@ -223,6 +223,14 @@ export async function startWorld() {
         .end('{"status":"ok","worker":"gatewise-test","config":"ok","breaker":"closed"}');
     }
     if (p === '/__gatewise/origin-status') return originStatus(res);
+    if (p === '/__gatewise/index.html' && state.explainerChecks) {
+      // The explainer with a checks configuration of the test's (its data-gatewise-config).
+      const html = (await readFile(join(DIST, 'index.html'), 'utf8')).replace(
+        `data-gatewise-config='{"checks":{}}'`,
+        `data-gatewise-config='${JSON.stringify({ checks: state.explainerChecks })}'`,
+      );
+      return res.writeHead(200, { 'content-type': TYPES['.html'], 'content-security-policy': WASM_CSP }).end(html);
+    }
     if (p.startsWith('/__gatewise/')) return file(res, p.slice('/__gatewise/'.length) || 'index.html', WASM_CSP);
     if (p === '/host.html') {
       return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': WASM_CSP }).end(HOST_PAGE);

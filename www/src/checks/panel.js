@@ -36,7 +36,7 @@ svg.gw-chart .gw-cv,svg.gw-chart .gw-axis text{fill:var(--mut)}
 border:2px solid var(--a);background:var(--bg);color:var(--a)}
 .gw-actions button:hover{background:var(--box)}
 .gw-actions button:focus-visible{outline:3px solid var(--a);outline-offset:2px}
-.gw-copied{min-block-size:1.5em;margin-block:.25rem 0}
+.gw-copied{margin-block:.25rem 0}
 .gw-support{inline-size:100%;min-block-size:10rem;font:.85rem ui-monospace,Menlo,Consolas,monospace;
 background:var(--box);color:var(--fg);border:1px solid var(--ln);border-radius:4px;padding:.5rem}
 `;
