@@ -8,7 +8,7 @@
 // Needs www/dist (scripts/build-www.sh) and /usr/bin/chromium; run by scripts/test-www.sh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -136,6 +136,16 @@ test('the script decides like the core: every one of the 1024 combinations of ou
   assert.deepEqual(model.schedule, [1000, 5000, 30000, 60000, 300000, 600000, 1800000]);
 });
 
+test('no markup from strings: no innerHTML, outerHTML, insertAdjacentHTML or document.write in what ships', () => {
+  const files = readdirSync(DIST).filter((f) => f.endsWith('.js') || f.endsWith('.html'));
+  assert.ok(files.length >= 12, files.join(' '));
+  for (const f of files) {
+    const text = readFileSync(`${DIST}${f}`, 'utf8');
+    assert.doesNotMatch(text, /\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write)\b/, f);
+    if (f.endsWith('.html')) assert.doesNotMatch(text, /<script(?![^>]*\bsrc=)[^>]*>/, `${f}: no inline script`);
+  }
+});
+
 test('sizes: the error page without the script, and what the script loads', () => {
   const d = gw.classifyError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), { runtime: 'node' });
   d.layer = 'gatewise';
@@ -204,6 +214,24 @@ test('checks: origin up again → "the site works again"; without auto-reload it
   assert.equal(v.retry, 'manual');
   assert.deepEqual(v.classes, ['n', 'k ok', 'n', 'k ok', 'n']);
   assert.equal(await page.getAttribute('#gw-x', 'display'), 'none');
+  await done();
+  await world.origin.set('down');
+});
+
+test('checks: reloads back off across page loads (an origin that answers its probe but not this page)', async () => {
+  await world.origin.set('up');
+  const { page, done } = await open();
+  let loads = 0;
+  page.on('load', () => {
+    loads += 1;
+  });
+  // This page is an error page whatever the origin does: each reload lands on it again.
+  await page.goto(`${world.base}/__test/error`);
+  // First load: reload at once; second: after 1 s; third: waits 5 s (the core's schedule).
+  await page.waitForSelector('#gw-retry[data-state=reload-wait][data-seconds="5"]', { timeout: 10000 });
+  assert.equal(loads, 3);
+  assert.match(await page.textContent('#gw-countdown'), /^The site answers again\. Reloading the page in 5 s\.$/);
+  assert.equal(await page.evaluate(() => JSON.parse(sessionStorage.getItem('gatewise.reloads:/__test/error')).n), 2);
   await done();
   await world.origin.set('down');
 });
@@ -451,6 +479,13 @@ test('axe-core: 0 violations on the error page (checks run), the explainer and t
     await page.goto(`${world.base}/__gatewise/index.html#q=${encodeURIComponent(fixture('responses/nginx/refused.http'))}`);
     await page.waitForSelector('#status[data-state=explained]');
     await page.evaluate(() => document.querySelector('#explanation gatewise-error').shadowRoot.querySelector('details').setAttribute('open', ''));
+    if (name === 'rtl') {
+      // The explainer follows navigator.languages through the core's catalogs.
+      assert.equal(await page.getAttribute('html', 'lang'), 'ar');
+      assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+      assert.equal(await page.textContent('h1'), gw.messages('explainer.', { lang: 'ar' }).messages['explainer.title']);
+      await page.screenshot({ path: `${ARTIFACTS}explainer-rtl.png`, fullPage: true });
+    }
     await axe(page, `explainer, ${name}`);
     await page.goto(`${world.base}/host.html`);
     await page.waitForFunction(() => document.querySelector('gatewise-error')?.shadowRoot?.querySelector('.title'));
@@ -470,6 +505,11 @@ test('screenshots of the error page in light, dark and right to left (tests/arti
     await page.screenshot({ path, fullPage: true });
     note(`screenshot ${path}`);
     if (name === 'light') {
+      await page.setViewportSize({ width: 375, height: 800 });
+      await page.waitForTimeout(100);
+      await page.screenshot({ path: `${ARTIFACTS}error-page-phone.png`, fullPage: true });
+      note(`screenshot ${ARTIFACTS}error-page-phone.png`);
+      await page.setViewportSize({ width: 820, height: 1000 });
       await page.goto(`${world.base}/__gatewise/index.html#q=${encodeURIComponent(firstLine(fixture('logs/nginx/refused.log'), '[error]'))}`);
       await page.waitForSelector('#status[data-state=explained]');
       await page.screenshot({ path: `${ARTIFACTS}explainer-light.png`, fullPage: true });

@@ -61,20 +61,44 @@ function start(script) {
     timer = null;
   };
 
-  const countdown = (ms) => {
+  /** Counts down `ms` on the retry line (`key`, `state`), then runs `then`. */
+  const countdown = (ms, then = cycle, key = 'checks.retry.countdown', state = 'waiting') => {
     stopTimer();
     const until = performance.now() + ms;
     const tick = () => {
       const left = Math.max(0, Math.ceil((until - performance.now()) / 1000));
       if (left <= 0) {
         stopTimer();
-        cycle();
+        then();
         return;
       }
-      panel.setRetry(t('checks.retry.countdown', { seconds: left }), 'waiting', left);
+      panel.setRetry(t(key, { seconds: left }), state, left);
     };
     tick();
     timer = setInterval(tick, 250);
+  };
+
+  // Reloads made by this script for this address, across page loads: the origin may answer
+  // its probe yet still fail this page, so reloads follow the schedule too (1 s, 5 s, …)
+  // instead of looping. Forgotten after the schedule's longest step.
+  const RELOADS = `gatewise.reloads:${location.pathname}`;
+  const reloads = () => {
+    try {
+      const r = JSON.parse(sessionStorage.getItem(RELOADS) ?? 'null');
+      const longest = model.schedule[model.schedule.length - 1] ?? 0;
+      return r && Date.now() - r.at < longest ? r.n : 0;
+    } catch {
+      return 0;
+    }
+  };
+  const reload = (n) => {
+    try {
+      sessionStorage.setItem(RELOADS, JSON.stringify({ n: n + 1, at: Date.now() }));
+    } catch {
+      // no storage: reload anyway
+    }
+    panel.setRetry(t('checks.retry.reloading'), 'reloading');
+    setTimeout(() => location.reload(), 300);
   };
 
   async function cycle() {
@@ -95,12 +119,14 @@ function start(script) {
     const diagram = t(`checks.verdict.${row.verdict}.diagram`);
     redrawDiagram(row.marks, diagram, t('page.diagram.path'));
     if (row.reload) {
-      if (autoReload) {
-        panel.setRetry(t('checks.retry.reloading'), 'reloading');
-        setTimeout(() => location.reload(), 400);
-      } else {
+      if (!autoReload) {
         panel.setRetry(t('checks.retry.manual'), 'manual');
+        return;
       }
+      const n = reloads();
+      const wait = n === 0 ? 0 : model.schedule[Math.min(n - 1, model.schedule.length - 1)];
+      if (wait > 0) countdown(wait, () => reload(n), 'checks.retry.reload_in', 'reload-wait');
+      else reload(n);
       return;
     }
     if (row.waitOnline) {

@@ -14,8 +14,9 @@ export const PANEL_CSS = `
 .gw-who{font-size:.85rem;font-weight:600;color:var(--mut);text-transform:none}
 .gw-vt{font-size:1.1rem;font-weight:700}
 .gw-list{list-style:none;padding:0;margin-block:0 .75rem}
-.gw-list li{display:flex;gap:.5rem;align-items:baseline;margin-block-end:.25rem}
-.gw-i{display:inline-block;inline-size:1.25rem;text-align:center;font-weight:700;flex:none}
+.gw-list li{position:relative;padding-inline-start:1.6rem;margin-block-end:.3rem}
+.gw-i{position:absolute;inset-inline-start:0;inline-size:1.25rem;text-align:center;font-weight:700}
+.gw-l{margin-inline-end:.5rem}
 .gw-list [data-state=ok] .gw-i{color:var(--ok)}
 .gw-list [data-state=failed] .gw-i,.gw-list [data-state=timeout] .gw-i{color:var(--bad)}
 .gw-list [data-state=pending] .gw-i,.gw-list [data-state=unknown] .gw-i{color:var(--mut)}
@@ -41,7 +42,7 @@ border:2px solid var(--a);background:var(--bg);color:var(--a)}
 background:var(--box);color:var(--fg);border:1px solid var(--ln);border-radius:4px;padding:.5rem}
 `;
 
-const ICON = { pending: '…', ok: '✓', failed: '✗', timeout: '⌛', unknown: '–' };
+const ICON = { pending: '…', ok: '✓', failed: '✗', timeout: '◷', unknown: '–' };
 
 /** Adds the panel's style sheet once (CSP: style-src 'unsafe-inline' allows a <style> element). */
 export function addStyle(doc = document) {

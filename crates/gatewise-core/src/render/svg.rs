@@ -103,7 +103,7 @@ pub(crate) fn diagram(d: &Diagnosis, lang: Lang) -> String {
             Mark::Plain => "k",
         };
         o.push_str(&format!(
-            r#"<line id="{id}" class="{class}" x1="{}" y1="{CY}" x2="{}" y2="{CY}"/>"#,
+            r#"<line class="{class}" id="{id}" x1="{}" y1="{CY}" x2="{}" y2="{CY}"/>"#,
             x(from + R),
             x(to - R)
         ));
@@ -114,7 +114,7 @@ pub(crate) fn diagram(d: &Diagnosis, lang: Lang) -> String {
     {
         let class = if mark == Mark::Bad { "n bad" } else { "n" };
         o.push_str(&format!(
-            r#"<circle id="{id}" class="{class}" cx="{}" cy="{CY}" r="{R}"/>"#,
+            r#"<circle class="{class}" id="{id}" cx="{}" cy="{CY}" r="{R}"/>"#,
             x(nx)
         ));
         o.push_str(&format!(
@@ -137,13 +137,13 @@ pub(crate) fn diagram(d: &Diagnosis, lang: Lang) -> String {
     .map(|(_, c)| x(c));
     if let Some(c) = centre {
         o.push_str(&format!(
-            r#"<g id="gw-x" class="x" aria-hidden="true"><circle cx="{c}" cy="{CY}" r="11"/><path d="M{} {}l10 10m0-10l-10 10"/></g>"#,
+            r#"<g class="x" id="gw-x" aria-hidden="true"><circle cx="{c}" cy="{CY}" r="11"/><path d="M{} {}l10 10m0-10l-10 10"/></g>"#,
             c - 5,
             CY - 5
         ));
         if let Some(h) = d.hop {
             o.push_str(&format!(
-                r#"<text id="gw-h" class="h" x="{c}" y="{}" text-anchor="middle">"#,
+                r#"<text class="h" id="gw-h" x="{c}" y="{}" text-anchor="middle">"#,
                 CY - R - 8
             ));
             escape_into(&mut o, &hop_name(h, lang));
