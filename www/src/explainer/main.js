@@ -11,6 +11,7 @@ import { CHECKS, evaluate, runChecks } from '../checks/engine.js';
 import { ChecksPanel, addStyle } from '../checks/panel.js';
 import { supportText, copyText } from '../checks/support.js';
 import { el, translator } from '../checks/texts.js';
+import { afterFirstPaint } from '../paint.js';
 
 /** Inputs to try, captured from real servers (tests/fixtures). */
 const EXAMPLES = [
@@ -39,20 +40,6 @@ let gw = null;
 let t = translator({});
 let lang = 'en';
 let dir = 'ltr';
-
-function afterFirstPaint() {
-  return new Promise((resolve) => {
-    let done = false;
-    const go = () => {
-      if (!done) {
-        done = true;
-        resolve();
-      }
-    };
-    requestAnimationFrame(() => setTimeout(go, 0));
-    setTimeout(go, 1000);
-  });
-}
 
 /** Puts `template` into `node`, with `{command}` as a <code> element (text only). */
 function fillWithCode(node, template, code) {
@@ -235,7 +222,7 @@ function fromFragment() {
 async function boot() {
   status.textContent = status.dataset.loading ?? '';
   status.dataset.state = 'loading';
-  await afterFirstPaint();
+  await new Promise((resolve) => afterFirstPaint(resolve));
   gw = await import('gatewise');
   await import('gatewise/element');
   const prefs = navigator.languages?.length ? [...navigator.languages] : [navigator.language || 'en'];

@@ -162,7 +162,13 @@ test('classifyError: a real Node fetch to a refused port, aborts and timeouts', 
   assert.equal(aborted.status, 499);
   assert.equal(aborted.retryable, false);
 
-  const timeout = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(0) }).catch((e) => e);
+  // A server that accepts and never answers, so that the timeout (not a refusal) ends the fetch.
+  const sockets = [];
+  const silent = createServer((socket) => sockets.push(socket));
+  await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const timeout = await fetch(`http://127.0.0.1:${silent.address().port}/`, { signal: AbortSignal.timeout(50) }).catch((e) => e);
+  for (const socket of sockets) socket.destroy();
+  silent.close();
   assert.equal(timeout.name, 'TimeoutError');
   assert.equal(classifyError(timeout).errorType, 'http_response_timeout');
 
