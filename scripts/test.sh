@@ -6,14 +6,14 @@
 #   bash scripts/test.sh [--keep-going] [GATE…]     (or: npm test -- [--keep-going] [GATE…])
 #
 #   --keep-going   run every gate even after one failed (still exits 1 when any failed)
-#   GATE…          run only these gates, in the usual order: fmt clippy test schema wasm npm node
+#   GATE…          run only these gates, in the usual order: fmt clippy test schema wasm npm www node
 #
-# The npm gate needs Chromium: when it runs, the bootstrap installs it (`--browser`).
+# The npm and www gates need Chromium: when one runs, the bootstrap installs it (`--browser`).
 set -euo pipefail
 # shellcheck source=scripts/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 
-GATES=(fmt clippy test schema wasm npm node)
+GATES=(fmt clippy test schema wasm npm www node)
 die() {
   echo "test: ERROR: $*" >&2
   exit 2
@@ -39,7 +39,9 @@ done
 t_all=$(_gw_now)
 echo "==> bootstrap"
 bootstrap_args=()
-[[ " ${selected[*]} " != *" npm "* ]] || bootstrap_args+=(--browser)
+if [[ " ${selected[*]} " == *" npm "* || " ${selected[*]} " == *" www "* ]]; then
+  bootstrap_args+=(--browser)
+fi
 gatewise_bootstrap "${bootstrap_args[@]}"
 echo "<== bootstrap done in $(_gw_since "$t_all")"
 
@@ -68,6 +70,7 @@ gate_command() { # the command of gate $1, one word per line
     schema) printf '%s\n' cargo test -p gatewise-core -p gatewise-wasm --features schema --test schema ;;
     wasm) printf '%s\n' "${wasm_cargo[@]}" build -p gatewise-core --target wasm32-unknown-unknown --release ;;
     npm) printf '%s\n' bash scripts/test-npm.sh ;;
+    www) printf '%s\n' bash scripts/test-www.sh ;;
     node) printf '%s\n' node_tests ;;
   esac
 }

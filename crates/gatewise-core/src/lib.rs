@@ -20,6 +20,7 @@
 //!   and content negotiation.
 //! - [`i18n`]: message catalogs and language negotiation.
 //! - [`policy`]: retry decisions, backoff, `Retry-After`, circuit breaker.
+//! - [`checks`]: what the error page's live checks mean ("is it me or the site?").
 //!
 //! # Example
 //! ```
@@ -44,6 +45,7 @@
 pub mod advice;
 pub mod audience;
 pub mod cdn_loop;
+pub mod checks;
 pub mod classify;
 pub mod diagnosis;
 pub mod explain;

@@ -63,6 +63,9 @@ pub struct PageContext {
     pub script_nonce: Option<String>,
     /// The URL of the live-checks script to load after first paint (the worker serves it).
     pub checks_script: Option<String>,
+    /// What the live-checks script is told (endpoints, resolver, other sites),
+    /// written cleaned into `<main data-gatewise-config>` when `checks_script` is set.
+    pub checks: Option<crate::checks::ChecksConfig>,
 }
 
 impl PageContext {

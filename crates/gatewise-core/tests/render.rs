@@ -878,3 +878,85 @@ fn a_low_confidence_guess_is_not_headlined_as_fact() {
     let html = render::html(&sure, &PageContext::new(Lang::EN));
     assert!(html.contains(&title));
 }
+
+// ---- the live-checks script's hooks ----
+
+/// `<main data-gatewise-config="…">` as JSON (attribute unescaped).
+fn page_config(html: &str) -> Option<serde_json::Value> {
+    let start =
+        html.find(r#"<main data-gatewise-config=""#)? + r#"<main data-gatewise-config=""#.len();
+    let end = start + html[start..].find('"')?;
+    let raw = html[start..end]
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    Some(serde_json::from_str(&raw).unwrap())
+}
+
+#[test]
+fn the_checks_script_gets_its_config_and_ids_only_with_the_script() {
+    use gatewise_core::checks::ChecksConfig;
+    let d = diagnosis(ErrorType::ConnectionRefused);
+    let mut c = ctx(Lang::EN);
+    let html = render::html(&d, &c);
+    assert!(html.contains("<main>") && page_config(&html).is_none());
+    // The diagram's elements carry the ids the script redraws, with or without it.
+    for id in [
+        "gw-you",
+        "gw-l1",
+        "gw-edge",
+        "gw-l2",
+        "gw-origin",
+        "gw-x",
+        "gw-h",
+        "gw-cap",
+        "gw-path",
+    ] {
+        assert_eq!(html.matches(&format!(r#"id="{id}""#)).count(), 1, "{id}");
+    }
+    c.checks_script = Some("/__gatewise/checks.js".into());
+    c.checks = Some(ChecksConfig {
+        resolver: Some("https://dns.example/dns-query".into()),
+        sites: Some(vec![
+            "https://a.example/".into(),
+            "javascript:alert(1)".into(),
+        ]),
+        timeout_ms: Some(99_999),
+        auto_reload: Some(false),
+        ..ChecksConfig::default()
+    });
+    let html = render::html(&d, &c);
+    let cfg = page_config(&html).unwrap();
+    assert_eq!(cfg["status"], 502);
+    assert_eq!(cfg["errorType"], "connection_refused");
+    assert_eq!(cfg["hop"], "connect");
+    assert_eq!(cfg["segment"], "upstream");
+    assert_eq!(cfg["requestId"], c.request_id.clone().unwrap());
+    assert_eq!(
+        cfg["checks"],
+        serde_json::json!({"resolver": "https://dns.example/dns-query", "sites": ["https://a.example/"],
+                           "timeoutMs": 2500, "autoReload": false})
+    );
+    // A script the renderer refuses gets no config either.
+    c.checks_script = Some("//evil.example/x.js".into());
+    assert!(page_config(&render::html(&d, &c)).is_none());
+    // Hostile values stay data: escaped in the attribute, intact in the JSON.
+    for payload in PAYLOADS {
+        let (d, mut c) = hostile(payload);
+        c.checks_script = Some("/__gatewise/checks.js".into());
+        c.checks = Some(ChecksConfig {
+            host: Some((*payload).into()),
+            health: Some((*payload).into()),
+            ..ChecksConfig::default()
+        });
+        let html = render::html(&d, &c);
+        assert_balanced(&html);
+        assert!(!html.contains("<script src=\"javascript"), "{payload}");
+        let cfg = page_config(&html).unwrap();
+        assert_eq!(cfg["requestId"], render::escape::clean(payload, 256));
+        assert_eq!(cfg["checks"].get("health"), None, "{payload}");
+        assert_eq!(cfg["checks"].get("host"), None, "{payload}");
+    }
+}

@@ -24,6 +24,7 @@
 
 use std::time::Duration;
 
+use gatewise_core::checks::{ChecksConfig, Verdict, Who};
 use gatewise_core::explain::InputKind;
 use gatewise_core::logs::{LineKind, LogExplanation, LogFormat};
 use gatewise_core::policy::{Backoff, OverMax, Reason, RetryDecision, RetryPolicy, WaitSource};
@@ -90,6 +91,9 @@ pub struct PageOptions {
     pub script_nonce: Option<String>,
     /// The URL of a live-checks script to load after first paint.
     pub checks_script: Option<String>,
+    /// What the live-checks script is told (endpoints, resolver, other sites); written,
+    /// cleaned, into the page's `data-gatewise-config` when `checksScript` is set.
+    pub checks: Option<ChecksConfig>,
 }
 
 impl PageOptions {
@@ -105,6 +109,7 @@ impl PageOptions {
         ctx.url = self.url;
         ctx.script_nonce = self.script_nonce;
         ctx.checks_script = self.checks_script;
+        ctx.checks = self.checks;
         ctx
     }
 }
@@ -328,4 +333,36 @@ pub struct Limits {
     pub max_error_text: usize,
     /// Bytes of a paste read by `explain` and `explainLogs`.
     pub max_input: usize,
+}
+
+/// Messages of the catalogs whose keys start with a prefix, in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Messages {
+    /// The BCP 47 tag of the language the messages are in.
+    pub lang: String,
+    /// `ltr` or `rtl`.
+    pub dir: String,
+    /// Full catalog key → message (English where the language lacks one).
+    pub messages: std::collections::BTreeMap<String, String>,
+}
+
+/// The verdict of the live checks for one set of results, with its texts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CheckVerdict {
+    /// Which verdict (`checks.verdict.<verdict>.*` in the catalogs).
+    pub verdict: Verdict,
+    /// Where the problem is.
+    pub who: Who,
+    /// Whether the page should reload (the origin answers again).
+    pub reload: bool,
+    /// Whether to wait for the browser's `online` event instead of a timer.
+    pub wait_online: bool,
+    /// The headline, in the requested language.
+    pub title: String,
+    /// The explanation and advice.
+    pub text: String,
 }

@@ -35,13 +35,15 @@ use std::time::Duration;
 use gatewise_core::classify::{self, ResponseView, TransportError};
 use gatewise_core::explain::ExplainError;
 use gatewise_core::policy::{retry_after, SplitMix64};
+use gatewise_core::{checks, i18n};
 use gatewise_core::{explain as core_explain, fingerprint, logs, proxy_status, render, status};
 use gatewise_core::{Diagnosis, Lang};
 use wasm_bindgen::prelude::*;
 
 use crate::api::{
-    ExplainedDiagnosis, Explanation, LanguageInfo, Limits, LogLineExplanation, PageOptions,
-    ResponseHead, RetryAnswer, RetryPolicyOptions, RetryQuestion, TextOptions,
+    CheckVerdict, ExplainedDiagnosis, Explanation, LanguageInfo, Limits, LogLineExplanation,
+    Messages, PageOptions, ResponseHead, RetryAnswer, RetryPolicyOptions, RetryQuestion,
+    TextOptions,
 };
 use crate::convert::{arg, options, out, Failure};
 
@@ -201,6 +203,54 @@ pub fn backoff_delay(retry: u32, policy: JsValue, seed: f64) -> Result<JsValue, 
 #[wasm_bindgen(js_name = parseRetryAfter)]
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u32> {
     retry_after::parse(value, whole_number(now_ms / 1000.0))
+}
+
+/// `messages(prefix, options)`: every catalog message whose key starts with
+/// `prefix` (at least 3 characters, e.g. `"checks."`), in the language the
+/// options ask for ([`gatewise_core::i18n::message`], English where missing).
+#[wasm_bindgen]
+pub fn messages(prefix: &str, opts: JsValue) -> Result<JsValue, JsValue> {
+    if prefix.len() < 3 {
+        return Err(Failure::Argument("prefix", "at least 3 characters".into()).into());
+    }
+    let opts: TextOptions = options("options", opts)?;
+    let lang = api::pick_lang(opts.lang.as_ref());
+    let messages = i18n::keys()
+        .iter()
+        .filter(|k| k.starts_with(prefix))
+        .filter_map(|k| i18n::message(lang, k).map(|m| ((*k).to_owned(), m.to_owned())))
+        .collect();
+    Ok(out(&Messages {
+        lang: lang.tag().to_owned(),
+        dir: lang.dir().to_owned(),
+        messages,
+    })?)
+}
+
+/// `checksModel()`: the live checks' verdict table, reload schedule and
+/// limits as data ([`checks::model`]), for a page script that decides like the core.
+#[wasm_bindgen(js_name = checksModel)]
+pub fn checks_model() -> Result<JsValue, JsValue> {
+    Ok(out(&checks::model())?)
+}
+
+/// `checksVerdict(results, options)`: what the live checks' outcomes mean
+/// ([`checks::verdict`]), with the verdict's texts.
+#[wasm_bindgen(js_name = checksVerdict)]
+pub fn checks_verdict(results: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
+    let r: checks::Results = arg("results", results)?;
+    let opts: TextOptions = options("options", opts)?;
+    let lang = api::pick_lang(opts.lang.as_ref());
+    let row = checks::verdict(&r);
+    let text = |key: String| i18n::message(lang, &key).unwrap_or_default().to_owned();
+    Ok(out(&CheckVerdict {
+        verdict: row.verdict,
+        who: row.who,
+        reload: row.reload,
+        wait_online: row.wait_online,
+        title: text(row.verdict.title_key()),
+        text: text(row.verdict.text_key()),
+    })?)
 }
 
 /// `languages()`: the languages the catalogs speak, English first.

@@ -35,6 +35,10 @@ fn generated() -> Value {
     g.subschema_for::<api::RetryAnswer>();
     g.subschema_for::<api::LanguageInfo>();
     g.subschema_for::<api::Limits>();
+    g.subschema_for::<api::Messages>();
+    g.subschema_for::<api::CheckVerdict>();
+    g.subschema_for::<gatewise_core::checks::Results>();
+    g.subschema_for::<gatewise_core::checks::Model>();
     let defs = g.take_definitions(true);
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",

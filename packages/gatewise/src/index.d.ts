@@ -3,13 +3,17 @@
 // crates/gatewise-wasm/api.schema.json); only these signatures are written by hand.
 import type { Diagnosis, Layer } from './diagnosis.js';
 import type {
+  CheckVerdict,
   ExplainedDiagnosis,
   Explanation,
   LanguageInfo,
   Limits,
   LogLineExplanation,
+  Messages,
+  Model,
   PageOptions,
   Reason,
+  Results,
   RetryAnswer,
   RetryPolicyOptions,
   RetryQuestion,
@@ -128,3 +132,10 @@ export class GatewiseFetchError extends TypeError {
 export function languages(): LanguageInfo[];
 /** How much of each input the core reads. */
 export function limits(): Readonly<Limits>;
+
+/** Every catalog message whose key starts with `prefix` (e.g. `'checks.'`), in one language. */
+export function messages(prefix: string, options?: TextOptions): Messages;
+/** The live checks' verdict table, reload schedule and limits, as data. */
+export function checksModel(): Model;
+/** What the live checks' outcomes mean ("is it me or the site?"), with the verdict's texts. */
+export function checksVerdict(results: Results, options?: TextOptions): CheckVerdict;

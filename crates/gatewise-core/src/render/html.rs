@@ -27,6 +27,7 @@
 //! assert_eq!(page.matches("<h1>").count(), 1);
 //! ```
 
+use crate::checks::PageFacts;
 use crate::i18n::{self, Lang};
 use crate::render::escape::{self, clean, escape, escape_into, LONG, MAX_ITEMS, SHORT, URL};
 use crate::render::svg;
@@ -220,8 +221,16 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
         p.el("header", s);
     }
 
-    // For the visitor, first.
-    p.raw("<main>");
+    // For the visitor, first. With the live-checks script, <main> carries
+    // what the script needs (see crate::checks::PageFacts).
+    match ctx.checks_script.as_deref().and_then(escape::script_src) {
+        Some(_) => {
+            p.raw(r#"<main data-gatewise-config=""#);
+            p.text(&PageFacts::new(d, ctx).to_json());
+            p.raw("\">");
+        }
+        None => p.raw("<main>"),
+    }
     p.el(r#"p class="code""#, &w.code);
     p.el("h1", &w.title);
     p.el("p", &w.visitor);
@@ -247,7 +256,7 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
     // Where it failed.
     p.raw("<figure>");
     p.raw(&svg::diagram(d, lang));
-    p.el("figcaption", &svg::failure_sentence(d, lang));
+    p.el(r#"figcaption id="gw-cap""#, &svg::failure_sentence(d, lang));
     p.raw("</figure>");
 
     // What to quote.

@@ -8,6 +8,11 @@
 //! failed and at which step ([`Diagnosis::hop`]). In right-to-left
 //! languages the path runs from right to left.
 //!
+//! The five elements carry ids (`gw-you`, `gw-l1`, `gw-edge`, `gw-l2`,
+//! `gw-origin`; the cross `gw-x`, the failed step `gw-h`) so that the live
+//! checks script can redraw the path from what it finds
+//! ([`crate::checks::VerdictRow::marks`]).
+//!
 //! # Example
 //! ```
 //! use gatewise_core::{render, Diagnosis, ErrorType, Lang, Layer};
@@ -17,21 +22,11 @@
 //! assert!(page.contains(r#"class="k bad""#)); // the gateway → origin link
 //! ```
 
+use crate::checks::Mark;
 use crate::i18n::{self, Lang};
 use crate::render::escape::escape_into;
 use crate::render::words::{hop_name, t};
 use crate::{Diagnosis, Segment};
-
-/// How one element of the diagram is drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mark {
-    /// Worked: a solid line in the success colour.
-    Ok,
-    /// Failed: the failure colour, dashed or thick, with a cross.
-    Bad,
-    /// Not involved, or not known.
-    Plain,
-}
 
 /// The five elements of the path, in order: you, link 1, edge, link 2, origin.
 type Path = [Mark; 5];
@@ -101,22 +96,25 @@ pub(crate) fn diagram(d: &Diagnosis, lang: Lang) -> String {
 
     let [you, l1, edge, l2, origin] = marks;
     let [(ax, _), (bx, _), (cx, _)] = NODES;
-    for (mark, from, to) in [(l1, ax, bx), (l2, bx, cx)] {
+    for (id, mark, from, to) in [("gw-l1", l1, ax, bx), ("gw-l2", l2, bx, cx)] {
         let class = match mark {
             Mark::Ok => "k ok",
             Mark::Bad => "k bad",
             Mark::Plain => "k",
         };
         o.push_str(&format!(
-            r#"<line class="{class}" x1="{}" y1="{CY}" x2="{}" y2="{CY}"/>"#,
+            r#"<line class="{class}" id="{id}" x1="{}" y1="{CY}" x2="{}" y2="{CY}"/>"#,
             x(from.saturating_add(R)),
             x(to.saturating_sub(R))
         ));
     }
-    for (mark, (nx, label)) in [you, edge, origin].into_iter().zip(NODES) {
+    for ((id, mark), (nx, label)) in [("gw-you", you), ("gw-edge", edge), ("gw-origin", origin)]
+        .into_iter()
+        .zip(NODES)
+    {
         let class = if mark == Mark::Bad { "n bad" } else { "n" };
         o.push_str(&format!(
-            r#"<circle class="{class}" cx="{}" cy="{CY}" r="{R}"/>"#,
+            r#"<circle class="{class}" id="{id}" cx="{}" cy="{CY}" r="{R}"/>"#,
             x(nx)
         ));
         o.push_str(&format!(
@@ -139,13 +137,13 @@ pub(crate) fn diagram(d: &Diagnosis, lang: Lang) -> String {
     .map(|(_, c)| x(c));
     if let Some(c) = centre {
         o.push_str(&format!(
-            r#"<g class="x" aria-hidden="true"><circle cx="{c}" cy="{CY}" r="11"/><path d="M{} {}l10 10m0-10l-10 10"/></g>"#,
+            r#"<g class="x" id="gw-x" aria-hidden="true"><circle cx="{c}" cy="{CY}" r="11"/><path d="M{} {}l10 10m0-10l-10 10"/></g>"#,
             c.saturating_sub(5),
             CY - 5
         ));
         if let Some(h) = d.hop {
             o.push_str(&format!(
-                r#"<text class="h" x="{c}" y="{}" text-anchor="middle">"#,
+                r#"<text class="h" id="gw-h" x="{c}" y="{}" text-anchor="middle">"#,
                 CY - R - 8
             ));
             escape_into(&mut o, &hop_name(h, lang));

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import {
   backoffDelay,
+  checksModel,
+  checksVerdict,
   classifyError,
   classifyResponse,
   describe,
@@ -15,6 +17,7 @@ import {
   explainStatus,
   languages,
   limits,
+  messages,
   parseRetryAfter,
   problemDetails,
   proxyStatus,
@@ -159,7 +162,13 @@ test('classifyError: a real Node fetch to a refused port, aborts and timeouts', 
   assert.equal(aborted.status, 499);
   assert.equal(aborted.retryable, false);
 
-  const timeout = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(0) }).catch((e) => e);
+  // A server that accepts and never answers, so that the timeout (not a refusal) ends the fetch.
+  const sockets = [];
+  const silent = createServer((socket) => sockets.push(socket));
+  await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const timeout = await fetch(`http://127.0.0.1:${silent.address().port}/`, { signal: AbortSignal.timeout(50) }).catch((e) => e);
+  for (const socket of sockets) socket.destroy();
+  silent.close();
   assert.equal(timeout.name, 'TimeoutError');
   assert.equal(classifyError(timeout).errorType, 'http_response_timeout');
 
@@ -312,4 +321,44 @@ test('languages, limits, and the element module under Node', () => {
   assert.equal(limits().maxBody, 16384);
   assert.equal(typeof GatewiseErrorElement.define, 'function');
   GatewiseErrorElement.define(); // no custom element registry here: a no-op
+});
+
+test('the live checks: messages, the verdict table, verdicts, and the page hook', () => {
+  const de = messages('checks.', { lang: 'de-AT' });
+  assert.equal(de.lang, 'de');
+  assert.equal(de.dir, 'ltr');
+  assert.equal(de.messages['checks.heading'], 'Liegt es an Ihnen oder an der Website?');
+  assert.ok(Object.keys(de.messages).every((k) => k.startsWith('checks.')));
+  assert.equal(messages('checks.', { lang: 'ar' }).dir, 'rtl');
+  assert.throws(() => messages('x'), TypeError);
+
+  const model = checksModel();
+  assert.deepEqual(model.checks, ['browser', 'sites', 'dns', 'edge', 'origin']);
+  assert.deepEqual(model.schedule, [1000, 5000, 30000, 60000, 300000, 600000, 1800000]);
+  assert.equal(model.verdicts.at(-1).verdict, 'unclear');
+  assert.deepEqual(model.verdicts.at(-1).when, []);
+  assert.equal(model.timeoutMs, 2500);
+
+  const all = { browser: 'ok', sites: 'ok', dns: 'ok', edge: 'ok' };
+  assert.equal(checksVerdict({ ...all, origin: 'failed' }).verdict, 'origin_down');
+  assert.equal(checksVerdict({ ...all, origin: 'timeout' }).verdict, 'origin_slow');
+  const back = checksVerdict({ ...all, origin: 'ok' }, { lang: 'fr' });
+  assert.deepEqual([back.verdict, back.who, back.reload], ['recovered', 'nobody', true]);
+  assert.equal(back.title, 'Le site fonctionne de nouveau');
+  const off = checksVerdict({ browser: 'failed', sites: 'unknown', dns: 'unknown', edge: 'unknown', origin: 'unknown' });
+  assert.deepEqual([off.verdict, off.who, off.waitOnline], ['offline', 'you', true]);
+  assert.throws(() => checksVerdict({ browser: 'maybe' }), TypeError);
+
+  // renderPage writes the cleaned configuration into <main data-gatewise-config> for the script.
+  const html = renderPage(explainStatus('502'), {
+    checksScript: '/__gatewise/checks.js',
+    checks: { resolver: 'https://dns.example/q', sites: ['https://a.example/', 'javascript:x'], timeoutMs: 9000 },
+  });
+  const config = JSON.parse(
+    html.match(/<main data-gatewise-config="([^"]*)">/)[1].replaceAll('&quot;', '"').replaceAll('&amp;', '&'),
+  );
+  assert.deepEqual(config.checks, { resolver: 'https://dns.example/q', sites: ['https://a.example/'], timeoutMs: 2500 });
+  assert.equal(config.status, 502);
+  assert.match(html, /<script src="\/__gatewise\/checks.js" defer><\/script>/);
+  assert.ok(!renderPage(explainStatus('502')).includes('data-gatewise-config'));
 });

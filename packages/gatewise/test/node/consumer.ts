@@ -2,6 +2,8 @@
 // `tsc --noEmit` checks it (and the package's .d.ts files) under two module resolutions.
 import {
   backoffDelay,
+  checksModel,
+  checksVerdict,
   classifyError,
   classifyResponse,
   describe,
@@ -13,6 +15,7 @@ import {
   GatewiseFetchError,
   languages,
   limits,
+  messages,
   parseRetryAfter,
   problemDetails,
   proxyStatus,
@@ -73,6 +76,10 @@ async function load(): Promise<string> {
 }
 
 const tags: string[] = languages().map((l) => l.tag);
+const words: Record<string, string | undefined> = messages('checks.', { lang: ['fr', 'en'] }).messages;
+const schedule: number[] = checksModel().schedule;
+const verdict: string = checksVerdict({ browser: 'ok', sites: 'ok', dns: 'ok', edge: 'ok', origin: 'failed' }).title;
+const withChecks: string = renderPage(explained, { checksScript: '/__gatewise/checks.js', checks: { sites: [], timeoutMs: 1000 } });
 const maxBody: number = limits().maxBody;
 const el: GatewiseErrorElement = document.createElement('gatewise-error');
 el.diagnosis = thrown;
@@ -90,5 +97,5 @@ explainStatus({ code: 502 });
 
 export {
   t, title, sure, plain, fromHeaders, later, layer, line, lines, texts, page, problemType, header,
-  wait, ms, secs, load, tags, maxBody, shown, wrongLayer, notNull, wrongPolicy,
+  wait, ms, secs, load, tags, maxBody, shown, wrongLayer, notNull, wrongPolicy, words, schedule, verdict, withChecks,
 };
