@@ -83,6 +83,7 @@ pub const ATTRIBUTES: &[&str] = &[
     "nonce",
     "defer",
     "open",
+    "data-gatewise-config",
 ];
 
 /// The character references `render::escape` writes.
