@@ -1,0 +1,340 @@
+//! Drill-through: narrowing an ambiguous diagnosis with a step-by-step probe.
+//!
+//! Some runtimes hide why a request failed: workerd's `Network connection
+//! lost.` covers a refused connection, a connection closed after accept and
+//! a reset alike (see [`crate::classify::transport`]). A gateway that sees
+//! such an error can run the HTTP cycle again one step at a time — resolve
+//! the name, open a TCP connection, send a small request and read the status
+//! line — and report what each step saw as a [`Step`]. [`narrow`] then
+//! replaces the ambiguous diagnosis with the one the first failing step
+//! supports, from the table [`STEP_ROWS`]; when every step succeeded, the
+//! origin was reachable a moment later and the original failure was a
+//! connection lost mid-request ([`ALL_STEPS_OK`]).
+//!
+//! The runtime's own words for a failed socket (workerd's `connect()`) are
+//! mapped to an [`Outcome`] by [`socket_outcome`], from the table
+//! [`SOCKET_ERRORS`].
+//!
+//! # Example
+//! ```
+//! use gatewise_core::drill::{narrow, Outcome, Step};
+//! use gatewise_core::classify::{transport, TransportError};
+//! use gatewise_core::{Confidence, ErrorType, Hop, Layer};
+//! let lost = transport(&TransportError {
+//!     runtime: Some(Layer::Workerd),
+//!     message: "Network connection lost.".into(),
+//!     ..Default::default()
+//! });
+//! assert!(lost.is_ambiguous());
+//! let steps = [
+//!     Step::new(Hop::Dns, Outcome::Skipped, 0),
+//!     Step::new(Hop::Connect, Outcome::Refused, 1),
+//! ];
+//! let d = narrow(&lost, &steps);
+//! assert_eq!(d.error_type, Some(ErrorType::ConnectionRefused));
+//! assert_eq!(d.confidence, Confidence::High);
+//! assert!(!d.is_ambiguous());
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnosis::{Confidence, Diagnosis, Evidence, EvidenceSource};
+use crate::hop::{named_enum, Hop};
+use crate::ErrorType;
+
+named_enum! {
+    /// What one step of a drill-through saw.
+    Outcome {
+        /// The step succeeded.
+        Ok = "ok",
+        /// The step was not needed (an IP address needs no DNS, plain HTTP no TLS).
+        Skipped = "skipped",
+        /// The resolver answered, with no address (NXDOMAIN, NODATA).
+        NoAddress = "no_address",
+        /// The resolver could not answer (SERVFAIL, unreachable, malformed answer).
+        ResolverFailed = "resolver_failed",
+        /// The peer refused the connection.
+        Refused = "refused",
+        /// The step did not finish within its share of the time budget.
+        Timeout = "timeout",
+        /// The peer closed the connection before sending a status line.
+        ClosedBeforeResponse = "closed_before_response",
+        /// The bytes received are not an HTTP/1.x status line.
+        NotHttp = "not_http",
+        /// The step failed in a way the runtime does not explain.
+        Failed = "failed",
+    }
+}
+
+/// One step of a drill-through: which hop, what it saw, how long it took.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    /// The hop probed.
+    pub hop: Hop,
+    /// What it saw.
+    pub outcome: Outcome,
+    /// How long it took, in milliseconds.
+    pub ms: u32,
+    /// The runtime's own words or a fact (an address, a status line), for the site owner only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Step {
+    /// A step without a note.
+    pub fn new(hop: Hop, outcome: Outcome, ms: u32) -> Self {
+        Step {
+            hop,
+            outcome,
+            ms,
+            note: None,
+        }
+    }
+
+    /// The same step with a note (cut to 200 bytes).
+    pub fn with_note(mut self, note: &str) -> Self {
+        let mut end = note.len().min(200);
+        while !note.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.note = note.get(..end).map(str::to_owned);
+        self
+    }
+
+    fn failed(&self) -> bool {
+        !matches!(self.outcome, Outcome::Ok | Outcome::Skipped)
+    }
+}
+
+/// One row of the step table: a failing (hop, outcome) pair and the failure it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepRow {
+    /// The hop.
+    pub hop: Hop,
+    /// What the step saw.
+    pub outcome: Outcome,
+    /// The RFC 9209 type that failure is.
+    pub error_type: ErrorType,
+    /// How sure the probe makes it.
+    pub confidence: Confidence,
+    /// Why (RFC 9209 section of the type).
+    pub source: &'static str,
+}
+
+const fn row(
+    hop: Hop,
+    outcome: Outcome,
+    error_type: ErrorType,
+    confidence: Confidence,
+    source: &'static str,
+) -> StepRow {
+    StepRow {
+        hop,
+        outcome,
+        error_type,
+        confidence,
+        source,
+    }
+}
+
+use Confidence::{High, Low, Medium};
+use ErrorType as T;
+use Outcome as O;
+
+/// The failure each failing step shows (RFC 9209 §2.3 defines the types).
+#[rustfmt::skip]
+pub const STEP_ROWS: &[StepRow] = &[
+    row(Hop::Dns, O::NoAddress, T::DnsError, High, "RFC 9209 §2.3.2 dns_error: NXDOMAIN or no records"),
+    row(Hop::Dns, O::ResolverFailed, T::DnsError, Low, "RFC 9209 §2.3.2 dns_error (the resolver itself failed)"),
+    row(Hop::Dns, O::Timeout, T::DnsTimeout, Medium, "RFC 9209 §2.3.1 dns_timeout"),
+    row(Hop::Dns, O::Failed, T::DnsError, Low, "RFC 9209 §2.3.2 dns_error"),
+    row(Hop::Connect, O::Refused, T::ConnectionRefused, High, "RFC 9209 §2.3.8 connection_refused"),
+    row(Hop::Connect, O::Timeout, T::ConnectionTimeout, High, "RFC 9209 §2.3.7 connection_timeout"),
+    row(Hop::Connect, O::ClosedBeforeResponse, T::ConnectionTerminated, Medium, "RFC 9209 §2.3.9 connection_terminated"),
+    row(Hop::Connect, O::Failed, T::ConnectionRefused, Low, "RFC 9209 §2.3.8 connection_refused (the runtime gives no reason)"),
+    row(Hop::Tls, O::Timeout, T::ConnectionTimeout, Medium, "RFC 9209 §2.3.7 connection_timeout"),
+    row(Hop::Tls, O::ClosedBeforeResponse, T::TlsProtocolError, Medium, "RFC 9209 §2.3.12 tls_protocol_error"),
+    row(Hop::Tls, O::Failed, T::TlsProtocolError, Low, "RFC 9209 §2.3.12 tls_protocol_error"),
+    row(Hop::Request, O::ClosedBeforeResponse, T::ConnectionTerminated, High, "RFC 9209 §2.3.9 connection_terminated"),
+    row(Hop::Request, O::Failed, T::ConnectionTerminated, Medium, "RFC 9209 §2.3.9 connection_terminated"),
+    row(Hop::Response, O::ClosedBeforeResponse, T::ConnectionTerminated, High, "RFC 9209 §2.3.9 connection_terminated: closed before any response byte"),
+    row(Hop::Response, O::NotHttp, T::HttpProtocolError, High, "RFC 9209 §2.3.20 http_protocol_error"),
+    row(Hop::Response, O::Timeout, T::HttpResponseTimeout, Medium, "RFC 9209 §2.3.25 http_response_timeout"),
+    row(Hop::Response, O::Failed, T::ConnectionTerminated, Medium, "RFC 9209 §2.3.9 connection_terminated"),
+];
+
+/// What a drill-through whose every step succeeded says about the original
+/// failure: the origin answered a moment later, so the request was lost
+/// mid-way (`connection_terminated`), a guess of medium confidence.
+pub const ALL_STEPS_OK: (ErrorType, Confidence) = (T::ConnectionTerminated, Medium);
+
+/// One row of the socket error table: words of a runtime's `connect()` failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SocketErrorRow {
+    /// Text looked for in the error message (ASCII case-insensitive).
+    pub contains: &'static str,
+    /// What it means.
+    pub outcome: Outcome,
+    /// Where the text comes from.
+    pub source: &'static str,
+}
+
+const WORKERD_SOCKETS: &str = "captured: workerd 2026-04 (Miniflare 4.20260426), connect() from cloudflare:sockets to a closed 127.0.0.1 port";
+const ERRNO: &str = "https://man7.org/linux/man-pages/man3/errno.3.html";
+
+/// What a socket error message says, most specific first.
+#[rustfmt::skip]
+pub const SOCKET_ERRORS: &[SocketErrorRow] = &[
+    SocketErrorRow { contains: "refused", outcome: O::Refused, source: ERRNO },
+    SocketErrorRow { contains: "timed out", outcome: O::Timeout, source: ERRNO },
+    SocketErrorRow { contains: "timeout", outcome: O::Timeout, source: ERRNO },
+    SocketErrorRow { contains: "reset", outcome: O::ClosedBeforeResponse, source: ERRNO },
+    SocketErrorRow { contains: "Network connection lost", outcome: O::Refused, source: WORKERD_SOCKETS },
+    SocketErrorRow { contains: "connection closed", outcome: O::ClosedBeforeResponse, source: WORKERD_SOCKETS },
+];
+
+/// The outcome a failed `connect()` reports with `message`; [`Outcome::Failed`] when no row matches.
+pub fn socket_outcome(message: &str) -> Outcome {
+    let m = message.get(..512).unwrap_or(message).to_ascii_lowercase();
+    SOCKET_ERRORS
+        .iter()
+        .find(|r| m.contains(&r.contains.to_ascii_lowercase()))
+        .map_or(O::Failed, |r| r.outcome)
+}
+
+/// The table row for a failing step, if any.
+pub fn step_row(hop: Hop, outcome: Outcome) -> Option<&'static StepRow> {
+    STEP_ROWS
+        .iter()
+        .find(|r| r.hop == hop && r.outcome == outcome)
+}
+
+/// Whether a drill-through could narrow `d`: it leaves more than one failure
+/// type open, or names none at all.
+pub fn worth_drilling(d: &Diagnosis) -> bool {
+    d.is_ambiguous() || (d.error_type.is_none() && d.received_status.is_none())
+}
+
+/// The diagnosis `d` narrowed by the probe `steps` (in the order they ran).
+///
+/// The first failing step decides through [`STEP_ROWS`]; every step
+/// succeeding decides [`ALL_STEPS_OK`] when the probe got as far as a
+/// response; otherwise (nothing ran, or an unknown pair) `d` is kept. The
+/// runtime layer, the received status, `detail` and the upstream chain of `d`
+/// are kept; each step becomes a piece of evidence.
+pub fn narrow(d: &Diagnosis, steps: &[Step]) -> Diagnosis {
+    let mut out = match steps.iter().find(|s| s.failed()) {
+        Some(s) => match step_row(s.hop, s.outcome) {
+            Some(r) => rebuilt(d, r.error_type, r.confidence),
+            None => d.clone(),
+        },
+        None if steps
+            .iter()
+            .any(|s| s.hop == Hop::Response && s.outcome == Outcome::Ok) =>
+        {
+            rebuilt(d, ALL_STEPS_OK.0, ALL_STEPS_OK.1)
+        }
+        None => d.clone(),
+    };
+    for s in steps.iter().take(8) {
+        out.evidence.push(Evidence::new(
+            EvidenceSource::Probe,
+            format!("{}: {} ({} ms)", s.hop.name(), s.outcome.name(), s.ms),
+            Some(&format!("drill.{}.{}", s.hop.name(), s.outcome.name())),
+        ));
+    }
+    out
+}
+
+fn rebuilt(d: &Diagnosis, t: ErrorType, confidence: Confidence) -> Diagnosis {
+    let mut n = Diagnosis::for_type(t, d.layer).with_confidence(confidence);
+    if confidence != High {
+        for a in d.alternatives.iter().chain(d.error_type.iter()) {
+            n = n.with_alternative(*a);
+        }
+    }
+    n.received_status = d.received_status;
+    n.retry_after = d.retry_after;
+    n.evidence = d.evidence.clone();
+    n.detail = d.detail.clone();
+    n.chain = d.chain.clone();
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::{transport, TransportError};
+    use crate::Layer;
+
+    fn lost() -> Diagnosis {
+        transport(&TransportError {
+            runtime: Some(Layer::Workerd),
+            message: "Network connection lost.".into(),
+            retryable: Some(true),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn every_row_narrows_to_its_type() {
+        for r in STEP_ROWS {
+            let steps = [Step::new(r.hop, r.outcome, 3)];
+            let d = narrow(&lost(), &steps);
+            assert_eq!(d.error_type, Some(r.error_type), "{:?}", r);
+            assert_eq!(d.confidence, r.confidence, "{:?}", r);
+            assert_eq!(d.layer, Layer::Workerd);
+            assert_eq!(d.status, r.error_type.status());
+            assert!(d.evidence.iter().any(|e| e.source == EvidenceSource::Probe));
+            if r.confidence == High {
+                assert!(!d.is_ambiguous(), "{:?}", r);
+            }
+            assert!(!r.source.is_empty());
+        }
+    }
+
+    #[test]
+    fn rows_are_unique_failing_pairs() {
+        for (i, r) in STEP_ROWS.iter().enumerate() {
+            assert!(!matches!(r.outcome, Outcome::Ok | Outcome::Skipped));
+            let first = STEP_ROWS
+                .iter()
+                .position(|x| x.hop == r.hop && x.outcome == r.outcome);
+            assert_eq!(first, Some(i), "{r:?} is listed twice");
+        }
+    }
+
+    #[test]
+    fn all_ok_means_lost_mid_request_and_nothing_keeps_the_diagnosis() {
+        let ok = [
+            Step::new(Hop::Dns, Outcome::Skipped, 0),
+            Step::new(Hop::Connect, Outcome::Ok, 1),
+            Step::new(Hop::Response, Outcome::Ok, 2),
+        ];
+        let d = narrow(&lost(), &ok);
+        assert_eq!(d.error_type, Some(ErrorType::ConnectionTerminated));
+        assert_eq!(d.confidence, Confidence::Medium);
+        assert!(d.alternatives.contains(&ErrorType::ConnectionRefused));
+        let kept = narrow(&lost(), &[]);
+        assert_eq!(kept, lost());
+    }
+
+    #[test]
+    fn socket_messages() {
+        assert_eq!(socket_outcome("connect ECONNREFUSED 127.0.0.1:1"), Outcome::Refused);
+        assert_eq!(socket_outcome("Connection refused"), Outcome::Refused);
+        assert_eq!(socket_outcome("Network connection lost."), Outcome::Refused);
+        assert_eq!(socket_outcome("connection timed out"), Outcome::Timeout);
+        assert_eq!(socket_outcome("something else"), Outcome::Failed);
+        assert_eq!(socket_outcome(&"é".repeat(10_000)), Outcome::Failed);
+        assert!(worth_drilling(&lost()));
+    }
+
+    #[test]
+    fn notes_are_bounded() {
+        let s = Step::new(Hop::Connect, Outcome::Ok, 1).with_note(&"é".repeat(500));
+        assert!(s.note.is_some_and(|n| n.len() <= 200));
+    }
+}
