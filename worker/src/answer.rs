@@ -93,6 +93,30 @@ impl Answer {
     }
 }
 
+/// The viewer of a request: the format from `Accept` (and `User-Agent` when
+/// `Accept` leaves it open), the language from `Accept-Language` among the
+/// configured ones (else the configured default), and whether the debug
+/// token presented (header, else cookie) is the owner's.
+pub fn viewer(
+    config: &crate::config::Config,
+    accept: Option<&str>,
+    user_agent: Option<&str>,
+    accept_language: Option<&str>,
+    debug_header: Option<&str>,
+    cookie: Option<&str>,
+) -> Viewer {
+    use gatewise_core::render::negotiate;
+    Viewer {
+        format: negotiate::format(accept, user_agent),
+        lang: negotiate::language_among(accept_language, &config.languages)
+            .unwrap_or(config.default_lang),
+        owner: crate::headers::is_owner(
+            config.debug_token.as_deref(),
+            crate::headers::presented_token(debug_header, cookie),
+        ),
+    }
+}
+
 /// `Retry-After` seconds for a temporary failure that names none.
 pub const DEFAULT_RETRY_AFTER: u32 = 5;
 
@@ -250,6 +274,24 @@ mod tests {
         let loop_d = Diagnosis::for_type(ErrorType::ProxyLoopDetected, Layer::Gatewise);
         let a = failure(&loop_d, &v, &Extras::default());
         assert_eq!((a.status, a.header("retry-after")), (502, None));
+    }
+
+    #[test]
+    fn viewers() {
+        let c = crate::config::Config::from_vars(|n| match n {
+            "ORIGIN_URL" => Some("http://o.example".into()),
+            "LANGUAGES" => Some("en,fr,ar".into()),
+            "DEFAULT_LANG" => Some("fr".into()),
+            "DEBUG_TOKEN" => Some("tok".into()),
+            _ => None,
+        })
+        .unwrap();
+        let v = viewer(&c, Some("application/json"), None, Some("de, ar;q=0.5"), None, Some("gatewise_debug=tok"));
+        assert_eq!((v.format, v.lang.tag(), v.owner), (Format::ProblemJson, "ar", true));
+        let v = viewer(&c, None, Some("curl/8.5.0"), Some("ja"), Some("nope"), None);
+        assert_eq!((v.format, v.lang.tag(), v.owner), (Format::Text, "fr", false));
+        let v = viewer(&c, Some("text/html"), None, None, None, None);
+        assert_eq!((v.format, v.lang.tag()), (Format::Html, "fr"));
     }
 
     #[test]

@@ -28,6 +28,43 @@ pub enum Route<'a> {
     NotFound,
 }
 
+/// A request URL split once: scheme, host (with port), path and query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UrlParts<'a> {
+    /// `http` or `https`.
+    pub scheme: &'a str,
+    /// `host[:port]` as the client sent it.
+    pub host: &'a str,
+    /// The path, starting with `/`.
+    pub path: &'a str,
+    /// The path and query (`/a?b=c`), as forwarded.
+    pub path_and_query: &'a str,
+}
+
+/// Splits an absolute URL (`scheme://host/path?query#fragment`); the
+/// fragment is dropped. A URL without `://` is all path.
+///
+/// # Example
+/// ```
+/// use gatewise_worker::route::split_url;
+/// let p = split_url("https://example.com:8443/a/b?x=1#top");
+/// assert_eq!((p.scheme, p.host, p.path, p.path_and_query), ("https", "example.com:8443", "/a/b", "/a/b?x=1"));
+/// ```
+pub fn split_url(url: &str) -> UrlParts<'_> {
+    let url = url.split('#').next().unwrap_or(url);
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    let at = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (host, tail) = rest.split_at(at);
+    let path_and_query = if tail.is_empty() { "/" } else { tail };
+    let path = path_and_query.split('?').next().unwrap_or("/");
+    UrlParts {
+        scheme,
+        host,
+        path: if path.is_empty() { "/" } else { path },
+        path_and_query,
+    }
+}
+
 /// The longest asset path accepted.
 const MAX_ASSET_PATH: usize = 128;
 
@@ -66,6 +103,16 @@ fn is_asset_path(p: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls() {
+        let p = split_url("http://localhost:8787");
+        assert_eq!((p.host, p.path, p.path_and_query), ("localhost:8787", "/", "/"));
+        let p = split_url("http://h?q=1");
+        assert_eq!((p.path, p.path_and_query), ("/", "?q=1"));
+        let p = split_url("/only/path");
+        assert_eq!(p.path, "/only/path");
+    }
 
     #[test]
     fn routes() {
