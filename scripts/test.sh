@@ -6,12 +6,12 @@
 #   bash scripts/test.sh [--keep-going] [GATE…]     (or: npm test -- [--keep-going] [GATE…])
 #
 #   --keep-going   run every gate even after one failed (still exits 1 when any failed)
-#   GATE…          run only these gates, in the usual order: fmt clippy test schema wasm node
+#   GATE…          run only these gates, in the usual order: fmt clippy test schema wasm worker node
 set -euo pipefail
 # shellcheck source=scripts/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 
-GATES=(fmt clippy test schema wasm node)
+GATES=(fmt clippy test schema wasm worker node)
 die() {
   echo "test: ERROR: $*" >&2
   exit 2
@@ -56,6 +56,13 @@ node_tests() {
   node --test "${files[@]}"
 }
 
+# The edge worker: build it as shipped (worker-build, offline), then run it in workerd (Miniflare)
+# against misbehaving origins on 127.0.0.1, and check the upload bundle (wrangler --dry-run).
+worker_tests() {
+  bash scripts/build-worker.sh
+  node --test --test-concurrency=1 tests/worker/*.test.mjs
+}
+
 gate_command() { # the command of gate $1, one word per line
   case $1 in
     fmt) printf '%s\n' "${lint_cargo[@]}" fmt --all --check ;;
@@ -63,6 +70,7 @@ gate_command() { # the command of gate $1, one word per line
     test) printf '%s\n' cargo test --workspace --no-fail-fast ;;
     schema) printf '%s\n' cargo test -p gatewise-core --features schema --test schema ;;
     wasm) printf '%s\n' "${wasm_cargo[@]}" build -p gatewise-core --target wasm32-unknown-unknown --release ;;
+    worker) printf '%s\n' worker_tests ;;
     node) printf '%s\n' node_tests ;;
   esac
 }
@@ -79,6 +87,7 @@ for gate in "${GATES[@]}"; do
   mapfile -t cmd < <(gate_command "$gate")
   shown=${cmd[*]}
   [ "$gate" != node ] || shown="node --test tests/*.test.mjs"
+  [ "$gate" != worker ] || shown="bash scripts/build-worker.sh && node --test tests/worker/*.test.mjs"
   echo
   echo "==> [$n/${#selected[@]}] $gate: $shown"
   t0=$(_gw_now)

@@ -244,26 +244,68 @@ mod tests {
     #[test]
     fn nothing_internal_without_the_token_in_any_format() {
         for format in [Format::Html, Format::ProblemJson, Format::Text] {
-            let v = Viewer { format, lang: Lang::EN, owner: false };
-            let a = failure(&leaky(), &v, &Extras { owner_facts: vec!["attempt 1 took 4711 ms".into()], ..Default::default() });
+            let v = Viewer {
+                format,
+                lang: Lang::EN,
+                owner: false,
+            };
+            let a = failure(
+                &leaky(),
+                &v,
+                &Extras {
+                    owner_facts: vec!["attempt 1 took 4711 ms".into()],
+                    ..Default::default()
+                },
+            );
             let all = format!("{:?}{}", a.headers, a.body);
-            for secret in ["127.0.0.1", "4711", "origin.internal", "Network connection lost"] {
+            for secret in [
+                "127.0.0.1",
+                "4711",
+                "origin.internal",
+                "Network connection lost",
+            ] {
                 assert!(!all.contains(secret), "{format:?} leaks {secret}");
             }
             assert_eq!(a.status, 502);
-            assert!(a.header("proxy-status").unwrap().starts_with("edge;error=connection_refused, gatewise;error=connection_terminated"));
-            let owner = failure(&leaky(), &Viewer { owner: true, ..v }, &Extras { owner_facts: vec!["attempt 1 took 4711 ms".into()], ..Default::default() });
-            assert!(owner.body.contains("127.0.0.1"), "{format:?}: owner sees the detail");
-            assert!(owner.body.contains("4711 ms") || format == Format::Text, "{format:?}: owner sees timings");
+            assert!(a.header("proxy-status").unwrap().starts_with(
+                "edge;error=connection_refused, gatewise;error=connection_terminated"
+            ));
+            let owner = failure(
+                &leaky(),
+                &Viewer { owner: true, ..v },
+                &Extras {
+                    owner_facts: vec!["attempt 1 took 4711 ms".into()],
+                    ..Default::default()
+                },
+            );
+            assert!(
+                owner.body.contains("127.0.0.1"),
+                "{format:?}: owner sees the detail"
+            );
+            assert!(
+                owner.body.contains("4711 ms") || format == Format::Text,
+                "{format:?}: owner sees timings"
+            );
         }
     }
 
     #[test]
     fn headers_of_every_answer() {
-        let v = Viewer { format: Format::Html, lang: Lang::from_tag("ar").unwrap(), owner: false };
+        let v = Viewer {
+            format: Format::Html,
+            lang: Lang::from_tag("ar").unwrap(),
+            owner: false,
+        };
         let mut d = Diagnosis::for_type(ErrorType::HttpResponseTimeout, Layer::Gatewise);
         d.retry_after = Some(7);
-        let a = failure(&d, &v, &Extras { request_id: Some("abc".into()), ..Default::default() });
+        let a = failure(
+            &d,
+            &v,
+            &Extras {
+                request_id: Some("abc".into()),
+                ..Default::default()
+            },
+        );
         assert_eq!(a.status, 504);
         assert_eq!(a.header("retry-after"), Some("7"));
         assert_eq!(a.header("x-request-id"), Some("abc"));
@@ -286,10 +328,23 @@ mod tests {
             _ => None,
         })
         .unwrap();
-        let v = viewer(&c, Some("application/json"), None, Some("de, ar;q=0.5"), None, Some("gatewise_debug=tok"));
-        assert_eq!((v.format, v.lang.tag(), v.owner), (Format::ProblemJson, "ar", true));
+        let v = viewer(
+            &c,
+            Some("application/json"),
+            None,
+            Some("de, ar;q=0.5"),
+            None,
+            Some("gatewise_debug=tok"),
+        );
+        assert_eq!(
+            (v.format, v.lang.tag(), v.owner),
+            (Format::ProblemJson, "ar", true)
+        );
         let v = viewer(&c, None, Some("curl/8.5.0"), Some("ja"), Some("nope"), None);
-        assert_eq!((v.format, v.lang.tag(), v.owner), (Format::Text, "fr", false));
+        assert_eq!(
+            (v.format, v.lang.tag(), v.owner),
+            (Format::Text, "fr", false)
+        );
         let v = viewer(&c, Some("text/html"), None, None, None, None);
         assert_eq!((v.format, v.lang.tag()), (Format::Html, "fr"));
     }
@@ -298,7 +353,10 @@ mod tests {
     fn notices_go_after_the_body_tag() {
         let n = stale_notice(Lang::EN, "<b>then</b>");
         assert!(n.contains("&lt;b&gt;then&lt;/b&gt;"));
-        assert_eq!(insert_notice("<html><BODY class=x>hi", "N"), "<html><BODY class=x>Nhi");
+        assert_eq!(
+            insert_notice("<html><BODY class=x>hi", "N"),
+            "<html><BODY class=x>Nhi"
+        );
         assert_eq!(insert_notice("plain", "N"), "Nplain");
         assert_eq!(insert_notice("<body", "N"), "N<body");
     }

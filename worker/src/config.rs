@@ -26,7 +26,7 @@
 
 use std::time::Duration;
 
-use gatewise_core::policy::{Backoff, BreakerConfig, RetryPolicy};
+use gatewise_core::policy::{Backoff, BreakerConfig, FailureRatio, RetryPolicy};
 use gatewise_core::Lang;
 
 /// One configuration variable: its name, its default and what it does.
@@ -56,6 +56,7 @@ pub const VARS: &[Var] = &[
     var("RETRY_BODY_LIMIT", "65536", "request bodies up to this many bytes are kept for a replay; larger ones stream and are never replayed"),
     var("STALE_IF_ERROR", "300", "serve a stored copy of a GET this many seconds past its freshness when the origin fails (0: off)"),
     var("BREAKER_FAILURES", "5", "open the circuit after this many failures in a row (0: never)"),
+    var("BREAKER_FAILURE_RATIO", "500", "also open when this many thousandths of at least 20 outcomes in 10 s failed (0: never)"),
     var("BREAKER_COOL_DOWN_MS", "5000", "first cool-down of an open circuit, in ms (doubles per failed probe)"),
     var("BREAKER_MAX_COOL_DOWN_MS", "60000", "longest cool-down, in ms"),
     var("SITE_NAME", "", "the site's name on error pages"),
@@ -334,8 +335,14 @@ impl Config {
             ..RetryPolicy::default()
         };
         let cool_down = r.number("BREAKER_COOL_DOWN_MS", u64::from(MAX_MS))?;
+        let ratio = r.u32("BREAKER_FAILURE_RATIO", 1000)?;
         let breaker = BreakerConfig {
             consecutive_failures: r.u32("BREAKER_FAILURES", 1000)?,
+            failure_ratio: (ratio > 0).then_some(FailureRatio {
+                permille: ratio,
+                min_calls: 20,
+                window_ms: 10_000,
+            }),
             cool_down_ms: cool_down,
             max_cool_down_ms: r
                 .number("BREAKER_MAX_COOL_DOWN_MS", u64::from(MAX_MS))?
@@ -419,12 +426,7 @@ mod tests {
             .iter()
             .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect();
-        Config::from_vars(move |n| {
-            owned
-                .iter()
-                .find(|(k, _)| k == n)
-                .map(|(_, v)| v.clone())
-        })
+        Config::from_vars(move |n| owned.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()))
     }
 
     #[test]
@@ -438,6 +440,7 @@ mod tests {
         assert_eq!(c.replay_body_limit, 65_536);
         assert_eq!(c.stale_if_error, 300);
         assert_eq!(c.breaker.consecutive_failures, 5);
+        assert_eq!(c.breaker.failure_ratio.map(|r| r.permille), Some(500));
         assert_eq!(c.default_lang, Lang::EN);
         assert!(c.languages.is_empty());
         assert_eq!(c.intercept, InterceptMode::Passthrough);
@@ -455,15 +458,30 @@ mod tests {
     #[test]
     fn origins() {
         let o = Origin::parse("http://127.0.0.1:8080").unwrap();
-        assert_eq!((o.host.as_str(), o.port, o.base.as_str()), ("127.0.0.1", 8080, "http://127.0.0.1:8080"));
+        assert_eq!(
+            (o.host.as_str(), o.port, o.base.as_str()),
+            ("127.0.0.1", 8080, "http://127.0.0.1:8080")
+        );
         assert!(o.host_is_ip());
         let o = Origin::parse("http://[::1]:81/").unwrap();
-        assert_eq!((o.host.as_str(), o.port, o.base.as_str()), ("::1", 81, "http://[::1]:81"));
+        assert_eq!(
+            (o.host.as_str(), o.port, o.base.as_str()),
+            ("::1", 81, "http://[::1]:81")
+        );
         assert!(o.host_is_ip());
         let o = Origin::parse("HTTP://example.com:80").unwrap();
         assert_eq!(o.base, "http://example.com");
         assert!(!o.host_is_ip());
-        for bad in ["ftp://x", "http://", "http://x:0", "http://x:99999", "http://u@x", "http://x/?q", "x.com", "http://[::1"] {
+        for bad in [
+            "ftp://x",
+            "http://",
+            "http://x:0",
+            "http://x:99999",
+            "http://u@x",
+            "http://x/?q",
+            "x.com",
+            "http://[::1",
+        ] {
             assert!(Origin::parse(bad).is_err(), "{bad}");
         }
     }
@@ -501,6 +519,7 @@ mod tests {
             ("RESERVED_PREFIX", "/_gw"),
             ("NEL", "on"),
             ("BREAKER_FAILURES", "2"),
+            ("BREAKER_FAILURE_RATIO", "0"),
             ("BREAKER_COOL_DOWN_MS", "300"),
             ("RETRY_MAX_ATTEMPTS", "0"),
             ("DEBUG_TOKEN", "  s3cret "),
@@ -512,7 +531,11 @@ mod tests {
         assert_eq!(c.intercept, InterceptMode::ReplaceHtml);
         assert_eq!(c.reserved_prefix, "/_gw/");
         assert!(c.nel);
-        assert_eq!((c.breaker.consecutive_failures, c.breaker.cool_down_ms), (2, 300));
+        assert_eq!(
+            (c.breaker.consecutive_failures, c.breaker.cool_down_ms),
+            (2, 300)
+        );
+        assert_eq!(c.breaker.failure_ratio, None);
         assert_eq!(c.retry.max_attempts, 1);
         assert_eq!(c.debug_token.as_deref(), Some("s3cret"));
     }

@@ -48,7 +48,10 @@ pub fn forwarded_element(client_ip: Option<&str>, host: &str, proto: &str) -> St
         Some(ip) => ip.to_owned(),
         None => "unknown".to_owned(),
     };
-    let host = if host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
+    let host = if host
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+    {
         host.to_owned()
     } else {
         format!("\"{}\"", host.replace(['"', '\\'], ""))
@@ -136,8 +139,14 @@ mod tests {
 
     #[test]
     fn debug_token_is_found_and_stripped() {
-        assert_eq!(presented_token(Some(" t "), Some("gatewise_debug=c")), Some("t"));
-        assert_eq!(presented_token(None, Some("x=1; gatewise_debug=c")), Some("c"));
+        assert_eq!(
+            presented_token(Some(" t "), Some("gatewise_debug=c")),
+            Some("t")
+        );
+        assert_eq!(
+            presented_token(None, Some("x=1; gatewise_debug=c")),
+            Some("c")
+        );
         assert_eq!(presented_token(None, Some("xgatewise_debug=c")), None);
         assert_eq!(presented_token(None, None), None);
         assert_eq!(strip_debug_cookie("gatewise_debug=x"), Some(String::new()));
@@ -154,7 +163,12 @@ mod tests {
             .find(|(n, _)| *n == "content-security-policy")
             .map(|(_, v)| *v)
             .unwrap();
-        for part in ["default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'", "script-src 'self'"] {
+        for part in [
+            "default-src 'none'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "script-src 'self'",
+        ] {
             assert!(csp.contains(part), "{part}");
         }
         assert!(!csp.contains("'unsafe-eval'") && !csp.contains("'unsafe-inline'; script"));

@@ -64,5 +64,9 @@ impl FailureLog<'_> {
 
 /// `value` as one JSON line tagged with `event` (`{}` if it cannot be serialized).
 pub fn to_line<T: Serialize>(event: &'static str, value: &T) -> String {
-    serde_json::to_string(&Tagged { event, inner: value }).unwrap_or_else(|_| "{}".into())
+    serde_json::to_string(&Tagged {
+        event,
+        inner: value,
+    })
+    .unwrap_or_else(|_| "{}".into())
 }

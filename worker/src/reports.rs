@@ -71,7 +71,13 @@ pub fn nel_reports(body: &[u8]) -> Option<Vec<NelReport>> {
                     .unwrap_or(0);
                 let elapsed_ms = b.get("elapsed_time").and_then(Value::as_u64).unwrap_or(0);
                 let diagnosis = classify::nel(&kind, Some(status_code), &phase);
-                NelReport { kind, status_code, phase, elapsed_ms, diagnosis }
+                NelReport {
+                    kind,
+                    status_code,
+                    phase,
+                    elapsed_ms,
+                    diagnosis,
+                }
             })
             .collect(),
     )
@@ -87,12 +93,21 @@ mod tests {
         assert!(nel_reports(&vec![b' '; MAX_BODY + 1]).is_none());
         let one = br#"{"type":"network-error","body":{"type":"http.error","status_code":502,"phase":"application"}}"#;
         let r = nel_reports(one).unwrap();
-        assert_eq!((r[0].status_code, r[0].diagnosis.as_ref().unwrap().received_status), (502, Some(502)));
+        assert_eq!(
+            (
+                r[0].status_code,
+                r[0].diagnosis.as_ref().unwrap().received_status
+            ),
+            (502, Some(502))
+        );
         let other = br#"[{"type":"csp-violation","body":{}},{"type":"network-error","body":{"type":"ok","status_code":200}}]"#;
         let r = nel_reports(other).unwrap();
         assert_eq!(r.len(), 1);
         assert!(r[0].diagnosis.is_none());
-        let many = format!("[{}]", vec![r#"{"type":"network-error","body":{"type":"tcp.reset"}}"#; 200].join(","));
+        let many = format!(
+            "[{}]",
+            vec![r#"{"type":"network-error","body":{"type":"tcp.reset"}}"#; 200].join(",")
+        );
         assert_eq!(nel_reports(many.as_bytes()).unwrap().len(), MAX_REPORTS);
     }
 }

@@ -107,7 +107,10 @@ mod tests {
     #[test]
     fn urls() {
         let p = split_url("http://localhost:8787");
-        assert_eq!((p.host, p.path, p.path_and_query), ("localhost:8787", "/", "/"));
+        assert_eq!(
+            (p.host, p.path, p.path_and_query),
+            ("localhost:8787", "/", "/")
+        );
         let p = split_url("http://h?q=1");
         assert_eq!((p.path, p.path_and_query), ("/", "?q=1"));
         let p = split_url("/only/path");
@@ -119,13 +122,19 @@ mod tests {
         let p = "/_gw/";
         assert_eq!(route("/_gw/origin-status", p), Route::OriginStatus);
         assert_eq!(route("/_gw/reports", p), Route::Reports);
-        assert_eq!(route("/_gw/pkg/gatewise_bg.wasm", p), Route::Asset("pkg/gatewise_bg.wasm"));
+        assert_eq!(
+            route("/_gw/pkg/gatewise_bg.wasm", p),
+            Route::Asset("pkg/gatewise_bg.wasm")
+        );
         assert_eq!(route("/_gw", p), Route::NotFound);
         assert_eq!(route("/_gw/", p), Route::NotFound);
         assert_eq!(route("/_gwx", p), Route::Proxy);
         for bad in ["/_gw/.env", "/_gw/a//b", "/_gw/a%2e", "/_gw/a b"] {
             assert_eq!(route(bad, p), Route::NotFound, "{bad}");
         }
-        assert_eq!(route(&format!("/_gw/{}", "a".repeat(200)), p), Route::NotFound);
+        assert_eq!(
+            route(&format!("/_gw/{}", "a".repeat(200)), p),
+            Route::NotFound
+        );
     }
 }

@@ -323,7 +323,10 @@ mod tests {
 
     #[test]
     fn socket_messages() {
-        assert_eq!(socket_outcome("connect ECONNREFUSED 127.0.0.1:1"), Outcome::Refused);
+        assert_eq!(
+            socket_outcome("connect ECONNREFUSED 127.0.0.1:1"),
+            Outcome::Refused
+        );
         assert_eq!(socket_outcome("Connection refused"), Outcome::Refused);
         assert_eq!(socket_outcome("Network connection lost."), Outcome::Refused);
         assert_eq!(socket_outcome("connection timed out"), Outcome::Timeout);

@@ -67,7 +67,9 @@ fn seconds(v: Option<&str>) -> Option<u32> {
     if v.is_empty() || v.len() > 10 || !v.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    v.parse::<u64>().ok().map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+    v.parse::<u64>()
+        .ok()
+        .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// Whether a response may be kept for serving stale, and for how long.
@@ -130,10 +132,34 @@ mod tests {
 
     #[test]
     fn storage_rules() {
-        assert_eq!(cc(""), Some(Stored { fresh_secs: 0, stale_if_error_secs: 300 }));
-        assert_eq!(cc("max-age=10, s-maxage=20"), Some(Stored { fresh_secs: 20, stale_if_error_secs: 300 }));
-        assert_eq!(cc("max-age=\"5\""), Some(Stored { fresh_secs: 5, stale_if_error_secs: 300 }));
-        assert_eq!(cc("max-age=abc"), Some(Stored { fresh_secs: 0, stale_if_error_secs: 300 }));
+        assert_eq!(
+            cc(""),
+            Some(Stored {
+                fresh_secs: 0,
+                stale_if_error_secs: 300
+            })
+        );
+        assert_eq!(
+            cc("max-age=10, s-maxage=20"),
+            Some(Stored {
+                fresh_secs: 20,
+                stale_if_error_secs: 300
+            })
+        );
+        assert_eq!(
+            cc("max-age=\"5\""),
+            Some(Stored {
+                fresh_secs: 5,
+                stale_if_error_secs: 300
+            })
+        );
+        assert_eq!(
+            cc("max-age=abc"),
+            Some(Stored {
+                fresh_secs: 0,
+                stale_if_error_secs: 300
+            })
+        );
         assert_eq!(cc("stale-if-error=0"), None);
         for no in ["no-store", "Private", "no-cache", "public, NO-STORE"] {
             assert_eq!(cc(no), None, "{no}");
@@ -141,7 +167,10 @@ mod tests {
         assert_eq!(storable("GET", 404, false, None, false, None, 300), None);
         assert_eq!(storable("GET", 200, true, None, false, None, 300), None);
         assert_eq!(storable("GET", 200, false, None, true, None, 300), None);
-        assert_eq!(storable("GET", 200, false, None, false, Some("accept, *"), 300), None);
+        assert_eq!(
+            storable("GET", 200, false, None, false, Some("accept, *"), 300),
+            None
+        );
         assert!(storable("GET", 200, false, None, false, Some("accept-encoding"), 300).is_some());
         assert_eq!(storable("GET", 200, false, None, false, None, 0), None);
         assert_eq!(storable("HEAD", 200, false, None, false, None, 300), None);
@@ -149,14 +178,26 @@ mod tests {
 
     #[test]
     fn windows_and_bounds() {
-        let s = Stored { fresh_secs: 1, stale_if_error_secs: 2 };
+        let s = Stored {
+            fresh_secs: 1,
+            stale_if_error_secs: 2,
+        };
         assert!(usable(&s, 1000, 4000));
         assert!(!usable(&s, 1000, 4001));
         assert!(usable(&s, 5000, 1000));
-        let huge = Stored { fresh_secs: u32::MAX, stale_if_error_secs: u32::MAX };
+        let huge = Stored {
+            fresh_secs: u32::MAX,
+            stale_if_error_secs: u32::MAX,
+        };
         assert_eq!(huge.lifetime_secs(), u32::MAX);
         let long = format!("{}max-age=5", "x, ".repeat(10_000));
         assert_eq!(cc(&long).map(|s| s.fresh_secs), Some(0));
-        assert_eq!(cc("max-age=99999999999999"), Some(Stored { fresh_secs: 0, stale_if_error_secs: 300 }));
+        assert_eq!(
+            cc("max-age=99999999999999"),
+            Some(Stored {
+                fresh_secs: 0,
+                stale_if_error_secs: 300
+            })
+        );
     }
 }

@@ -51,7 +51,10 @@ async fn steps(config: &Config) -> Vec<Step> {
         let t = state::now_ms();
         let (outcome, note) = match within(left(), dns(config)).await {
             Some(r) => r,
-            None => (Outcome::Timeout, "DNS-over-HTTPS resolver did not answer in time".into()),
+            None => (
+                Outcome::Timeout,
+                "DNS-over-HTTPS resolver did not answer in time".into(),
+            ),
         };
         out.push(Step::new(Hop::Dns, outcome, ms(t)).with_note(&note));
         if outcome != Outcome::Ok {
@@ -61,11 +64,21 @@ async fn steps(config: &Config) -> Vec<Step> {
 
     // Connect (TLS included for https: the socket's `opened` covers the handshake)
     let t = state::now_ms();
-    let transport = if origin.is_https() { SecureTransport::On } else { SecureTransport::Off };
-    let mut socket = match Socket::builder().secure_transport(transport).connect(origin.host.clone(), origin.port) {
+    let transport = if origin.is_https() {
+        SecureTransport::On
+    } else {
+        SecureTransport::Off
+    };
+    let mut socket = match Socket::builder()
+        .secure_transport(transport)
+        .connect(origin.host.clone(), origin.port)
+    {
         Ok(s) => s,
         Err(e) => {
-            out.push(Step::new(Hop::Connect, socket_outcome(&e.to_string()), ms(t)).with_note(&e.to_string()));
+            out.push(
+                Step::new(Hop::Connect, socket_outcome(&e.to_string()), ms(t))
+                    .with_note(&e.to_string()),
+            );
             return out;
         }
     };
@@ -85,8 +98,17 @@ async fn steps(config: &Config) -> Vec<Step> {
 
     // HTTP: a HEAD of the base path, read up to the end of the status line.
     let t = state::now_ms();
-    let path = origin.base.splitn(4, '/').nth(3).map(|p| format!("/{p}/")).unwrap_or_else(|| "/".into());
-    let host_header = if origin.host.contains(':') { format!("[{}]", origin.host) } else { origin.host.clone() };
+    let path = origin
+        .base
+        .splitn(4, '/')
+        .nth(3)
+        .map(|p| format!("/{p}/"))
+        .unwrap_or_else(|| "/".into());
+    let host_header = if origin.host.contains(':') {
+        format!("[{}]", origin.host)
+    } else {
+        origin.host.clone()
+    };
     let request = format!("HEAD {path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: gatewise-drill-through\r\nAccept: */*\r\nConnection: close\r\n\r\n");
     let exchange = async {
         if let Err(e) = socket.write_all(request.as_bytes()).await {
@@ -109,18 +131,29 @@ async fn steps(config: &Config) -> Vec<Step> {
                         Outcome::Refused | Outcome::Failed => Outcome::ClosedBeforeResponse,
                         other => other,
                     };
-                    return if got.is_empty() { (o, msg) } else { (status_outcome(&got), msg) };
+                    return if got.is_empty() {
+                        (o, msg)
+                    } else {
+                        (status_outcome(&got), msg)
+                    };
                 }
             }
         }
         if got.is_empty() {
-            (Outcome::ClosedBeforeResponse, "closed without a byte".into())
+            (
+                Outcome::ClosedBeforeResponse,
+                "closed without a byte".into(),
+            )
         } else {
-            let line = String::from_utf8_lossy(got.split(|b| *b == b'\n').next().unwrap_or(&[])).trim().to_owned();
+            let line = String::from_utf8_lossy(got.split(|b| *b == b'\n').next().unwrap_or(&[]))
+                .trim()
+                .to_owned();
             (status_outcome(&got), line)
         }
     };
-    let (outcome, note) = within(left(), exchange).await.unwrap_or((Outcome::Timeout, "no status line in time".into()));
+    let (outcome, note) = within(left(), exchange)
+        .await
+        .unwrap_or((Outcome::Timeout, "no status line in time".into()));
     out.push(Step::new(Hop::Response, outcome, ms(t)).with_note(&note));
     let _ = within(200, socket.close()).await;
     out
@@ -131,8 +164,11 @@ fn status_outcome(got: &[u8]) -> Outcome {
     let ok = got.len() >= 12
         && got.starts_with(b"HTTP/1.")
         && got.get(8) == Some(&b' ')
-        && got.get(9..12).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    if ok || (got.len() < 12 && b"HTTP/1.".starts_with(got.get(..got.len().min(7)).unwrap_or(&[]))) {
+        && got
+            .get(9..12)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if ok || (got.len() < 12 && b"HTTP/1.".starts_with(got.get(..got.len().min(7)).unwrap_or(&[])))
+    {
         Outcome::Ok
     } else {
         Outcome::NotHttp
@@ -146,12 +182,18 @@ fn ms(since: u64) -> u32 {
 /// DNS over HTTPS (JSON API): `Status` 3 (NXDOMAIN) or no A/AAAA answer → no address.
 async fn dns(config: &Config) -> (Outcome, String) {
     let host = &config.origin.host;
-    let sep = if config.doh_url.contains('?') { '&' } else { '?' };
+    let sep = if config.doh_url.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
     let mut outcome = (Outcome::NoAddress, String::new());
     for kind in ["A", "AAAA"] {
         let url = format!("{}{sep}name={}&type={kind}", config.doh_url, encode(host));
         let init = web_sys::RequestInit::new();
-        let Ok(h) = web_sys::Headers::new() else { return (Outcome::Failed, "headers".into()) };
+        let Ok(h) = web_sys::Headers::new() else {
+            return (Outcome::Failed, "headers".into());
+        };
         let _ = h.set("accept", "application/dns-json");
         init.set_headers(&h);
         let resp = match JsFuture::from(js::global().fetch_with_str_and_init(&url, &init)).await {
@@ -159,24 +201,43 @@ async fn dns(config: &Config) -> (Outcome, String) {
             Err(e) => return (Outcome::ResolverFailed, js::transport_error(&e).message),
         };
         if !resp.ok() {
-            return (Outcome::ResolverFailed, format!("resolver answered HTTP {}", resp.status()));
+            return (
+                Outcome::ResolverFailed,
+                format!("resolver answered HTTP {}", resp.status()),
+            );
         }
         let json = match resp.json() {
             Ok(p) => JsFuture::from(p).await.unwrap_or(JsValue::NULL),
             Err(_) => JsValue::NULL,
         };
-        let status = js_sys::Reflect::get(&json, &"Status".into()).ok().and_then(|v| v.as_f64());
+        let status = js_sys::Reflect::get(&json, &"Status".into())
+            .ok()
+            .and_then(|v| v.as_f64());
         let answers = js_sys::Reflect::get(&json, &"Answer".into())
             .ok()
             .and_then(|a| a.dyn_into::<js_sys::Array>().ok())
             .map_or(0, |a| a.length());
         match status {
-            Some(s) if s == 0.0 && answers > 0 => return (Outcome::Ok, format!("{kind}: {answers} answer(s)")),
+            Some(s) if s == 0.0 && answers > 0 => {
+                return (Outcome::Ok, format!("{kind}: {answers} answer(s)"))
+            }
             Some(s) if s == 0.0 || s == 3.0 => {
-                outcome = (Outcome::NoAddress, if s == 3.0 { "NXDOMAIN".into() } else { "no records".into() });
+                outcome = (
+                    Outcome::NoAddress,
+                    if s == 3.0 {
+                        "NXDOMAIN".into()
+                    } else {
+                        "no records".into()
+                    },
+                );
             }
             Some(s) => return (Outcome::ResolverFailed, format!("DNS rcode {s}")),
-            None => return (Outcome::ResolverFailed, "resolver answer is not DNS JSON".into()),
+            None => {
+                return (
+                    Outcome::ResolverFailed,
+                    "resolver answer is not DNS JSON".into(),
+                )
+            }
         }
     }
     outcome
@@ -184,6 +245,12 @@ async fn dns(config: &Config) -> (Outcome, String) {
 
 fn encode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }

@@ -58,7 +58,10 @@ pub fn health(config: &Config) -> Result<web_sys::Response, JsValue> {
 /// `origin-status`: one probe of the configured origin (never a URL from the
 /// request), at most once per `ORIGIN_STATUS_INTERVAL_MS` per isolate; in
 /// between, the last result is answered again.
-pub async fn origin_status(req: &web_sys::Request, config: &Config) -> Result<web_sys::Response, JsValue> {
+pub async fn origin_status(
+    req: &web_sys::Request,
+    config: &Config,
+) -> Result<web_sys::Response, JsValue> {
     let owner = viewer_of(req, config).owner;
     if let Some(cached) = state::recent_origin_status(config.origin_status_interval_ms) {
         let text = if owner { &cached.1 } else { &cached.0 };
@@ -69,7 +72,10 @@ pub async fn origin_status(req: &web_sys::Request, config: &Config) -> Result<we
         return json_response(200, &v);
     }
     // Claim the slot before probing, so that concurrent requests do not all probe.
-    state::store_origin_status(json!({"state": "probing"}).to_string(), json!({"state": "probing"}).to_string());
+    state::store_origin_status(
+        json!({"state": "probing"}).to_string(),
+        json!({"state": "probing"}).to_string(),
+    );
     let t = state::now_ms();
     let init = web_sys::RequestInit::new();
     init.set_method("HEAD");
@@ -77,7 +83,9 @@ pub async fn origin_status(req: &web_sys::Request, config: &Config) -> Result<we
     let controller = web_sys::AbortController::new()?;
     init.set_signal(Some(&controller.signal()));
     let timeout = config.timeout_ms.clamp(1, PROBE_TIMEOUT_MS);
-    let fetched = JsFuture::from(js::global().fetch_with_str_and_init(&format!("{}/", config.origin.base), &init));
+    let fetched = JsFuture::from(
+        js::global().fetch_with_str_and_init(&format!("{}/", config.origin.base), &init),
+    );
     let delay = Box::pin(Delay::from(Duration::from_millis(u64::from(timeout))));
     let result = match select(fetched, delay).await {
         Either::Left((r, _)) => Some(r),
@@ -88,14 +96,27 @@ pub async fn origin_status(req: &web_sys::Request, config: &Config) -> Result<we
     };
     let ms = state::now_ms().saturating_sub(t);
     let (state_name, status, d) = match result {
-        None => ("unreachable", None, Diagnosis::for_type(ErrorType::HttpResponseTimeout, Layer::Gatewise)),
-        Some(Err(e)) => ("unreachable", None, classify::transport(&js::transport_error(&e))),
+        None => (
+            "unreachable",
+            None,
+            Diagnosis::for_type(ErrorType::HttpResponseTimeout, Layer::Gatewise),
+        ),
+        Some(Err(e)) => (
+            "unreachable",
+            None,
+            classify::transport(&js::transport_error(&e)),
+        ),
         Some(Ok(v)) => {
             let r: web_sys::Response = v.unchecked_into();
             let s = r.status();
             let rh = js::all_headers(&r.headers());
-            let refs: Vec<(&str, &str)> = rh.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-            let d = classify::response(&ResponseView { status: s, headers: &refs, body: b"" });
+            let refs: Vec<(&str, &str)> =
+                rh.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            let d = classify::response(&ResponseView {
+                status: s,
+                headers: &refs,
+                body: b"",
+            });
             let up = !(500..600).contains(&s) || d.error_type.is_none();
             (if up { "reachable" } else { "failing" }, Some(s), d)
         }
@@ -161,27 +182,42 @@ pub fn not_found(req: &web_sys::Request, config: &Config) -> Result<web_sys::Res
 /// The configuration cannot be used: a `proxy_configuration_error` page
 /// (500); the owner sees which variable is wrong.
 pub fn config_error(req: &web_sys::Request, e: &ConfigError) -> Result<web_sys::Response, JsValue> {
-    let mut d = Diagnosis::for_type(ErrorType::ProxyConfigurationError, Layer::Gatewise).with_confidence(Confidence::High);
+    let mut d = Diagnosis::for_type(ErrorType::ProxyConfigurationError, Layer::Gatewise)
+        .with_confidence(Confidence::High);
     d.detail = Some(e.to_string());
     let h = req.headers();
     // Without a configuration there is no token to check: only the variable name is shown, in the log.
     let viewer = Viewer {
-        format: gatewise_core::render::negotiate::format(header(&h, "accept").as_deref(), header(&h, "user-agent").as_deref()),
+        format: gatewise_core::render::negotiate::format(
+            header(&h, "accept").as_deref(),
+            header(&h, "user-agent").as_deref(),
+        ),
         lang: gatewise_core::render::negotiate::language(header(&h, "accept-language").as_deref()),
         owner: false,
     };
     let id = request_id(req);
     worker::console_log!(
         "{}",
-        crate::log::to_line("gatewise.config_error", &json!({"requestId": id, "var": e.var, "problem": e.problem}))
+        crate::log::to_line(
+            "gatewise.config_error",
+            &json!({"requestId": id, "var": e.var, "problem": e.problem})
+        )
     );
-    let x = answer::Extras { request_id: Some(id), proxy_name: "gatewise".into(), ..Default::default() };
+    let x = answer::Extras {
+        request_id: Some(id),
+        proxy_name: "gatewise".into(),
+        ..Default::default()
+    };
     js::answer(&answer::failure(&d, &viewer, &x))
 }
 
 /// Something in the worker itself failed: a plain 500 with the usual headers.
 pub fn internal_error() -> Result<web_sys::Response, JsValue> {
     let d = Diagnosis::for_type(ErrorType::ProxyInternalError, Layer::Gatewise);
-    let viewer = Viewer { format: gatewise_core::render::negotiate::Format::Text, lang: gatewise_core::Lang::EN, owner: false };
+    let viewer = Viewer {
+        format: gatewise_core::render::negotiate::Format::Text,
+        lang: gatewise_core::Lang::EN,
+        owner: false,
+    };
     js::answer(&answer::failure(&d, &viewer, &answer::Extras::default()))
 }

@@ -13,15 +13,21 @@ pub fn header(h: &web_sys::Headers, name: &str) -> Option<String> {
 }
 
 fn text_prop(v: &JsValue, name: &str) -> Option<String> {
-    Reflect::get(v, &JsValue::from_str(name)).ok().and_then(|x| x.as_string())
+    Reflect::get(v, &JsValue::from_str(name))
+        .ok()
+        .and_then(|x| x.as_string())
 }
 
 /// A thrown JS value as the core's transport error (name, message,
 /// workerd's `retryable`, and one level of `cause`), reported by workerd.
 pub fn transport_error(e: &JsValue) -> TransportError {
     fn level(e: &JsValue, depth: u8) -> TransportError {
-        let message = text_prop(e, "message").or_else(|| e.as_string()).unwrap_or_default();
-        let retryable = Reflect::get(e, &JsValue::from_str("retryable")).ok().and_then(|x| x.as_bool());
+        let message = text_prop(e, "message")
+            .or_else(|| e.as_string())
+            .unwrap_or_default();
+        let retryable = Reflect::get(e, &JsValue::from_str("retryable"))
+            .ok()
+            .and_then(|x| x.as_bool());
         let cause = Reflect::get(e, &JsValue::from_str("cause"))
             .ok()
             .filter(|c| depth < 3 && !c.is_undefined() && !c.is_null())
@@ -39,7 +45,11 @@ pub fn transport_error(e: &JsValue) -> TransportError {
 }
 
 /// A response with `status`, `headers` and a string body.
-pub fn response(status: u16, headers: &[(&str, String)], body: Option<&str>) -> Result<web_sys::Response, JsValue> {
+pub fn response(
+    status: u16,
+    headers: &[(&str, String)],
+    body: Option<&str>,
+) -> Result<web_sys::Response, JsValue> {
     let h = web_sys::Headers::new()?;
     for (n, v) in headers {
         h.append(n, v)?;
@@ -90,7 +100,10 @@ pub async fn read_prefix(stream: Option<web_sys::ReadableStream>, max: usize) ->
         let Ok(chunk) = wasm_bindgen_futures::JsFuture::from(reader.read()).await else {
             break;
         };
-        let done = Reflect::get(&chunk, &JsValue::from_str("done")).ok().and_then(|d| d.as_bool()).unwrap_or(true);
+        let done = Reflect::get(&chunk, &JsValue::from_str("done"))
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
         if done {
             break;
         }

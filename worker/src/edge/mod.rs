@@ -42,7 +42,11 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<
     }
 }
 
-async fn handle(req: web_sys::Request, env: &Env, ctx: &Context) -> Result<web_sys::Response, JsValue> {
+async fn handle(
+    req: web_sys::Request,
+    env: &Env,
+    ctx: &Context,
+) -> Result<web_sys::Response, JsValue> {
     let config = match state::config(env) {
         Ok(c) => c,
         Err(e) => return endpoints::config_error(&req, &e),

@@ -9,7 +9,9 @@ use futures_util::future::{select, Either};
 use gatewise_core::classify::{self, ResponseView, TransportError};
 use gatewise_core::drill::{self, Step};
 use gatewise_core::policy::{Admission, RetryDecision};
-use gatewise_core::{cdn_loop, stale, Confidence, Diagnosis, ErrorType, Evidence, EvidenceSource, Layer};
+use gatewise_core::{
+    cdn_loop, stale, Confidence, Diagnosis, ErrorType, Evidence, EvidenceSource, Layer,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use worker::{Context, Delay};
@@ -63,11 +65,24 @@ pub async fn forward(
     let h = req.headers();
     let method = req.method();
     let cdn_loop_in = header(&h, "cdn-loop");
-    if cdn_loop_in.as_deref().is_some_and(|v| cdn_loop::contains(v, &config.cdn_loop_id)) {
+    if cdn_loop_in
+        .as_deref()
+        .is_some_and(|v| cdn_loop::contains(v, &config.cdn_loop_id))
+    {
         let d = Diagnosis::for_type(ErrorType::ProxyLoopDetected, Layer::Gatewise)
             .with_confidence(Confidence::High)
-            .with_evidence(Evidence::new(EvidenceSource::Header, "CDN-Loop names this worker", Some("rfc8586")));
-        let f = Failure { diagnosis: d, attempts: 0, attempt_ms: Vec::new(), drill: None, retry_hint: None };
+            .with_evidence(Evidence::new(
+                EvidenceSource::Header,
+                "CDN-Loop names this worker",
+                Some("rfc8586"),
+            ));
+        let f = Failure {
+            diagnosis: d,
+            attempts: 0,
+            attempt_ms: Vec::new(),
+            drill: None,
+            retry_hint: None,
+        };
         return finish(&req, config, parts, &method, f, t0).await;
     }
 
@@ -84,7 +99,10 @@ pub async fn forward(
     }
     let client_ip = header(&h, "cf-connecting-ip");
     if let Some(ip) = &client_ip {
-        out.set("x-forwarded-for", &policy::append_list(header(&h, "x-forwarded-for").as_deref(), ip))?;
+        out.set(
+            "x-forwarded-for",
+            &policy::append_list(header(&h, "x-forwarded-for").as_deref(), ip),
+        )?;
     }
     out.set("x-forwarded-proto", parts.scheme)?;
     out.set("x-forwarded-host", parts.host)?;
@@ -95,7 +113,10 @@ pub async fn forward(
             &policy::forwarded_element(client_ip.as_deref(), parts.host, parts.scheme),
         ),
     )?;
-    out.set("cdn-loop", &cdn_loop::append(cdn_loop_in.as_deref(), &config.cdn_loop_id))?;
+    out.set(
+        "cdn-loop",
+        &cdn_loop::append(cdn_loop_in.as_deref(), &config.cdn_loop_id),
+    )?;
     let target = format!("{}{}", config.origin.base, parts.path_and_query);
 
     let body = body_of(&req, &method, config).await?;
@@ -106,12 +127,24 @@ pub async fn forward(
         attempts += 1;
         let admission = state::admit();
         if let Admission::Rejected { retry_in } = admission {
-            let secs = u32::try_from(retry_in.as_millis().div_ceil(1000)).unwrap_or(u32::MAX).max(1);
+            let secs = u32::try_from(retry_in.as_millis().div_ceil(1000))
+                .unwrap_or(u32::MAX)
+                .max(1);
             let mut d = Diagnosis::for_type(ErrorType::DestinationUnavailable, Layer::Gatewise)
                 .with_confidence(Confidence::High)
-                .with_evidence(Evidence::new(EvidenceSource::Runtime, "circuit breaker open", Some("breaker.open")));
+                .with_evidence(Evidence::new(
+                    EvidenceSource::Runtime,
+                    "circuit breaker open",
+                    Some("breaker.open"),
+                ));
             d.retry_after = Some(secs);
-            let f = Failure { diagnosis: d, attempts: attempts - 1, attempt_ms, drill: None, retry_hint: Some(secs) };
+            let f = Failure {
+                diagnosis: d,
+                attempts: attempts - 1,
+                attempt_ms,
+                drill: None,
+                retry_hint: Some(secs),
+            };
             return finish(&req, config, parts, &method, f, t0).await;
         }
         let sent = match &body {
@@ -135,8 +168,13 @@ pub async fn forward(
             Outcome::Response(resp) => {
                 let status = resp.status();
                 let rh = js::all_headers(&resp.headers());
-                let refs: Vec<(&str, &str)> = rh.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-                let d = classify::response(&ResponseView { status, headers: &refs, body: b"" });
+                let refs: Vec<(&str, &str)> =
+                    rh.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+                let d = classify::response(&ResponseView {
+                    status,
+                    headers: &refs,
+                    body: b"",
+                });
                 state::record(false);
                 if retry(&method, &d, attempts, replayable, config).await {
                     if let Some(b) = resp.body() {
@@ -144,7 +182,10 @@ pub async fn forward(
                     }
                     continue;
                 }
-                return origin_failure(&req, config, parts, &method, resp, d, attempts, attempt_ms, t0).await;
+                return origin_failure(
+                    &req, config, parts, &method, resp, d, attempts, attempt_ms, t0,
+                )
+                .await;
             }
             Outcome::Thrown(e) => {
                 let d = classify::transport(&e);
@@ -152,8 +193,17 @@ pub async fn forward(
                 if retry(&method, &d, attempts, replayable, config).await {
                     continue;
                 }
-                let mut f = Failure { diagnosis: d, attempts, attempt_ms, drill: None, retry_hint: None };
-                if f.diagnosis.layer == Layer::Workerd && drill::worth_drilling(&f.diagnosis) && config.drill_budget_ms > 0 {
+                let mut f = Failure {
+                    diagnosis: d,
+                    attempts,
+                    attempt_ms,
+                    drill: None,
+                    retry_hint: None,
+                };
+                if f.diagnosis.layer == Layer::Workerd
+                    && drill::worth_drilling(&f.diagnosis)
+                    && config.drill_budget_ms > 0
+                {
                     let steps = drill_rt::run(config).await;
                     f.diagnosis = drill::narrow(&f.diagnosis, &steps);
                     f.drill = Some(steps);
@@ -172,7 +222,8 @@ async fn body_of(req: &web_sys::Request, method: &str, config: &Config) -> Resul
     let Some(stream) = req.body() else {
         return Ok(Body::None);
     };
-    let length = header(&req.headers(), "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    let length =
+        header(&req.headers(), "content-length").and_then(|v| v.trim().parse::<u64>().ok());
     match length {
         Some(n) if n <= u64::from(config.replay_body_limit) => {
             let buf = JsFuture::from(req.array_buffer()?).await?;
@@ -199,7 +250,11 @@ async fn send(
         init.set_body(b);
     }
     init.set_redirect(web_sys::RequestRedirect::Manual);
-    let controller = if timeout_ms > 0 { Some(web_sys::AbortController::new()?) } else { None };
+    let controller = if timeout_ms > 0 {
+        Some(web_sys::AbortController::new()?)
+    } else {
+        None
+    };
     if let Some(c) = &controller {
         init.set_signal(Some(&c.signal()));
     }
@@ -232,12 +287,23 @@ async fn send(
 }
 
 /// Asks the core whether to try again; waits the backoff when it says yes.
-async fn retry(method: &str, d: &Diagnosis, attempt: u32, replayable: bool, config: &Config) -> bool {
+async fn retry(
+    method: &str,
+    d: &Diagnosis,
+    attempt: u32,
+    replayable: bool,
+    config: &Config,
+) -> bool {
     let now = state::now_ms();
     let decision = state::with_policy(|rng, budget| {
-        config.retry.decide(method, d, attempt, replayable, rng).charge(budget, now)
+        config
+            .retry
+            .decide(method, d, attempt, replayable, rng)
+            .charge(budget, now)
     })
-    .unwrap_or(RetryDecision::DontRetry(gatewise_core::policy::Reason::BudgetExhausted));
+    .unwrap_or(RetryDecision::DontRetry(
+        gatewise_core::policy::Reason::BudgetExhausted,
+    ));
     match decision.after() {
         Some(wait) => {
             if !wait.is_zero() {
@@ -261,7 +327,11 @@ fn decorate(resp: web_sys::Response, config: &Config) -> Result<web_sys::Respons
     rebuild(&resp, resp.status(), &h)
 }
 
-fn rebuild(resp: &web_sys::Response, status: u16, h: &web_sys::Headers) -> Result<web_sys::Response, JsValue> {
+fn rebuild(
+    resp: &web_sys::Response,
+    status: u16,
+    h: &web_sys::Headers,
+) -> Result<web_sys::Response, JsValue> {
     let init = web_sys::ResponseInit::new();
     init.set_status(status);
     init.set_status_text(&resp.status_text());
@@ -270,7 +340,13 @@ fn rebuild(resp: &web_sys::Response, status: u16, h: &web_sys::Headers) -> Resul
 }
 
 /// Stores a copy of a storable GET response for serving stale (in the background).
-fn keep_for_stale(req: &web_sys::Request, resp: &web_sys::Response, config: &Config, ctx: &Context, parts: UrlParts<'_>) {
+fn keep_for_stale(
+    req: &web_sys::Request,
+    resp: &web_sys::Response,
+    config: &Config,
+    ctx: &Context,
+    parts: UrlParts<'_>,
+) {
     let rh = resp.headers();
     let Some(kept) = stale::storable(
         "GET",
@@ -284,13 +360,19 @@ fn keep_for_stale(req: &web_sys::Request, resp: &web_sys::Response, config: &Con
         return;
     };
     let Ok(copy) = resp.clone() else { return };
-    let Ok(h) = web_sys::Headers::new_with_headers(&copy.headers()) else { return };
+    let Ok(h) = web_sys::Headers::new_with_headers(&copy.headers()) else {
+        return;
+    };
     let set = |n: &str, v: &str| h.set(n, v).is_ok();
-    let ok = set("cache-control", &format!("max-age={}", kept.lifetime_secs().max(1)))
-        && set(STORED_AT, &state::now_ms().to_string())
+    let ok = set(
+        "cache-control",
+        &format!("max-age={}", kept.lifetime_secs().max(1)),
+    ) && set(STORED_AT, &state::now_ms().to_string())
         && set(STORED_FRESH, &kept.fresh_secs.to_string())
         && set(STORED_SIE, &kept.stale_if_error_secs.to_string());
-    let Ok(stored) = rebuild(&copy, copy.status(), &h) else { return };
+    let Ok(stored) = rebuild(&copy, copy.status(), &h) else {
+        return;
+    };
     let Some(cache) = default_cache() else { return };
     if !ok {
         return;
@@ -312,13 +394,18 @@ fn cache_key(config: &Config, parts: UrlParts<'_>) -> String {
 
 fn default_cache() -> Option<web_sys::Cache> {
     let caches = js::global().caches().ok()?;
-    js_sys::Reflect::get(&caches, &JsValue::from_str("default")).ok()?.dyn_into().ok()
+    js_sys::Reflect::get(&caches, &JsValue::from_str("default"))
+        .ok()?
+        .dyn_into()
+        .ok()
 }
 
 /// A usable stale copy of this GET, if the cache has one within its window.
 async fn stale_copy(config: &Config, parts: UrlParts<'_>) -> Option<(web_sys::Response, u64)> {
     let cache = default_cache()?;
-    let found = JsFuture::from(cache.match_with_str(&cache_key(config, parts))).await.ok()?;
+    let found = JsFuture::from(cache.match_with_str(&cache_key(config, parts)))
+        .await
+        .ok()?;
     let resp: web_sys::Response = found.dyn_into().ok()?;
     let h = resp.headers();
     let num = |n: &str| header(&h, n).and_then(|v| v.parse::<u64>().ok());
@@ -347,11 +434,20 @@ async fn serve_stale(
     let kind = d.error_type.map_or("origin_error", |t| t.name());
     h.set(STALE_HEADER, &format!("1; error={kind}; age={age}"))?;
     h.set("cache-control", "private, no-store")?;
-    h.set("proxy-status", &gatewise_core::proxy_status::header_value(&answer::redact(d), &config.cdn_loop_id))?;
-    let is_html = header(&h, "content-type").is_some_and(|c| c.to_ascii_lowercase().starts_with("text/html"));
-    let small = header(&h, "content-length").and_then(|v| v.parse::<usize>().ok()).is_some_and(|n| n <= MAX_NOTICE_BODY);
+    h.set(
+        "proxy-status",
+        &gatewise_core::proxy_status::header_value(&answer::redact(d), &config.cdn_loop_id),
+    )?;
+    let is_html =
+        header(&h, "content-type").is_some_and(|c| c.to_ascii_lowercase().starts_with("text/html"));
+    let small = header(&h, "content-length")
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|n| n <= MAX_NOTICE_BODY);
     if is_html && small {
-        let text = JsFuture::from(copy.text()?).await?.as_string().unwrap_or_default();
+        let text = JsFuture::from(copy.text()?)
+            .await?
+            .as_string()
+            .unwrap_or_default();
         let when = js_sys::Date::new(&JsValue::from_f64(stored_at as f64)).to_utc_string();
         let notice = answer::stale_notice(viewer.lang, &String::from(when));
         let body = answer::insert_notice(&text, &notice);
@@ -390,13 +486,21 @@ pub fn request_id(req: &web_sys::Request) -> String {
     header(&req.headers(), "cf-ray").unwrap_or_else(|| format!("gw-{:016x}", state::next_u64()))
 }
 
-pub fn extras(req: &web_sys::Request, config: &Config, request_id: &str, url: Option<String>) -> Extras {
+pub fn extras(
+    req: &web_sys::Request,
+    config: &Config,
+    request_id: &str,
+    url: Option<String>,
+) -> Extras {
     let _ = req;
     Extras {
         request_id: Some(request_id.to_owned()),
         time: Some(String::from(js_sys::Date::new_0().to_utc_string())),
         url,
-        site_name: config.logo_text.clone().or_else(|| config.site_name.clone()),
+        site_name: config
+            .logo_text
+            .clone()
+            .or_else(|| config.site_name.clone()),
         contact: config.contact.clone(),
         status_page: config.status_page.clone(),
         checks_script: Some(format!("{}checks.js", config.reserved_prefix)),
@@ -417,7 +521,10 @@ async fn finish(
 ) -> Result<web_sys::Response, JsValue> {
     let viewer = viewer_of(req, config);
     let id = request_id(req);
-    let stale = if method == "GET" && config.stale_if_error > 0 && f.diagnosis.error_type != Some(ErrorType::ProxyLoopDetected) {
+    let stale = if method == "GET"
+        && config.stale_if_error > 0
+        && f.diagnosis.error_type != Some(ErrorType::ProxyLoopDetected)
+    {
         stale_copy(config, parts).await
     } else {
         None
@@ -426,7 +533,15 @@ async fn finish(
     if let Some((copy, at)) = stale {
         return serve_stale(copy, at, &f.diagnosis, &viewer, config).await;
     }
-    let mut x = extras(req, config, &id, Some(format!("{}://{}{}", parts.scheme, parts.host, parts.path_and_query)));
+    let mut x = extras(
+        req,
+        config,
+        &id,
+        Some(format!(
+            "{}://{}{}",
+            parts.scheme, parts.host, parts.path_and_query
+        )),
+    );
     x.retry_after_hint = f.retry_hint;
     x.owner_facts = owner_facts(&f, config);
     let a = answer::failure(&f.diagnosis, &viewer, &x);
@@ -444,8 +559,18 @@ fn owner_facts(f: &Failure, config: &Config) -> Vec<String> {
     }
     if let Some(steps) = &f.drill {
         for s in steps.iter() {
-            let note = s.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
-            facts.push(format!("drill-through {}: {} in {} ms{}", s.hop.name(), s.outcome.name(), s.ms, note));
+            let note = s
+                .note
+                .as_deref()
+                .map(|n| format!(" — {n}"))
+                .unwrap_or_default();
+            facts.push(format!(
+                "drill-through {}: {} in {} ms{}",
+                s.hop.name(),
+                s.outcome.name(),
+                s.ms,
+                note
+            ));
         }
     }
     facts
@@ -486,20 +611,34 @@ async fn origin_failure(
 ) -> Result<web_sys::Response, JsValue> {
     let viewer = viewer_of(req, config);
     let status = resp.status();
-    let mut d = headers_only;
+    let _ = headers_only;
     let replace = config.intercept == InterceptMode::ReplaceHtml
         && viewer.format == gatewise_core::render::negotiate::Format::Html;
     let mut passthrough = resp;
-    if replace {
-        let copy = passthrough.clone()?;
-        let body = js::read_prefix(copy.body(), PAGE_PREFIX).await;
-        let rh = js::all_headers(&passthrough.headers());
-        let refs: Vec<(&str, &str)> = rh.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        d = classify::response(&ResponseView { status, headers: &refs, body: &body });
-    }
-    let f = Failure { diagnosis: d, attempts, attempt_ms, drill: None, retry_hint: None };
+    // Read a prefix of the page from a tee'd copy: the core needs it to tell who wrote it, and the
+    // original body still passes through untouched.
+    let copy = passthrough.clone()?;
+    let body = js::read_prefix(copy.body(), PAGE_PREFIX).await;
+    let rh = js::all_headers(&passthrough.headers());
+    let refs: Vec<(&str, &str)> = rh.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let d = classify::response(&ResponseView {
+        status,
+        headers: &refs,
+        body: &body,
+    });
+    let f = Failure {
+        diagnosis: d,
+        attempts,
+        attempt_ms,
+        drill: None,
+        retry_hint: None,
+    };
     let id = request_id(req);
-    let stale = if method == "GET" && config.stale_if_error > 0 { stale_copy(config, parts).await } else { None };
+    let stale = if method == "GET" && config.stale_if_error > 0 {
+        stale_copy(config, parts).await
+    } else {
+        None
+    };
     log(&id, method, parts.path, &f, stale.is_some(), t0);
     if let Some((copy, at)) = stale {
         if let Some(b) = passthrough.body() {
@@ -507,20 +646,35 @@ async fn origin_failure(
         }
         return serve_stale(copy, at, &f.diagnosis, &viewer, config).await;
     }
-    let recognised = f.diagnosis.error_type.is_some() && !matches!(f.diagnosis.layer, Layer::OriginApp | Layer::Unknown);
+    let recognised = f.diagnosis.error_type.is_some()
+        && !matches!(f.diagnosis.layer, Layer::OriginApp | Layer::Unknown);
     if replace && recognised {
         if let Some(b) = passthrough.body() {
             let _ = b.cancel();
         }
         let mut shown = f.diagnosis.clone();
         shown.status = status;
-        let mut x = extras(req, config, &id, Some(format!("{}://{}{}", parts.scheme, parts.host, parts.path_and_query)));
+        let mut x = extras(
+            req,
+            config,
+            &id,
+            Some(format!(
+                "{}://{}{}",
+                parts.scheme, parts.host, parts.path_and_query
+            )),
+        );
         x.owner_facts = owner_facts(&f, config);
         return js::answer(&answer::failure(&shown, &viewer, &x));
     }
     // Passed through: status and body untouched; this worker's Proxy-Status entry appended.
     let h = web_sys::Headers::new_with_headers(&passthrough.headers())?;
-    h.set("proxy-status", &gatewise_core::proxy_status::header_value(&answer::redact(&f.diagnosis), &config.cdn_loop_id))?;
+    h.set(
+        "proxy-status",
+        &gatewise_core::proxy_status::header_value(
+            &answer::redact(&f.diagnosis),
+            &config.cdn_loop_id,
+        ),
+    )?;
     if config.nel {
         for (n, v) in policy::nel_headers(&format!("{}reports", config.reserved_prefix)) {
             h.set(n, &v)?;

@@ -41,8 +41,14 @@ fn load(env: &Env) -> Isolate {
         }
     };
     // Read every variable once; the getter is only called for names of VARS.
-    let values: Vec<(&'static str, Option<String>)> = VARS.iter().map(|v| (v.name, get(v.name))).collect();
-    let config = Config::from_vars(|n| values.iter().find(|(k, _)| *k == n).and_then(|(_, v)| v.clone()));
+    let values: Vec<(&'static str, Option<String>)> =
+        VARS.iter().map(|v| (v.name, get(v.name))).collect();
+    let config = Config::from_vars(|n| {
+        values
+            .iter()
+            .find(|(k, _)| *k == n)
+            .and_then(|(_, v)| v.clone())
+    });
     let breaker = Breaker::new(config.as_ref().map(|c| c.breaker).unwrap_or_default());
     let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64 ^ now_ms();
     Isolate {
@@ -68,7 +74,10 @@ pub fn with<R>(env: Option<&Env>, f: impl FnOnce(&mut Isolate) -> R) -> Option<R
 
 pub fn config(env: &Env) -> Result<Rc<Config>, ConfigError> {
     with(Some(env), |s| s.config.clone()).unwrap_or_else(|| {
-        Err(ConfigError { var: "ORIGIN_URL", problem: "could not be read".into() })
+        Err(ConfigError {
+            var: "ORIGIN_URL",
+            problem: "could not be read".into(),
+        })
     })
 }
 
@@ -105,7 +114,13 @@ pub fn with_policy<R>(f: impl FnOnce(&mut SplitMix64, &mut RetryBudget) -> R) ->
 
 pub fn cached_drill() -> Option<Rc<Vec<Step>>> {
     let now = now_ms();
-    with(None, |s| s.drill.as_ref().filter(|(until, _)| *until > now).map(|(_, d)| d.clone())).flatten()
+    with(None, |s| {
+        s.drill
+            .as_ref()
+            .filter(|(until, _)| *until > now)
+            .map(|(_, d)| d.clone())
+    })
+    .flatten()
 }
 
 pub fn store_drill(steps: Rc<Vec<Step>>) {
@@ -127,5 +142,7 @@ pub fn recent_origin_status(interval_ms: u32) -> Option<Rc<(String, String)>> {
 
 pub fn store_origin_status(public: String, owner: String) {
     let now = now_ms();
-    with(None, |s| s.origin_status = Some((now, Rc::new((public, owner)))));
+    with(None, |s| {
+        s.origin_status = Some((now, Rc::new((public, owner))))
+    });
 }
