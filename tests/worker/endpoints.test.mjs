@@ -52,6 +52,7 @@ test('reports: NEL reports are classified by the core and logged, one line each'
   ];
   const res = await w.fetch('/__gatewise/reports', { method: 'POST', headers: { 'content-type': 'application/reports+json' }, body: JSON.stringify(reports) });
   assert.equal(res.status, 204);
+  await w.settle();
   const logged = w.events('gatewise.nel');
   assert.equal(logged.length, 2);
   assert.equal(logged[0].diagnosis.errorType, 'connection_refused');

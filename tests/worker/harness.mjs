@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 const root = new URL('../../', import.meta.url);
 export const SHIM = fileURLToPath(new URL('worker/build/worker/shim.mjs', root));
 export const TOKEN = 'owner-s3cret-token';
+export const SITE = 'http://site.example';
 
 /** Settings shared by the tests: fast retries, no breaker, a debug token. */
 export const BASE = {
@@ -30,7 +31,10 @@ export async function startWorker(vars) {
   const mf = new Miniflare({
     scriptPath: SHIM,
     modules: true,
-    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    modulesRules: [
+      { type: 'ESModule', include: ['**/*.js', '**/*.mjs'] },
+      { type: 'CompiledWasm', include: ['**/*.wasm'] },
+    ],
     compatibilityDate: '2026-04-26',
     bindings: { ...BASE, ...vars },
     host: '127.0.0.1',
@@ -49,8 +53,11 @@ export async function startWorker(vars) {
     url,
     logs,
     startMs: performance.now() - t0,
-    fetch: (path, init = {}) => mf.dispatchFetch(new URL(path, url), { redirect: 'manual', ...init }),
+    // Requests name the public site, as visitors would: the worker's own address never shows up.
+    fetch: (path, init = {}) => mf.dispatchFetch(new URL(path, SITE), { redirect: 'manual', ...init }),
     close: () => mf.dispose(),
+    /** Lets the runtime's stdout reach the log buffer. */
+    settle: (ms = 150) => new Promise((r) => setTimeout(r, ms)),
     /** The structured log lines of one event kind, parsed. */
     events: (kind) =>
       logs

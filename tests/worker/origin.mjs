@@ -48,6 +48,22 @@ const behaviours = {
   flaky: (s, req, o) => (o.down ? s.resetAndDestroy() : s.end(reply(200, 'OK', { 'Content-Type': 'text/plain' }, 'up'))),
 };
 
+/** A chunked body decoded, or null while its last chunk has not arrived. */
+function dechunk(buf) {
+  const parts = [];
+  let at = 0;
+  for (;;) {
+    const eol = buf.indexOf('\r\n', at);
+    if (eol < 0) return null;
+    const size = parseInt(buf.subarray(at, eol).toString('latin1'), 16);
+    if (Number.isNaN(size)) return null;
+    if (size === 0) return Buffer.concat(parts);
+    if (buf.length < eol + 2 + size + 2) return null;
+    parts.push(buf.subarray(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
+}
+
 export async function startOrigin() {
   const counts = new Map();
   const sockets = new Set();
@@ -75,9 +91,12 @@ export async function startOrigin() {
         const i = line.indexOf(':');
         headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
       }
-      const length = Number(headers['content-length'] ?? 0);
-      const body = buf.subarray(end + 4);
-      if (body.length < length) return; // wait for the whole body
+      let body = buf.subarray(end + 4);
+      if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
+        const decoded = dechunk(body);
+        if (!decoded) return; // wait for the last chunk
+        body = decoded;
+      } else if (body.length < Number(headers['content-length'] ?? 0)) return; // wait for the whole body
       done = true;
       const [path, query = ''] = target.split('?');
       const req = { method, path, query, headers, body };

@@ -456,6 +456,25 @@ mod tests {
     }
 
     #[test]
+    fn readme_and_wrangler_toml_document_every_variable_with_its_default() {
+        let readme = include_str!("../../README.md");
+        let wrangler = include_str!("../../wrangler.toml");
+        for v in VARS {
+            let shown = if v.default.is_empty() {
+                "(empty)".to_owned()
+            } else {
+                format!("`{}`", v.default)
+            };
+            let row = format!("| `{}` | {} |", v.name, shown);
+            assert!(readme.contains(&row), "README lacks {row}");
+            if v.name != "DEBUG_TOKEN" {
+                let line = format!("\n{} = \"{}\"\n", v.name, v.default);
+                assert!(wrangler.contains(&line), "wrangler.toml lacks {line:?}");
+            }
+        }
+    }
+
+    #[test]
     fn origins() {
         let o = Origin::parse("http://127.0.0.1:8080").unwrap();
         assert_eq!(

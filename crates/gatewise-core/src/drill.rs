@@ -7,9 +7,13 @@
 //! the name, open a TCP connection, send a small request and read the status
 //! line — and report what each step saw as a [`Step`]. [`narrow`] then
 //! replaces the ambiguous diagnosis with the one the first failing step
-//! supports, from the table [`STEP_ROWS`]; when every step succeeded, the
-//! origin was reachable a moment later and the original failure was a
-//! connection lost mid-request ([`ALL_STEPS_OK`]).
+//! supports, from the table [`STEP_ROWS`]. When every step succeeded, the
+//! steps still rule something out: a hop that works now ([`RULED_OUT_BY_SUCCESS`]:
+//! DNS, connect, TLS) did not fail before, so the failure types of those hops
+//! are dropped from the diagnosis and the first remaining one is kept (a lost
+//! connection to an origin that accepts connections becomes
+//! `connection_terminated`; a response the runtime could not parse stays
+//! `http_protocol_error`, no longer suspected of DNS or TLS).
 //!
 //! The runtime's own words for a failed socket (workerd's `connect()`) are
 //! mapped to an [`Outcome`] by [`socket_outcome`], from the table
@@ -165,10 +169,10 @@ pub const STEP_ROWS: &[StepRow] = &[
     row(Hop::Response, O::Failed, T::ConnectionTerminated, Medium, "RFC 9209 §2.3.9 connection_terminated"),
 ];
 
-/// What a drill-through whose every step succeeded says about the original
-/// failure: the origin answered a moment later, so the request was lost
-/// mid-way (`connection_terminated`), a guess of medium confidence.
-pub const ALL_STEPS_OK: (ErrorType, Confidence) = (T::ConnectionTerminated, Medium);
+/// The hops whose success (or, for DNS, not being needed) rules out failures
+/// of that hop. A response step that succeeds rules out nothing: the
+/// original request (its path, its body) may fail where the probe did not.
+pub const RULED_OUT_BY_SUCCESS: &[Hop] = &[Hop::Dns, Hop::Connect, Hop::Tls];
 
 /// One row of the socket error table: words of a runtime's `connect()` failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,11 +192,11 @@ const ERRNO: &str = "https://man7.org/linux/man-pages/man3/errno.3.html";
 #[rustfmt::skip]
 pub const SOCKET_ERRORS: &[SocketErrorRow] = &[
     SocketErrorRow { contains: "refused", outcome: O::Refused, source: ERRNO },
+    // workerd's connect() rejects `opened` with this when nothing accepts the connection.
+    SocketErrorRow { contains: "cannot connect to the specified address", outcome: O::Refused, source: WORKERD_SOCKETS },
     SocketErrorRow { contains: "timed out", outcome: O::Timeout, source: ERRNO },
     SocketErrorRow { contains: "timeout", outcome: O::Timeout, source: ERRNO },
     SocketErrorRow { contains: "reset", outcome: O::ClosedBeforeResponse, source: ERRNO },
-    SocketErrorRow { contains: "Network connection lost", outcome: O::Refused, source: WORKERD_SOCKETS },
-    SocketErrorRow { contains: "connection closed", outcome: O::ClosedBeforeResponse, source: WORKERD_SOCKETS },
 ];
 
 /// The outcome a failed `connect()` reports with `message`; [`Outcome::Failed`] when no row matches.
@@ -219,9 +223,11 @@ pub fn worth_drilling(d: &Diagnosis) -> bool {
 
 /// The diagnosis `d` narrowed by the probe `steps` (in the order they ran).
 ///
-/// The first failing step decides through [`STEP_ROWS`]; every step
-/// succeeding decides [`ALL_STEPS_OK`] when the probe got as far as a
-/// response; otherwise (nothing ran, or an unknown pair) `d` is kept. The
+/// The first failing step decides through [`STEP_ROWS`]; when no step
+/// failed, the types of the hops that worked ([`RULED_OUT_BY_SUCCESS`]) are
+/// dropped and the first remaining type is kept with medium confidence (low
+/// when others remain); otherwise (nothing ran, an unknown pair, nothing
+/// left) `d` is kept. The
 /// runtime layer, the received status, `detail` and the upstream chain of `d`
 /// are kept; each step becomes a piece of evidence.
 pub fn narrow(d: &Diagnosis, steps: &[Step]) -> Diagnosis {
@@ -230,13 +236,7 @@ pub fn narrow(d: &Diagnosis, steps: &[Step]) -> Diagnosis {
             Some(r) => rebuilt(d, r.error_type, r.confidence),
             None => d.clone(),
         },
-        None if steps
-            .iter()
-            .any(|s| s.hop == Hop::Response && s.outcome == Outcome::Ok) =>
-        {
-            rebuilt(d, ALL_STEPS_OK.0, ALL_STEPS_OK.1)
-        }
-        None => d.clone(),
+        None => ruled_out(d, steps).unwrap_or_else(|| d.clone()),
     };
     for s in steps.iter().take(8) {
         out.evidence.push(Evidence::new(
@@ -246,6 +246,36 @@ pub fn narrow(d: &Diagnosis, steps: &[Step]) -> Diagnosis {
         ));
     }
     out
+}
+
+/// `d` without the failure types of the hops that worked, if that leaves any.
+fn ruled_out(d: &Diagnosis, steps: &[Step]) -> Option<Diagnosis> {
+    let worked: Vec<Hop> = steps
+        .iter()
+        .filter(|s| matches!(s.outcome, Outcome::Ok | Outcome::Skipped))
+        .map(|s| s.hop)
+        .filter(|h| RULED_OUT_BY_SUCCESS.contains(h))
+        .collect();
+    if worked.is_empty() {
+        return None;
+    }
+    let left: Vec<ErrorType> = d
+        .error_type
+        .iter()
+        .chain(d.alternatives.iter())
+        .copied()
+        .filter(|t| !worked.contains(&t.info().hop))
+        .collect();
+    let (first, rest) = left.split_first()?;
+    if Some(*first) == d.error_type && rest.len() == d.alternatives.len() {
+        return None; // nothing ruled out
+    }
+    let mut n = rebuilt(d, *first, if rest.is_empty() { Medium } else { Low });
+    n.alternatives = rest.to_vec();
+    if rest.len() == 1 {
+        n.confidence = Medium;
+    }
+    Some(n)
 }
 
 fn rebuilt(d: &Diagnosis, t: ErrorType, confidence: Confidence) -> Diagnosis {
@@ -307,16 +337,26 @@ mod tests {
     }
 
     #[test]
-    fn all_ok_means_lost_mid_request_and_nothing_keeps_the_diagnosis() {
+    fn steps_that_worked_rule_their_hops_out() {
         let ok = [
             Step::new(Hop::Dns, Outcome::Skipped, 0),
             Step::new(Hop::Connect, Outcome::Ok, 1),
+            Step::new(Hop::Tls, Outcome::Skipped, 0),
             Step::new(Hop::Response, Outcome::Ok, 2),
         ];
         let d = narrow(&lost(), &ok);
         assert_eq!(d.error_type, Some(ErrorType::ConnectionTerminated));
+        assert_eq!(d.alternatives, [ErrorType::HttpResponseIncomplete]);
         assert_eq!(d.confidence, Confidence::Medium);
-        assert!(d.alternatives.contains(&ErrorType::ConnectionRefused));
+        let internal = transport(&TransportError {
+            runtime: Some(Layer::Workerd),
+            message: "internal error; reference = 0123abcd".into(),
+            ..Default::default()
+        });
+        let d = narrow(&internal, &ok);
+        assert_eq!(d.error_type, Some(ErrorType::HttpProtocolError));
+        assert_eq!(d.alternatives, [ErrorType::ProxyInternalError]);
+        assert_eq!(d.confidence, Confidence::Medium);
         let kept = narrow(&lost(), &[]);
         assert_eq!(kept, lost());
     }
@@ -328,7 +368,10 @@ mod tests {
             Outcome::Refused
         );
         assert_eq!(socket_outcome("Connection refused"), Outcome::Refused);
-        assert_eq!(socket_outcome("Network connection lost."), Outcome::Refused);
+        assert_eq!(
+            socket_outcome("Error: proxy request failed, cannot connect to the specified address"),
+            Outcome::Refused
+        );
         assert_eq!(socket_outcome("connection timed out"), Outcome::Timeout);
         assert_eq!(socket_outcome("something else"), Outcome::Failed);
         assert_eq!(socket_outcome(&"é".repeat(10_000)), Outcome::Failed);

@@ -1,7 +1,8 @@
 //! The drill-through: the HTTP cycle against the configured origin, one
 //! step at a time — DNS over HTTPS (JSON), a TCP connect with the sockets
-//! API, a raw `HEAD` and its status line — within `DRILL_BUDGET_MS` in
-//! total, one subrequest at a time, cached per isolate for a few seconds.
+//! API, a raw `HEAD` of the failed path (without its query) and its status
+//! line — within `DRILL_BUDGET_MS` in total, one subrequest at a time, cached
+//! per isolate and path for a few seconds.
 //! The core's [`gatewise_core::drill`] turns the steps into a diagnosis.
 
 use std::rc::Rc;
@@ -29,16 +30,16 @@ async fn within<F: std::future::Future>(ms: u64, fut: F) -> Option<F::Output> {
 }
 
 /// The steps (from the isolate's cache when fresh).
-pub async fn run(config: &Config) -> Rc<Vec<Step>> {
-    if let Some(steps) = state::cached_drill() {
+pub async fn run(config: &Config, path: &str) -> Rc<Vec<Step>> {
+    if let Some(steps) = state::cached_drill(path) {
         return steps;
     }
-    let steps = Rc::new(steps(config).await);
-    state::store_drill(steps.clone());
+    let steps = Rc::new(steps(config, path).await);
+    state::store_drill(path, steps.clone());
     steps
 }
 
-async fn steps(config: &Config) -> Vec<Step> {
+async fn steps(config: &Config, request_path: &str) -> Vec<Step> {
     let deadline = state::now_ms() + u64::from(config.drill_budget_ms);
     let left = || deadline.saturating_sub(state::now_ms());
     let mut out = Vec::with_capacity(3);
@@ -96,14 +97,19 @@ async fn steps(config: &Config) -> Vec<Step> {
         }
     }
 
-    // HTTP: a HEAD of the base path, read up to the end of the status line.
+    if !origin.is_https() {
+        out.push(Step::new(Hop::Tls, Outcome::Skipped, 0));
+    }
+
+    // HTTP: a HEAD of the failed path, read up to the end of the status line.
     let t = state::now_ms();
-    let path = origin
+    let base_path = origin
         .base
         .splitn(4, '/')
         .nth(3)
-        .map(|p| format!("/{p}/"))
-        .unwrap_or_else(|| "/".into());
+        .map(|p| format!("/{p}"))
+        .unwrap_or_default();
+    let path = format!("{base_path}{request_path}");
     let host_header = if origin.host.contains(':') {
         format!("[{}]", origin.host)
     } else {
@@ -154,6 +160,9 @@ async fn steps(config: &Config) -> Vec<Step> {
     let (outcome, note) = within(left(), exchange)
         .await
         .unwrap_or((Outcome::Timeout, "no status line in time".into()));
+    if origin.is_https() && matches!(outcome, Outcome::Ok | Outcome::NotHttp) {
+        out.push(Step::new(Hop::Tls, Outcome::Ok, 0)); // bytes came through the TLS session
+    }
     out.push(Step::new(Hop::Response, outcome, ms(t)).with_note(&note));
     let _ = within(200, socket.close()).await;
     out

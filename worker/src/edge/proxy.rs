@@ -204,7 +204,7 @@ pub async fn forward(
                     && drill::worth_drilling(&f.diagnosis)
                     && config.drill_budget_ms > 0
                 {
-                    let steps = drill_rt::run(config).await;
+                    let steps = drill_rt::run(config, parts.path).await;
                     f.diagnosis = drill::narrow(&f.diagnosis, &steps);
                     f.drill = Some(steps);
                 }

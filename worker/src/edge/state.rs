@@ -14,13 +14,15 @@ use crate::config::{Config, ConfigError, VARS};
 
 /// How long drill-through results are reused, in ms.
 pub const DRILL_CACHE_MS: u64 = 5_000;
+/// How many paths' drill-through results are kept.
+const DRILL_CACHE_ENTRIES: usize = 16;
 
 pub struct Isolate {
     pub config: Result<Rc<Config>, ConfigError>,
     pub breaker: Breaker,
     pub budget: RetryBudget,
     pub rng: SplitMix64,
-    pub drill: Option<(u64, Rc<Vec<Step>>)>,
+    pub drill: Vec<(String, u64, Rc<Vec<Step>>)>,
     pub origin_status: Option<(u64, Rc<(String, String)>)>,
 }
 
@@ -56,7 +58,7 @@ fn load(env: &Env) -> Isolate {
         breaker,
         budget: RetryBudget::default(),
         rng: SplitMix64::new(seed),
-        drill: None,
+        drill: Vec::new(),
         origin_status: None,
     }
 }
@@ -112,20 +114,27 @@ pub fn with_policy<R>(f: impl FnOnce(&mut SplitMix64, &mut RetryBudget) -> R) ->
     with(None, |s| f(&mut s.rng, &mut s.budget))
 }
 
-pub fn cached_drill() -> Option<Rc<Vec<Step>>> {
+/// The drill-through steps for `path` when they are fresh.
+pub fn cached_drill(path: &str) -> Option<Rc<Vec<Step>>> {
     let now = now_ms();
     with(None, |s| {
         s.drill
-            .as_ref()
-            .filter(|(until, _)| *until > now)
-            .map(|(_, d)| d.clone())
+            .iter()
+            .find(|(p, until, _)| p == path && *until > now)
+            .map(|(_, _, d)| d.clone())
     })
     .flatten()
 }
 
-pub fn store_drill(steps: Rc<Vec<Step>>) {
-    let until = now_ms() + DRILL_CACHE_MS;
-    with(None, |s| s.drill = Some((until, steps)));
+pub fn store_drill(path: &str, steps: Rc<Vec<Step>>) {
+    let now = now_ms();
+    with(None, |s| {
+        s.drill.retain(|(p, until, _)| p != path && *until > now);
+        if s.drill.len() >= DRILL_CACHE_ENTRIES {
+            s.drill.remove(0);
+        }
+        s.drill.push((path.to_owned(), now + DRILL_CACHE_MS, steps));
+    });
 }
 
 /// The last origin-status answers (public, owner) when younger than `interval_ms`.
