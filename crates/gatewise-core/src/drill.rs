@@ -65,6 +65,8 @@ named_enum! {
         ClosedBeforeResponse = "closed_before_response",
         /// The bytes received are not an HTTP/1.x status line.
         NotHttp = "not_http",
+        /// The response's header section did not end within the size gateways accept.
+        HeadersTooLarge = "headers_too_large",
         /// The step failed in a way the runtime does not explain.
         Failed = "failed",
     }
@@ -147,32 +149,38 @@ use Confidence::{High, Low, Medium};
 use ErrorType as T;
 use Outcome as O;
 
-/// The failure each failing step shows (RFC 9209 §2.3 defines the types).
+/// The failure each failing step shows (RFC 9209 §2.3 defines the types; sections as in RFC 9209).
 #[rustfmt::skip]
 pub const STEP_ROWS: &[StepRow] = &[
     row(Hop::Dns, O::NoAddress, T::DnsError, High, "RFC 9209 §2.3.2 dns_error: NXDOMAIN or no records"),
     row(Hop::Dns, O::ResolverFailed, T::DnsError, Low, "RFC 9209 §2.3.2 dns_error (the resolver itself failed)"),
     row(Hop::Dns, O::Timeout, T::DnsTimeout, Medium, "RFC 9209 §2.3.1 dns_timeout"),
     row(Hop::Dns, O::Failed, T::DnsError, Low, "RFC 9209 §2.3.2 dns_error"),
-    row(Hop::Connect, O::Refused, T::ConnectionRefused, High, "RFC 9209 §2.3.8 connection_refused"),
-    row(Hop::Connect, O::Timeout, T::ConnectionTimeout, High, "RFC 9209 §2.3.7 connection_timeout"),
-    row(Hop::Connect, O::ClosedBeforeResponse, T::ConnectionTerminated, Medium, "RFC 9209 §2.3.9 connection_terminated"),
-    row(Hop::Connect, O::Failed, T::ConnectionRefused, Low, "RFC 9209 §2.3.8 connection_refused (the runtime gives no reason)"),
-    row(Hop::Tls, O::Timeout, T::ConnectionTimeout, Medium, "RFC 9209 §2.3.7 connection_timeout"),
-    row(Hop::Tls, O::ClosedBeforeResponse, T::TlsProtocolError, Medium, "RFC 9209 §2.3.12 tls_protocol_error"),
-    row(Hop::Tls, O::Failed, T::TlsProtocolError, Low, "RFC 9209 §2.3.12 tls_protocol_error"),
-    row(Hop::Request, O::ClosedBeforeResponse, T::ConnectionTerminated, High, "RFC 9209 §2.3.9 connection_terminated"),
-    row(Hop::Request, O::Failed, T::ConnectionTerminated, Medium, "RFC 9209 §2.3.9 connection_terminated"),
-    row(Hop::Response, O::ClosedBeforeResponse, T::ConnectionTerminated, High, "RFC 9209 §2.3.9 connection_terminated: closed before any response byte"),
-    row(Hop::Response, O::NotHttp, T::HttpProtocolError, High, "RFC 9209 §2.3.20 http_protocol_error"),
-    row(Hop::Response, O::Timeout, T::HttpResponseTimeout, Medium, "RFC 9209 §2.3.25 http_response_timeout"),
-    row(Hop::Response, O::Failed, T::ConnectionTerminated, Medium, "RFC 9209 §2.3.9 connection_terminated"),
+    row(Hop::Connect, O::Refused, T::ConnectionRefused, High, "RFC 9209 §2.3.7 connection_refused"),
+    row(Hop::Connect, O::Timeout, T::ConnectionTimeout, High, "RFC 9209 §2.3.9 connection_timeout"),
+    row(Hop::Connect, O::ClosedBeforeResponse, T::ConnectionTerminated, Medium, "RFC 9209 §2.3.8 connection_terminated"),
+    row(Hop::Connect, O::Failed, T::ConnectionRefused, Low, "RFC 9209 §2.3.7 connection_refused (the runtime gives no reason)"),
+    row(Hop::Tls, O::Timeout, T::ConnectionTimeout, Medium, "RFC 9209 §2.3.9 connection_timeout"),
+    row(Hop::Tls, O::ClosedBeforeResponse, T::TlsProtocolError, Medium, "RFC 9209 §2.3.13 tls_protocol_error"),
+    row(Hop::Tls, O::Failed, T::TlsProtocolError, Low, "RFC 9209 §2.3.13 tls_protocol_error"),
+    row(Hop::Request, O::ClosedBeforeResponse, T::ConnectionTerminated, High, "RFC 9209 §2.3.8 connection_terminated"),
+    row(Hop::Request, O::Failed, T::ConnectionTerminated, Medium, "RFC 9209 §2.3.8 connection_terminated"),
+    row(Hop::Response, O::ClosedBeforeResponse, T::ConnectionTerminated, High, "RFC 9209 §2.3.8 connection_terminated: closed before any response byte"),
+    row(Hop::Response, O::NotHttp, T::HttpProtocolError, High, "RFC 9209 §2.3.28 http_protocol_error"),
+    row(Hop::Response, O::HeadersTooLarge, T::HttpResponseHeaderSectionSize, High, "RFC 9209 §2.3.19 http_response_header_section_size"),
+    row(Hop::Response, O::Timeout, T::HttpResponseTimeout, Medium, "RFC 9209 §2.3.26 http_response_timeout"),
+    row(Hop::Response, O::Failed, T::ConnectionTerminated, Medium, "RFC 9209 §2.3.8 connection_terminated"),
 ];
 
 /// The hops whose success (or, for DNS, not being needed) rules out failures
 /// of that hop. A response step that succeeds rules out nothing: the
 /// original request (its path, its body) may fail where the probe did not.
 pub const RULED_OUT_BY_SUCCESS: &[Hop] = &[Hop::Dns, Hop::Connect, Hop::Tls];
+
+/// The largest response header section a drill-through accepts, in bytes:
+/// Cloudflare's limit on response headers (128 KB in total,
+/// developers.cloudflare.com/workers/platform/limits/).
+pub const MAX_HEADER_SECTION: usize = 128 * 1024;
 
 /// One row of the socket error table: words of a runtime's `connect()` failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

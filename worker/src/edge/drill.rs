@@ -9,7 +9,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::future::{select, Either};
-use gatewise_core::drill::{socket_outcome, Outcome, Step};
+use gatewise_core::drill::{socket_outcome, Outcome, Step, MAX_HEADER_SECTION};
 use gatewise_core::Hop;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wasm_bindgen::{JsCast, JsValue};
@@ -120,15 +120,31 @@ async fn steps(config: &Config, request_path: &str) -> Vec<Step> {
         if let Err(e) = socket.write_all(request.as_bytes()).await {
             return (Outcome::Failed, e.to_string());
         }
-        let mut buf = [0u8; 512];
-        let mut got = Vec::new();
+        let mut buf = vec![0u8; 8 * 1024];
+        let mut got: Vec<u8> = Vec::new();
         loop {
             match socket.read(&mut buf).await {
                 Ok(0) => break,
                 Ok(n) => {
+                    let from = got.len().saturating_sub(3);
                     got.extend_from_slice(buf.get(..n).unwrap_or(&[]));
-                    if got.contains(&b'\n') || got.len() >= 512 {
-                        break;
+                    if got.len() >= 12 && status_outcome(&got) == Outcome::NotHttp {
+                        return (Outcome::NotHttp, first_line(&got));
+                    }
+                    if got
+                        .get(from..)
+                        .is_some_and(|t| t.windows(4).any(|w| w == b"\r\n\r\n"))
+                    {
+                        return (status_outcome(&got), first_line(&got));
+                    }
+                    if got.len() > MAX_HEADER_SECTION {
+                        return (
+                            Outcome::HeadersTooLarge,
+                            format!(
+                                "{} — header section over {MAX_HEADER_SECTION} bytes",
+                                first_line(&got)
+                            ),
+                        );
                     }
                 }
                 Err(e) => {
@@ -140,21 +156,24 @@ async fn steps(config: &Config, request_path: &str) -> Vec<Step> {
                     return if got.is_empty() {
                         (o, msg)
                     } else {
-                        (status_outcome(&got), msg)
+                        (
+                            Outcome::Failed,
+                            format!("{} — then: {msg}", first_line(&got)),
+                        )
                     };
                 }
             }
         }
-        if got.is_empty() {
-            (
+        match status_outcome(&got) {
+            _ if got.is_empty() => (
                 Outcome::ClosedBeforeResponse,
                 "closed without a byte".into(),
-            )
-        } else {
-            let line = String::from_utf8_lossy(got.split(|b| *b == b'\n').next().unwrap_or(&[]))
-                .trim()
-                .to_owned();
-            (status_outcome(&got), line)
+            ),
+            Outcome::Ok => (
+                Outcome::Failed,
+                format!("{} — closed inside the header section", first_line(&got)),
+            ),
+            other => (other, first_line(&got)),
         }
     };
     let (outcome, note) = within(left(), exchange)
@@ -166,6 +185,14 @@ async fn steps(config: &Config, request_path: &str) -> Vec<Step> {
     out.push(Step::new(Hop::Response, outcome, ms(t)).with_note(&note));
     let _ = within(200, socket.close()).await;
     out
+}
+
+/// The first line of what was received, for the owner's notes.
+fn first_line(got: &[u8]) -> String {
+    let line = got.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    String::from_utf8_lossy(line.get(..200).unwrap_or(line))
+        .trim()
+        .to_owned()
 }
 
 /// `Ok` for an HTTP/1.x status line, `NotHttp` for anything else.
