@@ -59,6 +59,12 @@ node_tests() {
 # The edge worker: build it as shipped (worker-build, offline), then run it in workerd (Miniflare)
 # against misbehaving origins on 127.0.0.1, and check the upload bundle (wrangler --dry-run).
 worker_tests() {
+  # The runtime glue (worker/src/edge) only compiles for wasm32: lint it there too.
+  if [ -z "$GATEWISE_WASM_TOOLCHAIN" ]; then
+    cargo clippy -q -p gatewise-worker --target wasm32-unknown-unknown -- -D warnings
+  else
+    echo "worker: wasm32 clippy skipped (the wasm32 toolchain is Debian's: ${GATEWISE_WASM_TOOLCHAIN})"
+  fi
   bash scripts/build-worker.sh
   node --test --test-concurrency=1 tests/worker/*.test.mjs
 }

@@ -3,6 +3,7 @@
 // and that nothing internal leaks without the owner's debug token (but does with it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { startOrigin, closedPort } from './origin.mjs';
 import { startWorker, ownEntry, proxyStatus, TOKEN, HTML, JSON_ACCEPT, CURL } from './harness.mjs';
 
@@ -118,6 +119,34 @@ test('an ambiguous "Network connection lost." is narrowed by the drill-through (
   assert.equal(typeof logged.totalMs, 'number');
   assert.equal(logged.servedStale, false);
   assert.equal(logged.breaker, 'closed');
+});
+
+test('dns: an origin name that does not resolve is dns_error, found by DNS over HTTPS (a fake resolver on 127.0.0.1)', async () => {
+  const asked = [];
+  const doh = http.createServer((req, res) => {
+    asked.push({ url: req.url, accept: req.headers.accept });
+    res.setHeader('content-type', 'application/dns-json');
+    res.end(JSON.stringify({ Status: 3, Question: [{ name: 'nx-origin.invalid', type: 1 }] }));
+  });
+  await new Promise((r) => doh.listen(0, '127.0.0.1', r));
+  const w = await startWorker({ ORIGIN_URL: 'http://nx-origin.invalid:8080', DOH_URL: `http://127.0.0.1:${doh.address().port}/dns-query`, RETRY_MAX_ATTEMPTS: '1' });
+  try {
+    let res = await w.fetch('/', { headers: HTML });
+    report.push({ mode: 'dns', status: res.status, proxyStatus: res.headers.get('proxy-status') });
+    assert.equal(res.status, 502);
+    assert.equal(ownEntry(res).params.error, 'dns_error');
+    const { all } = await everything(res);
+    assert.ok(!all.includes('nx-origin.invalid'), 'the origin name stays inside');
+    assert.deepEqual(asked[0], { url: '/dns-query?name=nx-origin.invalid&type=A', accept: 'application/dns-json' });
+    res = await w.fetch('/', { headers: { ...JSON_ACCEPT, 'x-gatewise-debug': TOKEN } });
+    const p = JSON.parse(await res.text());
+    assert.equal(p.confidence, 'high');
+    assert.match(JSON.stringify(p.evidence), /dns: no_address/);
+    assert.match(JSON.stringify(p.evidence), /nx-origin\.invalid/);
+  } finally {
+    await w.close();
+    doh.close();
+  }
 });
 
 test('languages: fr gets lang="fr", ar gets dir="rtl", unknown gets the default', async () => {
