@@ -75,8 +75,10 @@ fn seconds(v: Option<&str>) -> Option<u32> {
 /// Whether a response may be kept for serving stale, and for how long.
 ///
 /// Kept: a `GET` without `Authorization`, status in [`STORABLE_STATUSES`],
-/// no `Set-Cookie`, no `Vary: *`, and no `no-store`, `private` or
-/// `no-cache` directive. The stale-if-error window is the response's own
+/// no `Set-Cookie`, no `Vary: *`, no `no-store`, `private` or `no-cache`
+/// directive, and explicitly cacheable: `Cache-Control` names `public`,
+/// `max-age`, `s-maxage` or `stale-if-error` (a response that says nothing
+/// is not copied: storing every page would cost every request a cache write). The stale-if-error window is the response's own
 /// `stale-if-error` directive when it has one, else `default_stale_if_error`
 /// (the gateway's setting); a window of 0 keeps nothing.
 pub fn storable(
@@ -99,14 +101,19 @@ pub fn storable(
     let mut max_age = None;
     let mut s_maxage = None;
     let mut sie = None;
+    let mut explicit = false;
     for (name, v) in directives(cache_control.unwrap_or("")) {
         match name.as_str() {
             "no-store" | "private" | "no-cache" => return None,
             "max-age" => max_age = max_age.or(seconds(v)),
             "s-maxage" => s_maxage = s_maxage.or(seconds(v)),
             "stale-if-error" => sie = sie.or(seconds(v)),
+            "public" => explicit = true,
             _ => {}
         }
+    }
+    if !explicit && max_age.is_none() && s_maxage.is_none() && sie.is_none() {
+        return None;
     }
     let stale_if_error_secs = sie.unwrap_or(default_stale_if_error);
     (stale_if_error_secs > 0).then_some(Stored {
@@ -130,50 +137,38 @@ mod tests {
         storable("GET", 200, false, Some(v), false, None, 300)
     }
 
+    fn kept(fresh_secs: u32, stale_if_error_secs: u32) -> Option<Stored> {
+        Some(Stored {
+            fresh_secs,
+            stale_if_error_secs,
+        })
+    }
+
     #[test]
     fn storage_rules() {
-        assert_eq!(
-            cc(""),
-            Some(Stored {
-                fresh_secs: 0,
-                stale_if_error_secs: 300
-            })
-        );
-        assert_eq!(
-            cc("max-age=10, s-maxage=20"),
-            Some(Stored {
-                fresh_secs: 20,
-                stale_if_error_secs: 300
-            })
-        );
-        assert_eq!(
-            cc("max-age=\"5\""),
-            Some(Stored {
-                fresh_secs: 5,
-                stale_if_error_secs: 300
-            })
-        );
-        assert_eq!(
-            cc("max-age=abc"),
-            Some(Stored {
-                fresh_secs: 0,
-                stale_if_error_secs: 300
-            })
-        );
+        assert_eq!(cc(""), None, "nothing explicit: not copied");
+        assert_eq!(storable("GET", 200, false, None, false, None, 300), None);
+        assert_eq!(cc("public"), kept(0, 300));
+        assert_eq!(cc("max-age=10, s-maxage=20"), kept(20, 300));
+        assert_eq!(cc("max-age=\"5\""), kept(5, 300));
+        assert_eq!(cc("max-age=abc"), None);
+        assert_eq!(cc("public, max-age=abc"), kept(0, 300));
+        assert_eq!(cc("max-age=60, stale-if-error=600"), kept(60, 600));
         assert_eq!(cc("stale-if-error=0"), None);
         for no in ["no-store", "Private", "no-cache", "public, NO-STORE"] {
             assert_eq!(cc(no), None, "{no}");
         }
-        assert_eq!(storable("GET", 404, false, None, false, None, 300), None);
-        assert_eq!(storable("GET", 200, true, None, false, None, 300), None);
-        assert_eq!(storable("GET", 200, false, None, true, None, 300), None);
+        let p = Some("public");
+        assert_eq!(storable("GET", 404, false, p, false, None, 300), None);
+        assert_eq!(storable("GET", 200, true, p, false, None, 300), None);
+        assert_eq!(storable("GET", 200, false, p, true, None, 300), None);
         assert_eq!(
-            storable("GET", 200, false, None, false, Some("accept, *"), 300),
+            storable("GET", 200, false, p, false, Some("accept, *"), 300),
             None
         );
-        assert!(storable("GET", 200, false, None, false, Some("accept-encoding"), 300).is_some());
-        assert_eq!(storable("GET", 200, false, None, false, None, 0), None);
-        assert_eq!(storable("HEAD", 200, false, None, false, None, 300), None);
+        assert!(storable("GET", 200, false, p, false, Some("accept-encoding"), 300).is_some());
+        assert_eq!(storable("GET", 200, false, p, false, None, 0), None);
+        assert_eq!(storable("HEAD", 200, false, p, false, None, 300), None);
     }
 
     #[test]
@@ -190,14 +185,12 @@ mod tests {
             stale_if_error_secs: u32::MAX,
         };
         assert_eq!(huge.lifetime_secs(), u32::MAX);
-        let long = format!("{}max-age=5", "x, ".repeat(10_000));
-        assert_eq!(cc(&long).map(|s| s.fresh_secs), Some(0));
+        let long = format!("public, {}max-age=5", "x, ".repeat(10_000));
         assert_eq!(
-            cc("max-age=99999999999999"),
-            Some(Stored {
-                fresh_secs: 0,
-                stale_if_error_secs: 300
-            })
+            cc(&long).map(|s| s.fresh_secs),
+            Some(0),
+            "past the bound: unread"
         );
+        assert_eq!(cc("public, max-age=99999999999999"), kept(0, 300));
     }
 }

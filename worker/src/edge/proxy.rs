@@ -359,6 +359,11 @@ fn keep_for_stale(
     ) else {
         return;
     };
+    let key = cache_key(config, parts);
+    let interval = (u64::from(kept.fresh_secs) * 1000).max(1000);
+    if !state::should_store(&key, interval) {
+        return;
+    }
     let Ok(copy) = resp.clone() else { return };
     let Ok(h) = web_sys::Headers::new_with_headers(&copy.headers()) else {
         return;
@@ -377,7 +382,6 @@ fn keep_for_stale(
     if !ok {
         return;
     }
-    let key = cache_key(config, parts);
     let promise = cache.put_with_str(&key, &stored);
     ctx.wait_until(async move {
         if let Err(e) = JsFuture::from(promise).await {

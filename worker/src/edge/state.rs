@@ -24,7 +24,12 @@ pub struct Isolate {
     pub rng: SplitMix64,
     pub drill: Vec<(String, u64, Rc<Vec<Step>>)>,
     pub origin_status: Option<(u64, Rc<(String, String)>)>,
+    /// Keys of copies stored for serving stale, and until when they need no refresh.
+    pub stored: Vec<(String, u64)>,
 }
+
+/// How many stored keys the isolate remembers (older ones are stored again when seen).
+const STORED_ENTRIES: usize = 256;
 
 thread_local! {
     static ISOLATE: RefCell<Option<Isolate>> = const { RefCell::new(None) };
@@ -60,6 +65,7 @@ fn load(env: &Env) -> Isolate {
         rng: SplitMix64::new(seed),
         drill: Vec::new(),
         origin_status: None,
+        stored: Vec::new(),
     }
 }
 
@@ -154,4 +160,23 @@ pub fn store_origin_status(public: String, owner: String) {
     with(None, |s| {
         s.origin_status = Some((now, Rc::new((public, owner))))
     });
+}
+
+/// Whether a copy for `key` should be stored now: not when this isolate
+/// stored one less than `interval_ms` ago (a busy page costs one cache write
+/// per interval, not one per request).
+pub fn should_store(key: &str, interval_ms: u64) -> bool {
+    let now = now_ms();
+    with(None, |s| {
+        if s.stored.iter().any(|(k, until)| k == key && *until > now) {
+            return false;
+        }
+        s.stored.retain(|(k, until)| k != key && *until > now);
+        if s.stored.len() >= STORED_ENTRIES {
+            s.stored.remove(0);
+        }
+        s.stored.push((key.to_owned(), now + interval_ms));
+        true
+    })
+    .unwrap_or(false)
 }
