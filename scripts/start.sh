@@ -28,4 +28,5 @@ echo "start: the worker builds first (a minute the first time), then listens on 
 echo "start: it forwards to the demo origin on http://127.0.0.1:$demo_port/ — open the worker's URL and pick a failure"
 WRANGLER_SEND_METRICS=false node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$worker_port" \
   --show-interactive-dev-session=false \
-  --var "ORIGIN_URL:http://127.0.0.1:$demo_port" --var DEBUG_TOKEN:demo --var TIMEOUT_MS:5000
+  --var "ORIGIN_URL:http://127.0.0.1:$demo_port" --var DEBUG_TOKEN:demo --var TIMEOUT_MS:5000 \
+  --var BREAKER_FAILURES:10

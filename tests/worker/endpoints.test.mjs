@@ -7,9 +7,21 @@ import { startWorker, TOKEN } from './harness.mjs';
 
 let origin, w;
 
+let coldStart;
+
 before(async () => {
   origin = await startOrigin();
+  const t0 = performance.now();
   w = await startWorker({ ORIGIN_URL: origin.url, NEL: 'on', ORIGIN_STATUS_INTERVAL_MS: '60000' });
+  const ready = performance.now() - t0;
+  const first = await w.fetch('/ok');
+  await first.text();
+  coldStart = { ready, firstResponse: performance.now() - t0 };
+});
+
+test('cold start: Miniflare start to the first proxied response', () => {
+  console.log(`cold start: workerd ready after ${Math.round(coldStart.ready)} ms, first proxied response after ${Math.round(coldStart.firstResponse)} ms`);
+  assert.ok(coldStart.firstResponse < 10_000);
 });
 
 after(async () => {
