@@ -7,9 +7,15 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::answer::Answer;
 
-/// A header's value, `None` when absent (or unreadable).
-pub fn header(h: &web_sys::Headers, name: &str) -> Option<String> {
-    h.get(name).ok().flatten()
+/// A header's value, `None` when absent (or unreadable). Names are
+/// interned: each crosses into JS once per isolate, not once per call.
+pub fn header(h: &web_sys::Headers, name: &'static str) -> Option<String> {
+    h.get(wasm_bindgen::intern(name)).ok().flatten()
+}
+
+/// `name`, interned (see [`header`]).
+pub fn n(name: &'static str) -> &'static str {
+    wasm_bindgen::intern(name)
 }
 
 fn text_prop(v: &JsValue, name: &str) -> Option<String> {

@@ -3,9 +3,7 @@
 //! breaker), the drill-through, serve-stale, the answer and the log line.
 
 use std::rc::Rc;
-use std::time::Duration;
 
-use futures_util::future::{select, Either};
 use gatewise_core::classify::{self, ResponseView, TransportError};
 use gatewise_core::drill::{self, Step};
 use gatewise_core::policy::{Admission, RetryDecision};
@@ -88,33 +86,36 @@ pub async fn forward(
 
     // The forwarded headers: as received, minus the debug token, plus forwarding and loop headers.
     let out = web_sys::Headers::new_with_headers(&h)?;
-    out.delete(DEBUG_HEADER)?;
-    out.delete("host")?;
-    if let Some(stripped) = header(&h, "cookie").and_then(|c| policy::strip_debug_cookie(&c)) {
-        if stripped.is_empty() {
-            out.delete("cookie")?;
-        } else {
-            out.set("cookie", &stripped)?;
+    out.delete(js::n("host"))?;
+    // The owner's token never reaches the origin (checked only when one is configured).
+    if config.debug_token.is_some() {
+        out.delete(js::n(DEBUG_HEADER))?;
+        if let Some(stripped) = header(&h, "cookie").and_then(|c| policy::strip_debug_cookie(&c)) {
+            if stripped.is_empty() {
+                out.delete(js::n("cookie"))?;
+            } else {
+                out.set(js::n("cookie"), &stripped)?;
+            }
         }
     }
     let client_ip = header(&h, "cf-connecting-ip");
     if let Some(ip) = &client_ip {
         out.set(
-            "x-forwarded-for",
+            js::n("x-forwarded-for"),
             &policy::append_list(header(&h, "x-forwarded-for").as_deref(), ip),
         )?;
     }
-    out.set("x-forwarded-proto", parts.scheme)?;
-    out.set("x-forwarded-host", parts.host)?;
+    out.set(js::n("x-forwarded-proto"), parts.scheme)?;
+    out.set(js::n("x-forwarded-host"), parts.host)?;
     out.set(
-        "forwarded",
+        js::n("forwarded"),
         &policy::append_list(
             header(&h, "forwarded").as_deref(),
             &policy::forwarded_element(client_ip.as_deref(), parts.host, parts.scheme),
         ),
     )?;
     out.set(
-        "cdn-loop",
+        js::n("cdn-loop"),
         &cdn_loop::append(cdn_loop_in.as_deref(), &config.cdn_loop_id),
     )?;
     let target = format!("{}{}", config.origin.base, parts.path_and_query);
@@ -244,39 +245,43 @@ async fn send(
     timeout_ms: u32,
 ) -> Result<Outcome, JsValue> {
     let init = web_sys::RequestInit::new();
-    init.set_method(method);
+    if method != "GET" {
+        init.set_method(method);
+    }
     init.set_headers(headers);
     if let Some(b) = body {
         init.set_body(b);
     }
     init.set_redirect(web_sys::RequestRedirect::Manual);
-    let controller = if timeout_ms > 0 {
-        Some(web_sys::AbortController::new()?)
+    // The time-to-headers limit without a Rust closure per request: the runtime's own timer
+    // calls `controller.abort()`; the timer is cleared as soon as the headers are in, so a long
+    // body is never cut. A rejection with the signal aborted is our timeout.
+    let global = js::global();
+    let timer = if timeout_ms > 0 {
+        let controller = web_sys::AbortController::new()?;
+        init.set_signal(Some(&controller.signal()));
+        let abort: js_sys::Function =
+            js_sys::Reflect::get(&controller, &JsValue::from_str(js::n("abort")))?.dyn_into()?;
+        let id = global.set_timeout_with_callback_and_timeout_and_arguments_0(
+            &abort.bind0(&controller),
+            i32::try_from(timeout_ms).unwrap_or(i32::MAX),
+        )?;
+        Some((controller, id))
     } else {
         None
     };
-    if let Some(c) = &controller {
-        init.set_signal(Some(&c.signal()));
-    }
-    let fetched = JsFuture::from(js::global().fetch_with_str_and_init(target, &init));
-    let result = match &controller {
-        None => fetched.await,
-        Some(c) => {
-            let delay = Box::pin(Delay::from(Duration::from_millis(u64::from(timeout_ms))));
-            match select(fetched, delay).await {
-                Either::Left((r, _)) => r,
-                Either::Right(((), _)) => {
-                    c.abort();
-                    return Ok(Outcome::Thrown(TransportError {
-                        runtime: Some(Layer::Gatewise),
-                        name: Some("TimeoutError".into()),
-                        message: format!("no response headers within {timeout_ms} ms (TIMEOUT_MS)"),
-                        ..TransportError::default()
-                    }));
-                }
-            }
+    let result = JsFuture::from(global.fetch_with_str_and_init(target, &init)).await;
+    if let Some((controller, id)) = &timer {
+        global.clear_timeout_with_handle(*id);
+        if result.is_err() && controller.signal().aborted() {
+            return Ok(Outcome::Thrown(TransportError {
+                runtime: Some(Layer::Gatewise),
+                name: Some("TimeoutError".into()),
+                message: format!("no response headers within {timeout_ms} ms (TIMEOUT_MS)"),
+                ..TransportError::default()
+            }));
         }
-    };
+    }
     Ok(match result {
         Ok(v) => match v.dyn_into::<web_sys::Response>() {
             Ok(r) => Outcome::Response(r),
@@ -347,12 +352,20 @@ fn keep_for_stale(
     ctx: &Context,
     parts: UrlParts<'_>,
 ) {
+    let status = resp.status();
+    if !stale::STORABLE_STATUSES.contains(&status) {
+        return;
+    }
     let rh = resp.headers();
+    // Only explicitly cacheable responses are kept: without Cache-Control, one header read and done.
+    let Some(cache_control) = header(&rh, "cache-control") else {
+        return;
+    };
     let Some(kept) = stale::storable(
         "GET",
-        resp.status(),
+        status,
         header(&req.headers(), "authorization").is_some(),
-        header(&rh, "cache-control").as_deref(),
+        Some(&cache_control),
         header(&rh, "set-cookie").is_some(),
         header(&rh, "vary").as_deref(),
         config.stale_if_error,
@@ -412,7 +425,7 @@ async fn stale_copy(config: &Config, parts: UrlParts<'_>) -> Option<(web_sys::Re
         .ok()?;
     let resp: web_sys::Response = found.dyn_into().ok()?;
     let h = resp.headers();
-    let num = |n: &str| header(&h, n).and_then(|v| v.parse::<u64>().ok());
+    let num = |n: &'static str| header(&h, n).and_then(|v| v.parse::<u64>().ok());
     let at = num(STORED_AT)?;
     let kept = stale::Stored {
         fresh_secs: u32::try_from(num(STORED_FRESH)?).ok()?,
