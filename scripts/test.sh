@@ -6,14 +6,14 @@
 #   bash scripts/test.sh [--keep-going] [GATE…]     (or: npm test -- [--keep-going] [GATE…])
 #
 #   --keep-going   run every gate even after one failed (still exits 1 when any failed)
-#   GATE…          run only these gates, in the usual order: fmt clippy test schema wasm npm www node
+#   GATE…          run only these gates, in the usual order: fmt clippy test schema wasm worker npm www node
 #
 # The npm and www gates need Chromium: when one runs, the bootstrap installs it (`--browser`).
 set -euo pipefail
 # shellcheck source=scripts/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 
-GATES=(fmt clippy test schema wasm npm www node)
+GATES=(fmt clippy test schema wasm worker npm www node)
 die() {
   echo "test: ERROR: $*" >&2
   exit 2
@@ -62,6 +62,19 @@ node_tests() {
   node --test "${files[@]}"
 }
 
+# The edge worker: build it as shipped (worker-build, offline), then run it in workerd (Miniflare)
+# against misbehaving origins on 127.0.0.1, and check the upload bundle (wrangler --dry-run).
+worker_tests() {
+  # The runtime glue (worker/src/edge) only compiles for wasm32: lint it there too.
+  if [ -z "$GATEWISE_WASM_TOOLCHAIN" ]; then
+    cargo clippy -q -p gatewise-worker --target wasm32-unknown-unknown -- -D warnings
+  else
+    echo "worker: wasm32 clippy skipped (the wasm32 toolchain is Debian's: ${GATEWISE_WASM_TOOLCHAIN})"
+  fi
+  bash scripts/build-worker.sh
+  node --test --test-concurrency=1 tests/worker/*.test.mjs
+}
+
 gate_command() { # the command of gate $1, one word per line
   case $1 in
     fmt) printf '%s\n' "${lint_cargo[@]}" fmt --all --check ;;
@@ -69,6 +82,7 @@ gate_command() { # the command of gate $1, one word per line
     test) printf '%s\n' cargo test --workspace --no-fail-fast ;;
     schema) printf '%s\n' cargo test -p gatewise-core -p gatewise-wasm --features schema --test schema ;;
     wasm) printf '%s\n' "${wasm_cargo[@]}" build -p gatewise-core --target wasm32-unknown-unknown --release ;;
+    worker) printf '%s\n' worker_tests ;;
     npm) printf '%s\n' bash scripts/test-npm.sh ;;
     www) printf '%s\n' bash scripts/test-www.sh ;;
     node) printf '%s\n' node_tests ;;
@@ -87,6 +101,7 @@ for gate in "${GATES[@]}"; do
   mapfile -t cmd < <(gate_command "$gate")
   shown=${cmd[*]}
   [ "$gate" != node ] || shown="node --test tests/*.test.mjs"
+  [ "$gate" != worker ] || shown="bash scripts/build-worker.sh && node --test tests/worker/*.test.mjs"
   echo
   echo "==> [$n/${#selected[@]}] $gate: $shown"
   t0=$(_gw_now)

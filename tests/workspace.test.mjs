@@ -45,7 +45,7 @@ test('README gives the two commands and documents every gate of scripts/test.sh'
   const commands = [...readme.matchAll(/^npm (start|test)$/gm)].map((m) => m[1]);
   assert.deepEqual(commands, ['start', 'test']);
   const gates = read('scripts/test.sh').match(/^GATES=\(([^)]*)\)$/m)[1].split(' ');
-  assert.deepEqual(gates, ['fmt', 'clippy', 'test', 'schema', 'wasm', 'npm', 'www', 'node']);
+  assert.deepEqual(gates, ['fmt', 'clippy', 'test', 'schema', 'wasm', 'worker', 'npm', 'www', 'node']);
   for (const gate of gates) {
     assert.match(readme, new RegExp(`^\\| \`${gate}\` \\|`, 'm'), `README's gate table has ${gate}`);
   }

@@ -12,6 +12,8 @@
 //! - [`classify`]: transport errors (workerd, browsers, Node, `std::io`) and
 //!   responses (with [`fingerprint`]s of the layer that wrote them) become a
 //!   [`Diagnosis`].
+//! - [`drill`]: narrowing an ambiguous transport error with a step-by-step
+//!   probe (DNS, connect, HTTP) a gateway ran.
 //! - [`logs`]: a pasted log line becomes a [`Diagnosis`] plus an explanation.
 //! - [`explain()`](explain::explain): anything pasted (status code, raw
 //!   response, log lines, error page) becomes a [`Diagnosis`]; [`raw`] parses raw responses.
@@ -19,6 +21,8 @@
 //! - [`render`]: HTML page, RFC 9457 problem JSON, plain text, `Proxy-Status`,
 //!   and content negotiation.
 //! - [`i18n`]: message catalogs and language negotiation.
+//! - [`stale`]: which responses a gateway may keep to serve stale when the
+//!   origin fails (RFC 9111, RFC 5861 `stale-if-error`).
 //! - [`policy`]: retry decisions, backoff, `Retry-After`, circuit breaker.
 //! - [`checks`]: what the error page's live checks mean ("is it me or the site?").
 //!
@@ -48,6 +52,7 @@ pub mod cdn_loop;
 pub mod checks;
 pub mod classify;
 pub mod diagnosis;
+pub mod drill;
 pub mod explain;
 pub mod fingerprint;
 pub mod hop;
@@ -59,6 +64,7 @@ pub mod proxy_status;
 pub mod raw;
 pub mod render;
 pub mod secret;
+pub mod stale;
 pub mod status;
 pub mod taxonomy;
 

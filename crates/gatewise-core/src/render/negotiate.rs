@@ -327,6 +327,31 @@ pub fn language(accept_language: Option<&str>) -> Lang {
         .unwrap_or(Lang::EN)
 }
 
+/// Like [`language`], restricted to the catalogs in `allowed` (empty: all),
+/// and without the English fallback: `None` when no range of the header
+/// matches an allowed catalog, so that the caller applies its own default.
+///
+/// # Example
+/// ```
+/// use gatewise_core::render::negotiate::language_among;
+/// use gatewise_core::Lang;
+/// let fr = Lang::from_tag("fr").unwrap();
+/// let de = Lang::from_tag("de").unwrap();
+/// assert_eq!(language_among(Some("fr-CA, de;q=0.5"), &[de]), Some(de));
+/// assert_eq!(language_among(Some("fr-CA, de;q=0.5"), &[]), Some(fr));
+/// assert_eq!(language_among(Some("ko"), &[]), None);
+/// ```
+pub fn language_among(accept_language: Option<&str>, allowed: &[Lang]) -> Option<Lang> {
+    let mut ranges: Vec<(&str, u16)> = members(accept_language.unwrap_or(""))
+        .filter(|(_, q)| *q > 0)
+        .collect();
+    ranges.sort_by_key(|r| std::cmp::Reverse(r.1));
+    ranges
+        .iter()
+        .filter_map(|(r, _)| lookup(r))
+        .find(|l| allowed.is_empty() || allowed.contains(l))
+}
+
 /// Picks a language from a preference list such as `navigator.languages`,
 /// falling back to English.
 pub fn language_from_list(languages: &[&str]) -> Lang {

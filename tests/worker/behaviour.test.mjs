@@ -1,0 +1,154 @@
+// What the worker does around failures: forwarding, retries counted at the origin, the timeout
+// on time, serve-stale, the circuit breaker, loop detection, replace-html and bad configuration.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startOrigin } from './origin.mjs';
+import { startWorker, ownEntry, TOKEN, HTML, JSON_ACCEPT } from './harness.mjs';
+
+let origin, main, timed, breaker, replace, broken;
+
+before(async () => {
+  origin = await startOrigin();
+  [main, timed, breaker, replace, broken] = await Promise.all([
+    startWorker({ ORIGIN_URL: origin.url, TIMEOUT_MS: '1000' }),
+    startWorker({ ORIGIN_URL: origin.url, TIMEOUT_MS: '500', RETRY_MAX_ATTEMPTS: '1' }),
+    startWorker({ ORIGIN_URL: origin.url, RETRY_MAX_ATTEMPTS: '1', BREAKER_FAILURES: '2', BREAKER_COOL_DOWN_MS: '400', STALE_IF_ERROR: '0' }),
+    startWorker({ ORIGIN_URL: origin.url, INTERCEPT_MODE: 'replace-html' }),
+    startWorker({ ORIGIN_URL: '' }),
+  ]);
+});
+
+after(async () => {
+  await Promise.all([main, timed, breaker, replace, broken].map((w) => w?.close()));
+  await origin?.close();
+  console.log(`\ncold start (Miniflare start to ready): ${Math.round(main.startMs)} ms`);
+});
+
+test('forwarding: method, query, body, X-Forwarded-*, Forwarded, CDN-Loop; the debug token never reaches the origin', async () => {
+  const res = await main.fetch('/echo/a?b=1&c=2', {
+    method: 'PUT',
+    headers: { 'content-type': 'text/plain', 'x-gatewise-debug': TOKEN, cookie: `a=1; gatewise_debug=${TOKEN}; b=2`, 'cdn-loop': 'othercdn' },
+    body: 'payload',
+  });
+  assert.equal(res.status, 200);
+  const seen = JSON.parse(await res.text());
+  assert.equal(seen.method, 'PUT');
+  assert.equal(seen.path, '/echo/a');
+  assert.equal(seen.body, 'payload');
+  assert.equal(seen.headers['x-forwarded-proto'], 'http');
+  assert.equal(seen.headers['x-forwarded-host'], 'site.example');
+  assert.match(seen.headers.forwarded, /^for=[^;]+;host=site\.example;proto=http$/);
+  assert.equal(seen.headers['cdn-loop'], 'othercdn, gatewise');
+  assert.equal(seen.headers['x-gatewise-debug'], undefined);
+  assert.equal(seen.headers.cookie, 'a=1; b=2');
+  assert.equal(seen.headers.host, `127.0.0.1:${origin.port}`);
+});
+
+test('redirects are not followed', async () => {
+  const res = await main.fetch('/echo/x', { headers: {} });
+  assert.equal(res.status, 200);
+});
+
+test('retries: a GET that reset is tried twice; a POST that may have arrived never twice', async () => {
+  await main.fetch('/reset/get');
+  assert.equal(origin.hits('GET', '/reset/get'), 2);
+  const res = await main.fetch('/reset/post', { method: 'POST', body: 'order=1', headers: { 'content-type': 'text/plain', ...JSON_ACCEPT } });
+  assert.equal(res.status, 502);
+  assert.equal(origin.hits('POST', '/reset/post'), 1, 'the POST reached the origin once');
+  await main.settle();
+  const log = main.events('gatewise.failure').find((e) => e.path === '/reset/post');
+  assert.equal(log.attempts, 1);
+  assert.equal(log.method, 'POST');
+});
+
+test('the timeout fires on time: TIMEOUT_MS=500 gives 504 http_response_timeout within 450-700 ms', async () => {
+  const t0 = performance.now();
+  const res = await timed.fetch('/hang', { headers: JSON_ACCEPT });
+  const ms = performance.now() - t0;
+  assert.equal(res.status, 504);
+  assert.equal(ownEntry(res).params.error, 'http_response_timeout');
+  assert.ok(ms >= 450 && ms <= 700, `took ${Math.round(ms)} ms`);
+});
+
+test('serve stale: a stored GET stands in when the origin fails, marked and with a notice', async () => {
+  let res = await main.fetch('/once/page', { headers: HTML });
+  assert.equal(res.status, 200);
+  assert.match(await res.text(), /the cached page/);
+  await new Promise((r) => setTimeout(r, 200)); // the copy is stored in the background
+  res = await main.fetch('/once/page', { headers: { ...HTML, 'accept-language': 'de' } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('x-gatewise-stale'), /^1; error=connection_terminated; age=\d+$/);
+  assert.equal(res.headers.get('cache-control'), 'private, no-store');
+  assert.equal(ownEntry(res).params.error, 'connection_terminated');
+  const body = await res.text();
+  assert.match(body, /<body><div role="status" lang="de" dir="ltr"[^>]*>Diese Website hat gerade Probleme/);
+  assert.match(body, /the cached page/);
+  assert.ok(origin.hits('GET', '/once/page') >= 2, 'the origin was asked again');
+  await main.settle();
+  const log = main.events('gatewise.failure').find((e) => e.path === '/once/page');
+  assert.equal(log.servedStale, true);
+  // Without a stored copy the failure is answered as usual.
+  res = await main.fetch('/once/never-stored', { method: 'HEAD' });
+  assert.notEqual(res.headers.get('x-gatewise-stale'), '1');
+});
+
+test('circuit breaker: opens after 2 failures, answers at once, lets a probe through after the cool-down, closes', async () => {
+  origin.down = true;
+  for (let i = 0; i < 2; i++) assert.equal((await breaker.fetch('/flaky')).status, 502);
+  const hits = origin.hits('GET', '/flaky');
+  const t0 = performance.now();
+  let res = await breaker.fetch('/flaky', { headers: JSON_ACCEPT });
+  assert.ok(performance.now() - t0 < 200, 'answered at once');
+  assert.equal(res.status, 503);
+  assert.equal(ownEntry(res).params.error, 'destination_unavailable');
+  assert.equal(res.headers.get('retry-after'), '1');
+  assert.equal(JSON.parse(await res.text()).errorType, 'destination_unavailable');
+  assert.equal(origin.hits('GET', '/flaky'), hits, 'the origin saw nothing while open');
+  let health = JSON.parse(await (await breaker.fetch('/__gatewise/health')).text());
+  assert.equal(health.breaker, 'open');
+  origin.down = false;
+  await new Promise((r) => setTimeout(r, 450));
+  res = await breaker.fetch('/flaky');
+  assert.equal(res.status, 200, 'the probe went through');
+  assert.equal(await res.text(), 'up');
+  health = JSON.parse(await (await breaker.fetch('/__gatewise/health')).text());
+  assert.equal(health.breaker, 'closed');
+});
+
+test('loop detection: a request that already passed this worker is answered 502 proxy_loop_detected, never forwarded', async () => {
+  const res = await main.fetch('/echo/loop', { headers: { 'cdn-loop': 'cloudflare, gatewise; v=1', ...JSON_ACCEPT } });
+  assert.equal(res.status, 502);
+  assert.equal(ownEntry(res).params.error, 'proxy_loop_detected');
+  assert.equal(res.headers.get('retry-after'), null, 'not temporary');
+  assert.equal(origin.hits('GET', '/echo/loop'), 0);
+});
+
+test("replace-html: a recognised proxy error page becomes the informative page for browsers, status kept", async () => {
+  let res = await replace.fetch('/nginx-502', { headers: HTML });
+  assert.equal(res.status, 502);
+  const own = ownEntry(res);
+  assert.equal(own.params.error, 'connection_refused');
+  assert.equal(own.params['received-status'], '502');
+  const body = await res.text();
+  assert.match(body, /^<!doctype html><html lang="en"/);
+  assert.ok(!body.includes('<center>nginx'), 'the nginx page is replaced');
+  // API clients keep the original.
+  res = await replace.fetch('/nginx-502', { headers: JSON_ACCEPT });
+  assert.match(await res.text(), /<center>nginx\/1\.22\.1<\/center>/);
+  // JSON API errors pass through untouched.
+  res = await replace.fetch('/api-500', { headers: HTML });
+  assert.equal(res.status, 500);
+  assert.equal(res.headers.get('content-type'), 'application/json');
+});
+
+test('an unusable configuration answers proxy_configuration_error, never a crash', async () => {
+  const res = await broken.fetch('/anything', { headers: JSON_ACCEPT });
+  assert.equal(res.status, 500);
+  assert.equal(ownEntry(res).params.error, 'proxy_configuration_error');
+  const p = JSON.parse(await res.text());
+  assert.equal(p.errorType, 'proxy_configuration_error');
+  assert.equal(res.headers.get('cache-control'), 'private, no-store');
+  await broken.settle();
+  const log = broken.events('gatewise.config_error').at(-1);
+  assert.equal(log.var, 'ORIGIN_URL');
+});

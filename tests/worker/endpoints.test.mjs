@@ -1,0 +1,91 @@
+// The reserved endpoints: health, origin-status (no target from the request, rate-limited),
+// the NEL collector, the browser page's assets, and NEL headers when enabled.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startOrigin } from './origin.mjs';
+import { startWorker, TOKEN } from './harness.mjs';
+
+let origin, w;
+
+let coldStart;
+
+before(async () => {
+  origin = await startOrigin();
+  const t0 = performance.now();
+  w = await startWorker({ ORIGIN_URL: origin.url, NEL: 'on', ORIGIN_STATUS_INTERVAL_MS: '60000' });
+  const ready = performance.now() - t0;
+  const first = await w.fetch('/ok');
+  await first.text();
+  coldStart = { ready, firstResponse: performance.now() - t0 };
+});
+
+test('cold start: Miniflare start to the first proxied response', () => {
+  console.log(`cold start: workerd ready after ${Math.round(coldStart.ready)} ms, first proxied response after ${Math.round(coldStart.firstResponse)} ms`);
+  assert.ok(coldStart.firstResponse < 10_000);
+});
+
+after(async () => {
+  await w?.close();
+  await origin?.close();
+});
+
+test('health is JSON about the worker, with no origin name', async () => {
+  const res = await w.fetch('/__gatewise/health');
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('cache-control'), 'private, no-store');
+  const body = await res.text();
+  assert.deepEqual(Object.keys(JSON.parse(body)).sort(), ['breaker', 'config', 'status', 'version', 'worker']);
+  assert.ok(!body.includes('127.0.0.1'));
+});
+
+test('origin-status probes only the configured origin, once per interval', async () => {
+  const before = origin.hits('HEAD', '/');
+  let res = await w.fetch('/__gatewise/origin-status?url=http://example.com/&target=http://169.254.169.254/', { headers: { 'x-forwarded-host': 'evil.example' } });
+  assert.equal(res.status, 200);
+  const first = JSON.parse(await res.text());
+  assert.equal(first.state, 'reachable');
+  assert.equal(first.status, 200);
+  assert.equal(first.origin, undefined, 'no origin name without the token');
+  assert.equal(origin.hits('HEAD', '/') - before, 1, 'probed the configured origin');
+  for (let i = 0; i < 5; i++) {
+    res = await w.fetch('/__gatewise/origin-status');
+    assert.equal(JSON.parse(await res.text()).cached, true);
+  }
+  assert.equal(origin.hits('HEAD', '/') - before, 1, 'rate-limited: no more probes');
+  res = await w.fetch('/__gatewise/origin-status', { headers: { 'x-gatewise-debug': TOKEN } });
+  assert.equal(JSON.parse(await res.text()).origin, origin.url);
+});
+
+test('reports: NEL reports are classified by the core and logged, one line each', async () => {
+  const reports = [
+    { type: 'network-error', age: 5, url: 'https://site.example/', body: { type: 'tcp.refused', status_code: 0, phase: 'connection', elapsed_time: 12 } },
+    { type: 'network-error', age: 5, url: 'https://site.example/a', body: { type: 'http.error', status_code: 502, phase: 'application', elapsed_time: 80 } },
+    { type: 'csp-violation', body: {} },
+  ];
+  const res = await w.fetch('/__gatewise/reports', { method: 'POST', headers: { 'content-type': 'application/reports+json' }, body: JSON.stringify(reports) });
+  assert.equal(res.status, 204);
+  await w.settle();
+  const logged = w.events('gatewise.nel');
+  assert.equal(logged.length, 2);
+  assert.equal(logged[0].diagnosis.errorType, 'connection_refused');
+  assert.equal(logged[1].diagnosis.receivedStatus, 502);
+  assert.equal((await w.fetch('/__gatewise/reports')).status, 405);
+  assert.equal((await w.fetch('/__gatewise/reports', { method: 'POST', body: 'not json' })).status, 400);
+});
+
+test('NEL and Reporting-Endpoints headers are added when enabled', async () => {
+  const res = await w.fetch('/ok');
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), 'hello from the origin');
+  const nel = JSON.parse(res.headers.get('nel'));
+  assert.equal(nel.report_to, 'gatewise');
+  assert.equal(res.headers.get('reporting-endpoints'), 'gatewise="/__gatewise/reports"');
+});
+
+test('assets: a missing file (or binding) is a clean 404; unknown and unsafe paths too', async () => {
+  for (const path of ['/__gatewise/checks.js', '/__gatewise/nothing-here', '/__gatewise/.env', '/__gatewise/']) {
+    const res = await w.fetch(path);
+    assert.equal(res.status, 404, path);
+    assert.equal(JSON.parse(await res.text()).error, 'not found');
+  }
+});

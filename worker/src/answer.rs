@@ -1,0 +1,363 @@
+//! The answers the worker writes itself: a failure rendered by the core in
+//! the format and language the client asked for, with the headers every
+//! such answer carries, and nothing the owner has not unlocked.
+//!
+//! One function turns a [`Diagnosis`] into a response ([`failure`]), as
+//! pingora's `fail_to_proxy` does: status from the diagnosis, `Proxy-Status`
+//! (the upstream chain plus this worker's entry), `Retry-After` when the
+//! failure is temporary, `Cache-Control: private, no-store`, a strict CSP,
+//! `X-Content-Type-Options`, `Referrer-Policy` and the request id.
+//!
+//! Without the owner's debug token the diagnosis is [`redact`]ed first: no
+//! raw upstream text (`detail`), no evidence (it quotes runtime messages,
+//! addresses and drill-through notes), no `details`/`next-hop`/extra
+//! parameters in upstream `Proxy-Status` entries — so no origin host name,
+//! address, port or upstream error text leaves the worker.
+//!
+//! # Example
+//! ```
+//! use gatewise_core::{Diagnosis, ErrorType, Layer, Lang};
+//! use gatewise_core::render::negotiate::Format;
+//! use gatewise_worker::answer::{failure, Viewer};
+//! let mut d = Diagnosis::for_type(ErrorType::ConnectionRefused, Layer::Workerd);
+//! d.detail = Some("connect ECONNREFUSED 10.0.0.7:8080".into());
+//! let viewer = Viewer { format: Format::ProblemJson, lang: Lang::EN, owner: false };
+//! let a = failure(&d, &viewer, &Default::default());
+//! assert_eq!(a.status, 502);
+//! assert!(!a.body.contains("10.0.0.7"));
+//! assert!(a.header("proxy-status").unwrap().contains("error=connection_refused"));
+//! assert_eq!(a.header("cache-control"), Some("private, no-store"));
+//! assert!(a.header("retry-after").is_some());
+//! ```
+
+use gatewise_core::render::negotiate::Format;
+use gatewise_core::render::{self, escape, PageContext};
+use gatewise_core::{i18n, proxy_status, Diagnosis, Lang};
+
+use crate::headers::{REQUEST_ID_HEADER, SECURITY_HEADERS};
+
+/// Who asked, as far as the answer depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewer {
+    /// HTML, problem JSON or text.
+    pub format: Format,
+    /// The language of the page.
+    pub lang: Lang,
+    /// Whether the request carried the owner's debug token.
+    pub owner: bool,
+}
+
+/// Everything besides the diagnosis and the viewer that goes on the page.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// The request id (`cf-ray`, or generated).
+    pub request_id: Option<String>,
+    /// When it happened (an HTTP-date).
+    pub time: Option<String>,
+    /// The URL the visitor asked for (the worker's, never the origin's).
+    pub url: Option<String>,
+    /// The site's name (or logo text).
+    pub site_name: Option<String>,
+    /// Contact for the owner.
+    pub contact: Option<String>,
+    /// Status page URL.
+    pub status_page: Option<String>,
+    /// The live-checks script the page loads (under the reserved prefix).
+    pub checks_script: Option<String>,
+    /// The id this worker uses in `Proxy-Status`.
+    pub proxy_name: String,
+    /// Seconds for `Retry-After` when the diagnosis has none (a breaker's cool-down).
+    pub retry_after_hint: Option<u32>,
+    /// Facts for the owner only (attempts and their timings), added as evidence.
+    pub owner_facts: Vec<String>,
+}
+
+/// A response the worker writes itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The status code.
+    pub status: u16,
+    /// Headers, lowercase names.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: String,
+}
+
+impl Answer {
+    /// The first value of header `name` (lowercase).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The viewer of a request: the format from `Accept` (and `User-Agent` when
+/// `Accept` leaves it open), the language from `Accept-Language` among the
+/// configured ones (else the configured default), and whether the debug
+/// token presented (header, else cookie) is the owner's.
+pub fn viewer(
+    config: &crate::config::Config,
+    accept: Option<&str>,
+    user_agent: Option<&str>,
+    accept_language: Option<&str>,
+    debug_header: Option<&str>,
+    cookie: Option<&str>,
+) -> Viewer {
+    use gatewise_core::render::negotiate;
+    Viewer {
+        format: negotiate::format(accept, user_agent),
+        lang: negotiate::language_among(accept_language, &config.languages)
+            .unwrap_or(config.default_lang),
+        owner: crate::headers::is_owner(
+            config.debug_token.as_deref(),
+            crate::headers::presented_token(debug_header, cookie),
+        ),
+    }
+}
+
+/// `Retry-After` seconds for a temporary failure that names none.
+pub const DEFAULT_RETRY_AFTER: u32 = 5;
+
+/// The diagnosis without anything only the owner may see.
+pub fn redact(d: &Diagnosis) -> Diagnosis {
+    let mut r = d.clone();
+    r.detail = None;
+    r.evidence.clear();
+    for e in &mut r.chain {
+        e.details = None;
+        e.next_hop = None;
+        e.params.clear();
+    }
+    r
+}
+
+/// The failure answer for `d` (see the module documentation).
+pub fn failure(d: &Diagnosis, viewer: &Viewer, extras: &Extras) -> Answer {
+    let mut shown = if viewer.owner { d.clone() } else { redact(d) };
+    if viewer.owner {
+        for f in extras.owner_facts.iter().take(16) {
+            shown.evidence.push(gatewise_core::Evidence::new(
+                gatewise_core::EvidenceSource::Runtime,
+                f.clone(),
+                None,
+            ));
+        }
+    }
+    let mut ctx = PageContext::new(viewer.lang);
+    ctx.request_id.clone_from(&extras.request_id);
+    ctx.time.clone_from(&extras.time);
+    ctx.url.clone_from(&extras.url);
+    ctx.site_name.clone_from(&extras.site_name);
+    ctx.contact.clone_from(&extras.contact);
+    ctx.status_page.clone_from(&extras.status_page);
+    ctx.checks_script.clone_from(&extras.checks_script);
+    ctx.owner_details = viewer.owner;
+    let body = match viewer.format {
+        Format::Html => render::html(&shown, &ctx),
+        Format::ProblemJson => render::problem_json(&shown, &ctx),
+        Format::Text => render::text(&shown, &ctx),
+    };
+    let proxy = if extras.proxy_name.is_empty() {
+        "gatewise"
+    } else {
+        extras.proxy_name.as_str()
+    };
+    let mut headers: Vec<(&'static str, String)> = Vec::with_capacity(12);
+    headers.push(("content-type", viewer.format.content_type().to_owned()));
+    headers.extend(SECURITY_HEADERS.iter().map(|(n, v)| (*n, (*v).to_owned())));
+    headers.push(("proxy-status", proxy_status::header_value(&shown, proxy)));
+    if shown.retryable {
+        let secs = shown
+            .retry_after
+            .or(extras.retry_after_hint)
+            .unwrap_or(DEFAULT_RETRY_AFTER);
+        headers.push(("retry-after", secs.to_string()));
+    }
+    if let Some(id) = &extras.request_id {
+        headers.push((REQUEST_ID_HEADER, escape::clean(id, escape::SHORT)));
+    }
+    headers.push(("vary", "accept, accept-language".to_owned()));
+    Answer {
+        status: shown.status,
+        headers,
+        body,
+    }
+}
+
+/// The notice put at the top of a stale HTML copy: a small banner in the
+/// page's own flow, text from the catalog, escaped.
+pub fn stale_notice(lang: Lang, stored_at: &str) -> String {
+    let text = i18n::format(lang, "worker.stale_notice", &[("time", stored_at)]);
+    format!(
+        "<div role=\"status\" lang=\"{}\" dir=\"{}\" style=\"all:initial;display:block;\
+padding:.5rem 1rem;background:#fef7e0;color:#202124;font:14px/1.4 system-ui,sans-serif;\
+border-block-end:1px solid #f9ab00\">{}</div>",
+        lang.tag(),
+        lang.dir(),
+        escape::escape(&text)
+    )
+}
+
+/// `html` with `notice` inserted right after the opening `<body …>` tag
+/// (looked for in the first 64 KiB), else at the very start.
+pub fn insert_notice(html: &str, notice: &str) -> String {
+    let head = html.get(..html.len().min(65_536)).unwrap_or("");
+    let lower = head.to_ascii_lowercase();
+    let at = lower
+        .find("<body")
+        .and_then(|i| lower.get(i..)?.find('>').map(|j| i + j + 1))
+        .filter(|i| html.is_char_boundary(*i))
+        .unwrap_or(0);
+    let (before, after) = html.split_at(at);
+    let mut out = String::with_capacity(html.len() + notice.len());
+    out.push_str(before);
+    out.push_str(notice);
+    out.push_str(after);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gatewise_core::{ErrorType, Layer, ProxyStatusEntry};
+
+    fn leaky() -> Diagnosis {
+        let mut d = Diagnosis::for_type(ErrorType::ConnectionTerminated, Layer::Workerd);
+        d.detail = Some("Network connection lost. 127.0.0.1:4711".into());
+        d.evidence.push(gatewise_core::Evidence::new(
+            gatewise_core::EvidenceSource::Message,
+            "message \"connect 127.0.0.1:4711\"",
+            None,
+        ));
+        d.chain.push(ProxyStatusEntry {
+            proxy: "edge".into(),
+            error: Some("connection_refused".into()),
+            next_hop: Some("127.0.0.1:4711".into()),
+            details: Some("origin.internal:4711".into()),
+            ..Default::default()
+        });
+        d
+    }
+
+    #[test]
+    fn nothing_internal_without_the_token_in_any_format() {
+        for format in [Format::Html, Format::ProblemJson, Format::Text] {
+            let v = Viewer {
+                format,
+                lang: Lang::EN,
+                owner: false,
+            };
+            let a = failure(
+                &leaky(),
+                &v,
+                &Extras {
+                    owner_facts: vec!["attempt 1 took 4711 ms".into()],
+                    ..Default::default()
+                },
+            );
+            let all = format!("{:?}{}", a.headers, a.body);
+            for secret in [
+                "127.0.0.1",
+                "4711",
+                "origin.internal",
+                "Network connection lost",
+            ] {
+                assert!(!all.contains(secret), "{format:?} leaks {secret}");
+            }
+            assert_eq!(a.status, 502);
+            assert!(a.header("proxy-status").unwrap().starts_with(
+                "edge;error=connection_refused, gatewise;error=connection_terminated"
+            ));
+            let owner = failure(
+                &leaky(),
+                &Viewer { owner: true, ..v },
+                &Extras {
+                    owner_facts: vec!["attempt 1 took 4711 ms".into()],
+                    ..Default::default()
+                },
+            );
+            assert!(
+                owner.body.contains("127.0.0.1"),
+                "{format:?}: owner sees the detail"
+            );
+            assert!(
+                owner.body.contains("4711 ms") || format == Format::Text,
+                "{format:?}: owner sees timings"
+            );
+        }
+    }
+
+    #[test]
+    fn headers_of_every_answer() {
+        let v = Viewer {
+            format: Format::Html,
+            lang: Lang::from_tag("ar").unwrap(),
+            owner: false,
+        };
+        let mut d = Diagnosis::for_type(ErrorType::HttpResponseTimeout, Layer::Gatewise);
+        d.retry_after = Some(7);
+        let a = failure(
+            &d,
+            &v,
+            &Extras {
+                request_id: Some("abc".into()),
+                ..Default::default()
+            },
+        );
+        assert_eq!(a.status, 504);
+        assert_eq!(a.header("retry-after"), Some("7"));
+        assert_eq!(a.header("x-request-id"), Some("abc"));
+        assert_eq!(a.header("content-type"), Some("text/html; charset=utf-8"));
+        assert_eq!(a.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(a.header("referrer-policy"), Some("no-referrer"));
+        assert!(a.body.contains(r#"<html lang="ar" dir="rtl">"#));
+        let loop_d = Diagnosis::for_type(ErrorType::ProxyLoopDetected, Layer::Gatewise);
+        let a = failure(&loop_d, &v, &Extras::default());
+        assert_eq!((a.status, a.header("retry-after")), (502, None));
+    }
+
+    #[test]
+    fn viewers() {
+        let c = crate::config::Config::from_vars(|n| match n {
+            "ORIGIN_URL" => Some("http://o.example".into()),
+            "LANGUAGES" => Some("en,fr,ar".into()),
+            "DEFAULT_LANG" => Some("fr".into()),
+            "DEBUG_TOKEN" => Some("tok".into()),
+            _ => None,
+        })
+        .unwrap();
+        let v = viewer(
+            &c,
+            Some("application/json"),
+            None,
+            Some("de, ar;q=0.5"),
+            None,
+            Some("gatewise_debug=tok"),
+        );
+        assert_eq!(
+            (v.format, v.lang.tag(), v.owner),
+            (Format::ProblemJson, "ar", true)
+        );
+        let v = viewer(&c, None, Some("curl/8.5.0"), Some("ja"), Some("nope"), None);
+        assert_eq!(
+            (v.format, v.lang.tag(), v.owner),
+            (Format::Text, "fr", false)
+        );
+        let v = viewer(&c, Some("text/html"), None, None, None, None);
+        assert_eq!((v.format, v.lang.tag()), (Format::Html, "fr"));
+    }
+
+    #[test]
+    fn notices_go_after_the_body_tag() {
+        let n = stale_notice(Lang::EN, "<b>then</b>");
+        assert!(n.contains("&lt;b&gt;then&lt;/b&gt;"));
+        assert_eq!(
+            insert_notice("<html><BODY class=x>hi", "N"),
+            "<html><BODY class=x>Nhi"
+        );
+        assert_eq!(insert_notice("plain", "N"), "Nplain");
+        assert_eq!(insert_notice("<body", "N"), "N<body");
+    }
+}

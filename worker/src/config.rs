@@ -1,0 +1,561 @@
+//! The worker's configuration: `wrangler.toml` `[vars]` and secrets, parsed
+//! once per isolate into a [`Config`].
+//!
+//! Every variable is a string; an absent or empty one takes its default
+//! ([`VARS`] lists them all, with defaults, as README documents them). A value
+//! that cannot be used is a [`ConfigError`] naming the variable: the worker
+//! then answers every request with a `proxy_configuration_error` page
+//! instead of guessing (or panicking).
+//!
+//! # Example
+//! ```
+//! use gatewise_worker::config::{Config, InterceptMode};
+//! let vars = [("ORIGIN_URL", "http://127.0.0.1:8080"), ("TIMEOUT_MS", "500")];
+//! let get = |name: &str| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
+//! let config = Config::from_vars(get).unwrap();
+//! assert_eq!(config.origin.host, "127.0.0.1");
+//! assert_eq!(config.origin.port, 8080);
+//! assert_eq!(config.timeout_ms, 500);
+//! assert_eq!(config.intercept, InterceptMode::Passthrough);
+//! assert_eq!(config.reserved_prefix, "/__gatewise/");
+//!
+//! let err = Config::from_vars(|name: &str| (name == "TIMEOUT_MS").then(|| "soon".to_string()))
+//!     .unwrap_err();
+//! assert_eq!(err.var, "ORIGIN_URL");
+//! ```
+
+use std::time::Duration;
+
+use gatewise_core::policy::{Backoff, BreakerConfig, FailureRatio, RetryPolicy};
+use gatewise_core::Lang;
+
+/// One configuration variable: its name, its default and what it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Var {
+    /// The name in `[vars]` (or of the secret).
+    pub name: &'static str,
+    /// The default, as a string (empty: unset).
+    pub default: &'static str,
+    /// What it sets.
+    pub doc: &'static str,
+}
+
+const fn var(name: &'static str, default: &'static str, doc: &'static str) -> Var {
+    Var { name, default, doc }
+}
+
+/// Every variable the worker reads, with its default (README's table is this table).
+#[rustfmt::skip]
+pub const VARS: &[Var] = &[
+    var("ORIGIN_URL", "", "the origin: http(s)://host[:port][/base-path]; required"),
+    var("TIMEOUT_MS", "30000", "time to the origin's response headers, per attempt, in ms (0: no limit)"),
+    var("RETRY_MAX_ATTEMPTS", "2", "attempts per request, the first included (1: never retry)"),
+    var("RETRY_BASE_MS", "100", "backoff ceiling of the first retry, in ms (full jitter)"),
+    var("RETRY_CAP_MS", "2000", "longest backoff wait, in ms"),
+    var("RETRY_MAX_AFTER_S", "5", "longest origin Retry-After the worker waits for before a retry, in s"),
+    var("RETRY_BODY_LIMIT", "65536", "request bodies up to this many bytes are kept for a replay; larger ones stream and are never replayed"),
+    var("STALE_IF_ERROR", "300", "serve a stored copy of a GET this many seconds past its freshness when the origin fails (0: off)"),
+    var("BREAKER_FAILURES", "5", "open the circuit after this many failures in a row (0: never)"),
+    var("BREAKER_FAILURE_RATIO", "500", "also open when this many thousandths of at least 20 outcomes in 10 s failed (0: never)"),
+    var("BREAKER_COOL_DOWN_MS", "5000", "first cool-down of an open circuit, in ms (doubles per failed probe)"),
+    var("BREAKER_MAX_COOL_DOWN_MS", "60000", "longest cool-down, in ms"),
+    var("SITE_NAME", "", "the site's name on error pages"),
+    var("LOGO_TEXT", "", "a short text shown as the site's logo (default: SITE_NAME)"),
+    var("CONTACT", "", "contact for the site owner on error pages (mail address or URL)"),
+    var("STATUS_PAGE_URL", "", "a status page URL on error pages"),
+    var("LANGUAGES", "", "comma-separated catalog languages error pages may use (empty: all)"),
+    var("DEFAULT_LANG", "en", "language when Accept-Language matches none"),
+    var("DEBUG_TOKEN", "", "secret (`wrangler secret put DEBUG_TOKEN`): sent as X-Gatewise-Debug or cookie gatewise_debug, unlocks owner details"),
+    var("INTERCEPT_MODE", "passthrough", "origin 5xx pages: passthrough, or replace-html (recognised proxy error pages become the informative page for HTML clients)"),
+    var("RESERVED_PREFIX", "/__gatewise/", "path prefix of the worker's own endpoints"),
+    var("DOH_URL", "https://cloudflare-dns.com/dns-query", "DNS-over-HTTPS JSON resolver used by the drill-through"),
+    var("DRILL_BUDGET_MS", "1500", "time budget of one drill-through (DNS, connect, HTTP), in ms (0: off)"),
+    var("NEL", "off", "on: add NEL and Reporting-Endpoints headers pointing at the reports endpoint"),
+    var("CDN_LOOP_ID", "gatewise", "this worker's id in CDN-Loop and Proxy-Status"),
+    var("ORIGIN_STATUS_INTERVAL_MS", "2000", "the origin-status endpoint probes at most once per this many ms per isolate"),
+];
+
+/// What the worker does with an origin's own 5xx response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InterceptMode {
+    /// Pass it through untouched (adding only `Proxy-Status`).
+    Passthrough,
+    /// For clients that accept HTML, replace a recognised proxy error page
+    /// with the informative page (status kept, `Proxy-Status` with `received-status`).
+    ReplaceHtml,
+}
+
+/// The origin, split once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// `http` or `https`.
+    pub scheme: &'static str,
+    /// Host name or IP address (IPv6 without brackets).
+    pub host: String,
+    /// The port (the scheme's default when not given).
+    pub port: u16,
+    /// `scheme://host[:port]` plus the base path without its trailing `/`: request paths are appended.
+    pub base: String,
+}
+
+impl Origin {
+    /// Parses `http(s)://host[:port][/path]`; no user info, query or fragment.
+    pub fn parse(url: &str) -> Result<Origin, String> {
+        let url = url.trim();
+        let (scheme, rest) = if let Some(r) = strip_prefix_ci(url, "http://") {
+            ("http", r)
+        } else if let Some(r) = strip_prefix_ci(url, "https://") {
+            ("https", r)
+        } else {
+            return Err("must start with http:// or https://".into());
+        };
+        if rest.contains(['?', '#', '@', ' ']) {
+            return Err("must not contain a query, fragment, user info or spaces".into());
+        }
+        let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+        let (host, port) = split_host_port(authority)?;
+        if host.is_empty() {
+            return Err("has no host".into());
+        }
+        let default_port = if scheme == "https" { 443 } else { 80 };
+        let port = match port {
+            Some(p) => p
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| format!("has an invalid port {p:?}"))?,
+            None => default_port,
+        };
+        let shown_host = if host.contains(':') {
+            format!("[{host}]")
+        } else {
+            host.to_ascii_lowercase()
+        };
+        let mut base = format!("{scheme}://{shown_host}");
+        if port != default_port {
+            base.push_str(&format!(":{port}"));
+        }
+        base.push_str(path.trim_end_matches('/'));
+        Ok(Origin {
+            scheme,
+            host: host.to_ascii_lowercase(),
+            port,
+            base,
+        })
+    }
+
+    /// Whether the host is an IP address literal (no DNS step needed).
+    pub fn host_is_ip(&self) -> bool {
+        self.host.parse::<std::net::IpAddr>().is_ok()
+    }
+
+    /// Whether the origin speaks TLS.
+    pub fn is_https(&self) -> bool {
+        self.scheme == "https"
+    }
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| s.get(prefix.len()..))
+        .flatten()
+}
+
+fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), String> {
+    if let Some(rest) = authority.strip_prefix('[') {
+        let (host, after) = rest
+            .split_once(']')
+            .ok_or_else(|| "has an unclosed [IPv6] address".to_string())?;
+        return match after {
+            "" => Ok((host, None)),
+            p => p
+                .strip_prefix(':')
+                .map(|p| (host, Some(p)))
+                .ok_or_else(|| "has junk after the [IPv6] address".into()),
+        };
+    }
+    Ok(match authority.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (authority, None),
+    })
+}
+
+/// The parsed configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The origin.
+    pub origin: Origin,
+    /// Time to response headers per attempt, in ms (0: no limit).
+    pub timeout_ms: u32,
+    /// The core's retry policy built from `RETRY_*`.
+    pub retry: RetryPolicy,
+    /// Request bodies up to this many bytes are buffered so they can be replayed.
+    pub replay_body_limit: u32,
+    /// Seconds past freshness a stored copy may be served on failure (0: off).
+    pub stale_if_error: u32,
+    /// The core's breaker configuration built from `BREAKER_*`.
+    pub breaker: BreakerConfig,
+    /// The site's name.
+    pub site_name: Option<String>,
+    /// The logo text.
+    pub logo_text: Option<String>,
+    /// Contact for the owner.
+    pub contact: Option<String>,
+    /// A status page URL.
+    pub status_page: Option<String>,
+    /// The languages pages may use (empty: all catalogs).
+    pub languages: Vec<Lang>,
+    /// The language when none matches.
+    pub default_lang: Lang,
+    /// The owner's debug token (a secret), if set.
+    pub debug_token: Option<String>,
+    /// What to do with an origin's own 5xx.
+    pub intercept: InterceptMode,
+    /// The prefix of the worker's own endpoints, starting and ending with `/`.
+    pub reserved_prefix: String,
+    /// The DNS-over-HTTPS JSON resolver.
+    pub doh_url: String,
+    /// The drill-through budget in ms (0: no drill-through).
+    pub drill_budget_ms: u32,
+    /// Whether to add NEL and Reporting-Endpoints headers.
+    pub nel: bool,
+    /// This worker's id in `CDN-Loop` and `Proxy-Status`.
+    pub cdn_loop_id: String,
+    /// Minimum time between two origin-status probes, in ms.
+    pub origin_status_interval_ms: u32,
+}
+
+/// A variable that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The variable's name.
+    pub var: &'static str,
+    /// What is wrong with it (never its value: it may be a secret).
+    pub problem: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.var, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Reads variables through a getter, applying defaults.
+struct Reader<F> {
+    get: F,
+}
+
+impl<F: Fn(&str) -> Option<String>> Reader<F> {
+    /// The value (trimmed), or the default when absent or empty.
+    fn text(&self, name: &'static str) -> String {
+        let given = (self.get)(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        given.unwrap_or_else(|| {
+            VARS.iter()
+                .find(|v| v.name == name)
+                .map_or(String::new(), |v| v.default.to_owned())
+        })
+    }
+
+    fn optional(&self, name: &'static str) -> Option<String> {
+        Some(self.text(name)).filter(|v| !v.is_empty())
+    }
+
+    fn number(&self, name: &'static str, max: u64) -> Result<u64, ConfigError> {
+        let v = self.text(name);
+        v.parse::<u64>()
+            .ok()
+            .filter(|n| *n <= max)
+            .ok_or_else(|| ConfigError {
+                var: name,
+                problem: format!("must be a whole number from 0 to {max}"),
+            })
+    }
+
+    fn u32(&self, name: &'static str, max: u32) -> Result<u32, ConfigError> {
+        self.number(name, u64::from(max))
+            .map(|n| u32::try_from(n).unwrap_or(max))
+    }
+
+    fn flag(&self, name: &'static str) -> Result<bool, ConfigError> {
+        match self.text(name).to_ascii_lowercase().as_str() {
+            "on" | "true" | "1" | "yes" => Ok(true),
+            "off" | "false" | "0" | "no" => Ok(false),
+            _ => Err(ConfigError {
+                var: name,
+                problem: "must be on or off".into(),
+            }),
+        }
+    }
+
+    fn lang(&self, name: &'static str, tag: &str) -> Result<Lang, ConfigError> {
+        Lang::from_tag(tag.trim()).ok_or_else(|| ConfigError {
+            var: name,
+            problem: format!(
+                "names a language without a catalog: {:?} (catalogs: {})",
+                tag.trim(),
+                Lang::all().map(Lang::tag).collect::<Vec<_>>().join(", ")
+            ),
+        })
+    }
+}
+
+/// The longest time setting accepted, in ms (one hour).
+const MAX_MS: u32 = 3_600_000;
+
+impl Config {
+    /// Parses every variable of [`VARS`] through `get` (name → value).
+    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let r = Reader { get };
+        let origin_text = r.text("ORIGIN_URL");
+        if origin_text.is_empty() {
+            return Err(ConfigError {
+                var: "ORIGIN_URL",
+                problem: "is not set: the worker does not know where to forward requests".into(),
+            });
+        }
+        let origin = Origin::parse(&origin_text).map_err(|problem| ConfigError {
+            var: "ORIGIN_URL",
+            problem,
+        })?;
+        let max_attempts = r.u32("RETRY_MAX_ATTEMPTS", 10)?.max(1);
+        let base = r.u32("RETRY_BASE_MS", MAX_MS)?;
+        let cap = r.u32("RETRY_CAP_MS", MAX_MS)?.max(base);
+        let retry = RetryPolicy {
+            max_attempts,
+            backoff: Backoff::new(
+                Duration::from_millis(u64::from(base)),
+                Duration::from_millis(u64::from(cap)),
+            ),
+            max_retry_after: Duration::from_secs(r.number("RETRY_MAX_AFTER_S", 3600)?),
+            ..RetryPolicy::default()
+        };
+        let cool_down = r.number("BREAKER_COOL_DOWN_MS", u64::from(MAX_MS))?;
+        let ratio = r.u32("BREAKER_FAILURE_RATIO", 1000)?;
+        let breaker = BreakerConfig {
+            consecutive_failures: r.u32("BREAKER_FAILURES", 1000)?,
+            failure_ratio: (ratio > 0).then_some(FailureRatio {
+                permille: ratio,
+                min_calls: 20,
+                window_ms: 10_000,
+            }),
+            cool_down_ms: cool_down,
+            max_cool_down_ms: r
+                .number("BREAKER_MAX_COOL_DOWN_MS", u64::from(MAX_MS))?
+                .max(cool_down),
+            probe_timeout_ms: cool_down.max(10_000),
+            ..BreakerConfig::default()
+        };
+        let languages = r
+            .text("LANGUAGES")
+            .split(',')
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| r.lang("LANGUAGES", t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let default_lang = r.lang("DEFAULT_LANG", &r.text("DEFAULT_LANG"))?;
+        let intercept = match r.text("INTERCEPT_MODE").to_ascii_lowercase().as_str() {
+            "passthrough" => InterceptMode::Passthrough,
+            "replace-html" => InterceptMode::ReplaceHtml,
+            _ => {
+                return Err(ConfigError {
+                    var: "INTERCEPT_MODE",
+                    problem: "must be passthrough or replace-html".into(),
+                })
+            }
+        };
+        let prefix = r.text("RESERVED_PREFIX");
+        if !prefix.starts_with('/') || prefix.len() < 3 || prefix.contains(['?', '#', ' ']) {
+            return Err(ConfigError {
+                var: "RESERVED_PREFIX",
+                problem: "must be a path like /__gatewise/".into(),
+            });
+        }
+        let reserved_prefix = format!("{}/", prefix.trim_end_matches('/'));
+        let doh_url = r.text("DOH_URL");
+        if !doh_url.starts_with("https://") && !doh_url.starts_with("http://") {
+            return Err(ConfigError {
+                var: "DOH_URL",
+                problem: "must be an http(s) URL".into(),
+            });
+        }
+        let cdn_loop_id = r.text("CDN_LOOP_ID");
+        if !cdn_loop_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._:".contains(&b))
+        {
+            return Err(ConfigError {
+                var: "CDN_LOOP_ID",
+                problem: "must be a token (letters, digits, - . _ :)".into(),
+            });
+        }
+        Ok(Config {
+            origin,
+            timeout_ms: r.u32("TIMEOUT_MS", MAX_MS)?,
+            retry,
+            replay_body_limit: r.u32("RETRY_BODY_LIMIT", 100 * 1024 * 1024)?,
+            stale_if_error: r.u32("STALE_IF_ERROR", 365 * 24 * 3600)?,
+            breaker,
+            site_name: r.optional("SITE_NAME"),
+            logo_text: r.optional("LOGO_TEXT"),
+            contact: r.optional("CONTACT"),
+            status_page: r.optional("STATUS_PAGE_URL"),
+            languages,
+            default_lang,
+            debug_token: r.optional("DEBUG_TOKEN"),
+            intercept,
+            reserved_prefix,
+            doh_url,
+            drill_budget_ms: r.u32("DRILL_BUDGET_MS", 30_000)?,
+            nel: r.flag("NEL")?,
+            cdn_loop_id,
+            origin_status_interval_ms: r.u32("ORIGIN_STATUS_INTERVAL_MS", MAX_MS)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let owned: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect();
+        Config::from_vars(move |n| owned.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn defaults_match_the_table() {
+        let c = with(&[("ORIGIN_URL", "https://Origin.Example.com/app/")]).unwrap();
+        assert_eq!(c.origin.base, "https://origin.example.com/app");
+        assert_eq!((c.origin.port, c.origin.is_https()), (443, true));
+        assert_eq!(c.timeout_ms, 30_000);
+        assert_eq!(c.retry.max_attempts, 2);
+        assert_eq!(c.retry.backoff.base, Duration::from_millis(100));
+        assert_eq!(c.replay_body_limit, 65_536);
+        assert_eq!(c.stale_if_error, 300);
+        assert_eq!(c.breaker.consecutive_failures, 5);
+        assert_eq!(c.breaker.failure_ratio.map(|r| r.permille), Some(500));
+        assert_eq!(c.default_lang, Lang::EN);
+        assert!(c.languages.is_empty());
+        assert_eq!(c.intercept, InterceptMode::Passthrough);
+        assert_eq!(c.reserved_prefix, "/__gatewise/");
+        assert_eq!(c.doh_url, "https://cloudflare-dns.com/dns-query");
+        assert_eq!(c.drill_budget_ms, 1500);
+        assert!(!c.nel);
+        assert_eq!(c.cdn_loop_id, "gatewise");
+        assert_eq!(c.debug_token, None);
+        for v in VARS {
+            assert!(!v.doc.is_empty(), "{}", v.name);
+        }
+    }
+
+    #[test]
+    fn readme_and_wrangler_toml_document_every_variable_with_its_default() {
+        let readme = include_str!("../../README.md");
+        let wrangler = include_str!("../../wrangler.toml");
+        for v in VARS {
+            let shown = if v.default.is_empty() {
+                "(empty)".to_owned()
+            } else {
+                format!("`{}`", v.default)
+            };
+            let row = format!("| `{}` | {} |", v.name, shown);
+            assert!(readme.contains(&row), "README lacks {row}");
+            if v.name != "DEBUG_TOKEN" {
+                let line = format!("\n{} = \"{}\"\n", v.name, v.default);
+                assert!(wrangler.contains(&line), "wrangler.toml lacks {line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn origins() {
+        let o = Origin::parse("http://127.0.0.1:8080").unwrap();
+        assert_eq!(
+            (o.host.as_str(), o.port, o.base.as_str()),
+            ("127.0.0.1", 8080, "http://127.0.0.1:8080")
+        );
+        assert!(o.host_is_ip());
+        let o = Origin::parse("http://[::1]:81/").unwrap();
+        assert_eq!(
+            (o.host.as_str(), o.port, o.base.as_str()),
+            ("::1", 81, "http://[::1]:81")
+        );
+        assert!(o.host_is_ip());
+        let o = Origin::parse("HTTP://example.com:80").unwrap();
+        assert_eq!(o.base, "http://example.com");
+        assert!(!o.host_is_ip());
+        for bad in [
+            "ftp://x",
+            "http://",
+            "http://x:0",
+            "http://x:99999",
+            "http://u@x",
+            "http://x/?q",
+            "x.com",
+            "http://[::1",
+        ] {
+            assert!(Origin::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_bad_value_names_its_variable() {
+        let cases = [
+            ("TIMEOUT_MS", "soon"),
+            ("TIMEOUT_MS", "-1"),
+            ("RETRY_MAX_ATTEMPTS", "11"),
+            ("STALE_IF_ERROR", "1.5"),
+            ("BREAKER_FAILURES", "x"),
+            ("LANGUAGES", "en,xx"),
+            ("DEFAULT_LANG", "klingon"),
+            ("INTERCEPT_MODE", "replace"),
+            ("RESERVED_PREFIX", "gatewise"),
+            ("DOH_URL", "dns://1.1.1.1"),
+            ("NEL", "maybe"),
+            ("CDN_LOOP_ID", "a b"),
+        ];
+        for (name, value) in cases {
+            let err = with(&[("ORIGIN_URL", "http://o.example"), (name, value)]).unwrap_err();
+            assert_eq!(err.var, name, "{value}");
+        }
+        assert_eq!(with(&[]).unwrap_err().var, "ORIGIN_URL");
+    }
+
+    #[test]
+    fn values_are_read() {
+        let c = with(&[
+            ("ORIGIN_URL", "http://o.example"),
+            ("LANGUAGES", "fr, ar"),
+            ("DEFAULT_LANG", "de"),
+            ("INTERCEPT_MODE", "Replace-HTML"),
+            ("RESERVED_PREFIX", "/_gw"),
+            ("NEL", "on"),
+            ("BREAKER_FAILURES", "2"),
+            ("BREAKER_FAILURE_RATIO", "0"),
+            ("BREAKER_COOL_DOWN_MS", "300"),
+            ("RETRY_MAX_ATTEMPTS", "0"),
+            ("DEBUG_TOKEN", "  s3cret "),
+        ])
+        .unwrap();
+        let tags: Vec<&str> = c.languages.iter().map(|l| l.tag()).collect();
+        assert_eq!(tags, ["fr", "ar"]);
+        assert_eq!(c.default_lang.tag(), "de");
+        assert_eq!(c.intercept, InterceptMode::ReplaceHtml);
+        assert_eq!(c.reserved_prefix, "/_gw/");
+        assert!(c.nel);
+        assert_eq!(
+            (c.breaker.consecutive_failures, c.breaker.cool_down_ms),
+            (2, 300)
+        );
+        assert_eq!(c.breaker.failure_ratio, None);
+        assert_eq!(c.retry.max_attempts, 1);
+        assert_eq!(c.debug_token.as_deref(), Some("s3cret"));
+    }
+}

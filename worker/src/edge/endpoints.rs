@@ -1,0 +1,223 @@
+//! The worker's own endpoints under the reserved prefix, and the answers it
+//! gives when it cannot work at all (bad configuration, internal error).
+
+use std::time::Duration;
+
+use futures_util::future::{select, Either};
+use gatewise_core::classify::{self, ResponseView};
+use gatewise_core::{Confidence, Diagnosis, ErrorType, Layer};
+use serde_json::json;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use worker::{Delay, Env};
+
+use super::js::{self, header};
+use super::proxy::request_id;
+use super::state;
+use crate::answer::{self, Viewer};
+use crate::config::{Config, ConfigError};
+use crate::headers::{DEBUG_HEADER, SECURITY_HEADERS};
+use crate::reports;
+
+/// The longest an origin-status probe waits for headers, in ms.
+const PROBE_TIMEOUT_MS: u32 = 5_000;
+
+fn json_response(status: u16, value: &serde_json::Value) -> Result<web_sys::Response, JsValue> {
+    let mut headers: Vec<(&str, String)> = vec![("content-type", "application/json".into())];
+    headers.extend(SECURITY_HEADERS.iter().map(|(n, v)| (*n, (*v).to_owned())));
+    js::response(status, &headers, Some(&value.to_string()))
+}
+
+fn viewer_of(req: &web_sys::Request, config: &Config) -> Viewer {
+    let h = req.headers();
+    answer::viewer(
+        config,
+        header(&h, "accept").as_deref(),
+        header(&h, "user-agent").as_deref(),
+        header(&h, "accept-language").as_deref(),
+        header(&h, DEBUG_HEADER).as_deref(),
+        header(&h, "cookie").as_deref(),
+    )
+}
+
+/// `health`: the worker's own state; no origin request, no origin name.
+pub fn health(config: &Config) -> Result<web_sys::Response, JsValue> {
+    let _ = config;
+    json_response(
+        200,
+        &json!({
+            "status": "ok",
+            "worker": "gatewise",
+            "version": env!("CARGO_PKG_VERSION"),
+            "config": "ok",
+            "breaker": state::breaker_state().name(),
+        }),
+    )
+}
+
+/// `origin-status`: one probe of the configured origin (never a URL from the
+/// request), at most once per `ORIGIN_STATUS_INTERVAL_MS` per isolate; in
+/// between, the last result is answered again.
+pub async fn origin_status(
+    req: &web_sys::Request,
+    config: &Config,
+) -> Result<web_sys::Response, JsValue> {
+    let owner = viewer_of(req, config).owner;
+    if let Some(cached) = state::recent_origin_status(config.origin_status_interval_ms) {
+        let text = if owner { &cached.1 } else { &cached.0 };
+        let mut v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("cached".into(), json!(true));
+        }
+        return json_response(200, &v);
+    }
+    // Claim the slot before probing, so that concurrent requests do not all probe.
+    state::store_origin_status(
+        json!({"state": "probing"}).to_string(),
+        json!({"state": "probing"}).to_string(),
+    );
+    let t = state::now_ms();
+    let init = web_sys::RequestInit::new();
+    init.set_method("HEAD");
+    init.set_redirect(web_sys::RequestRedirect::Manual);
+    let controller = web_sys::AbortController::new()?;
+    init.set_signal(Some(&controller.signal()));
+    let timeout = config.timeout_ms.clamp(1, PROBE_TIMEOUT_MS);
+    let fetched = JsFuture::from(
+        js::global().fetch_with_str_and_init(&format!("{}/", config.origin.base), &init),
+    );
+    let delay = Box::pin(Delay::from(Duration::from_millis(u64::from(timeout))));
+    let result = match select(fetched, delay).await {
+        Either::Left((r, _)) => Some(r),
+        Either::Right(_) => {
+            controller.abort();
+            None
+        }
+    };
+    let ms = state::now_ms().saturating_sub(t);
+    let (state_name, status, d) = match result {
+        None => (
+            "unreachable",
+            None,
+            Diagnosis::for_type(ErrorType::HttpResponseTimeout, Layer::Gatewise),
+        ),
+        Some(Err(e)) => (
+            "unreachable",
+            None,
+            classify::transport(&js::transport_error(&e)),
+        ),
+        Some(Ok(v)) => {
+            let r: web_sys::Response = v.unchecked_into();
+            let s = r.status();
+            let rh = js::all_headers(&r.headers());
+            let refs: Vec<(&str, &str)> =
+                rh.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            let d = classify::response(&ResponseView {
+                status: s,
+                headers: &refs,
+                body: b"",
+            });
+            let up = !(500..600).contains(&s) || d.error_type.is_none();
+            (if up { "reachable" } else { "failing" }, Some(s), d)
+        }
+    };
+    let checked = String::from(js_sys::Date::new_0().to_utc_string());
+    let make = |d: &Diagnosis| {
+        json!({"state": state_name, "status": status, "ms": ms, "checkedAt": checked,
+               "diagnosis": if state_name == "reachable" { serde_json::Value::Null } else { serde_json::to_value(d).unwrap_or_default() }})
+    };
+    let public = make(&answer::redact(&d));
+    let mut full = make(&d);
+    if let Some(o) = full.as_object_mut() {
+        o.insert("origin".into(), json!(config.origin.base));
+    }
+    state::store_origin_status(public.to_string(), full.to_string());
+    json_response(200, if owner { &full } else { &public })
+}
+
+/// `reports`: the NEL / Reporting API collector. Each network-error report
+/// is classified by the core and logged as one line; answers 204.
+pub async fn reports(req: web_sys::Request, config: &Config) -> Result<web_sys::Response, JsValue> {
+    let _ = config;
+    if req.method() != "POST" {
+        let mut headers: Vec<(&str, String)> = vec![("allow", "POST".into())];
+        headers.extend(SECURITY_HEADERS.iter().map(|(n, v)| (*n, (*v).to_owned())));
+        return js::response(405, &headers, None);
+    }
+    let length = header(&req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok());
+    if length.is_some_and(|n| n > reports::MAX_BODY) {
+        return json_response(413, &json!({"error": "report body too large"}));
+    }
+    let body = js::read_prefix(req.body(), reports::MAX_BODY + 1).await;
+    let Some(list) = reports::nel_reports(&body) else {
+        return json_response(400, &json!({"error": "not a reports+json body"}));
+    };
+    for r in &list {
+        worker::console_log!("{}", crate::log::to_line("gatewise.nel", r));
+    }
+    js::response(204, &[("cache-control", "private, no-store".into())], None)
+}
+
+/// A file of the browser page from the static assets binding `ASSETS`
+/// (`www/dist`); a clean 404 when the binding or the file is missing.
+pub async fn asset(env: &Env, path: &str) -> Result<web_sys::Response, JsValue> {
+    if let Ok(assets) = env.assets("ASSETS") {
+        let url = format!("https://assets.invalid/{path}");
+        if let Ok(resp) = assets.fetch(url, None).await {
+            let raw: web_sys::Response = resp.into();
+            if raw.status() == 200 {
+                return Ok(raw);
+            }
+        }
+    }
+    json_response(404, &json!({"error": "not found", "path": path}))
+}
+
+/// Under the prefix, nothing there.
+pub fn not_found(req: &web_sys::Request, config: &Config) -> Result<web_sys::Response, JsValue> {
+    let _ = (req, config);
+    json_response(404, &json!({"error": "not found"}))
+}
+
+/// The configuration cannot be used: a `proxy_configuration_error` page
+/// (500); the owner sees which variable is wrong.
+pub fn config_error(req: &web_sys::Request, e: &ConfigError) -> Result<web_sys::Response, JsValue> {
+    let mut d = Diagnosis::for_type(ErrorType::ProxyConfigurationError, Layer::Gatewise)
+        .with_confidence(Confidence::High);
+    d.detail = Some(e.to_string());
+    let h = req.headers();
+    // Without a configuration there is no token to check: only the variable name is shown, in the log.
+    let viewer = Viewer {
+        format: gatewise_core::render::negotiate::format(
+            header(&h, "accept").as_deref(),
+            header(&h, "user-agent").as_deref(),
+        ),
+        lang: gatewise_core::render::negotiate::language(header(&h, "accept-language").as_deref()),
+        owner: false,
+    };
+    let id = request_id(req);
+    worker::console_log!(
+        "{}",
+        crate::log::to_line(
+            "gatewise.config_error",
+            &json!({"requestId": id, "var": e.var, "problem": e.problem})
+        )
+    );
+    let x = answer::Extras {
+        request_id: Some(id),
+        proxy_name: "gatewise".into(),
+        ..Default::default()
+    };
+    js::answer(&answer::failure(&d, &viewer, &x))
+}
+
+/// Something in the worker itself failed: a plain 500 with the usual headers.
+pub fn internal_error() -> Result<web_sys::Response, JsValue> {
+    let d = Diagnosis::for_type(ErrorType::ProxyInternalError, Layer::Gatewise);
+    let viewer = Viewer {
+        format: gatewise_core::render::negotiate::Format::Text,
+        lang: gatewise_core::Lang::EN,
+        owner: false,
+    };
+    js::answer(&answer::failure(&d, &viewer, &answer::Extras::default()))
+}

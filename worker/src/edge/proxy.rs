@@ -1,0 +1,702 @@
+//! Forwarding a request to the origin, and everything that happens when
+//! that fails: retries (the core's policy), the circuit breaker (the core's
+//! breaker), the drill-through, serve-stale, the answer and the log line.
+
+use std::rc::Rc;
+
+use gatewise_core::classify::{self, ResponseView, TransportError};
+use gatewise_core::drill::{self, Step};
+use gatewise_core::policy::{Admission, RetryDecision};
+use gatewise_core::{
+    cdn_loop, stale, Confidence, Diagnosis, ErrorType, Evidence, EvidenceSource, Layer,
+};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use worker::{Context, Delay};
+
+use super::js::{self, header};
+use super::{drill as drill_rt, state};
+use crate::answer::{self, Extras, Viewer};
+use crate::config::{Config, InterceptMode};
+use crate::headers::{self as policy, DEBUG_HEADER, STALE_HEADER};
+use crate::log::FailureLog;
+use crate::route::UrlParts;
+
+/// How much of an origin error page is read to recognise who wrote it.
+const PAGE_PREFIX: usize = 16 * 1024;
+/// The largest stale HTML copy that gets a visible notice (larger ones are served as they are).
+const MAX_NOTICE_BODY: usize = 2 * 1024 * 1024;
+/// Headers the worker adds to a stored copy, removed when serving it.
+const STORED_AT: &str = "x-gatewise-stored-at";
+const STORED_FRESH: &str = "x-gatewise-fresh";
+const STORED_SIE: &str = "x-gatewise-stale-if-error";
+
+/// The request body, as the attempts may send it.
+enum Body {
+    None,
+    /// Buffered: every attempt sends it again.
+    Replayable(js_sys::Uint8Array),
+    /// Streamed: only the first attempt can send it.
+    Stream(web_sys::ReadableStream),
+}
+
+/// What one attempt ended with.
+enum Outcome {
+    Response(web_sys::Response),
+    Thrown(TransportError),
+}
+
+/// Statuses that say a gateway on the origin's side failed, so that the
+/// breaker counts them and idempotent requests may be retried (the core's
+/// classification then decides the type).
+fn gateway_status(status: u16) -> bool {
+    matches!(status, 502..=504 | 520..=527 | 530)
+}
+
+pub async fn forward(
+    req: web_sys::Request,
+    config: &Rc<Config>,
+    parts: UrlParts<'_>,
+    ctx: &Context,
+) -> Result<web_sys::Response, JsValue> {
+    let t0 = state::now_ms();
+    let h = req.headers();
+    let method = req.method();
+    let cdn_loop_in = header(&h, "cdn-loop");
+    if cdn_loop_in
+        .as_deref()
+        .is_some_and(|v| cdn_loop::contains(v, &config.cdn_loop_id))
+    {
+        let d = Diagnosis::for_type(ErrorType::ProxyLoopDetected, Layer::Gatewise)
+            .with_confidence(Confidence::High)
+            .with_evidence(Evidence::new(
+                EvidenceSource::Header,
+                "CDN-Loop names this worker",
+                Some("rfc8586"),
+            ));
+        let f = Failure {
+            diagnosis: d,
+            attempts: 0,
+            attempt_ms: Vec::new(),
+            drill: None,
+            retry_hint: None,
+        };
+        return finish(&req, config, parts, &method, f, t0).await;
+    }
+
+    // The forwarded headers: as received, minus the debug token, plus forwarding and loop headers.
+    let out = web_sys::Headers::new_with_headers(&h)?;
+    out.delete(js::n("host"))?;
+    // The owner's token never reaches the origin (checked only when one is configured).
+    if config.debug_token.is_some() {
+        out.delete(js::n(DEBUG_HEADER))?;
+        if let Some(stripped) = header(&h, "cookie").and_then(|c| policy::strip_debug_cookie(&c)) {
+            if stripped.is_empty() {
+                out.delete(js::n("cookie"))?;
+            } else {
+                out.set(js::n("cookie"), &stripped)?;
+            }
+        }
+    }
+    let client_ip = header(&h, "cf-connecting-ip");
+    if let Some(ip) = &client_ip {
+        out.set(
+            js::n("x-forwarded-for"),
+            &policy::append_list(header(&h, "x-forwarded-for").as_deref(), ip),
+        )?;
+    }
+    out.set(js::n("x-forwarded-proto"), parts.scheme)?;
+    out.set(js::n("x-forwarded-host"), parts.host)?;
+    out.set(
+        js::n("forwarded"),
+        &policy::append_list(
+            header(&h, "forwarded").as_deref(),
+            &policy::forwarded_element(client_ip.as_deref(), parts.host, parts.scheme),
+        ),
+    )?;
+    out.set(
+        js::n("cdn-loop"),
+        &cdn_loop::append(cdn_loop_in.as_deref(), &config.cdn_loop_id),
+    )?;
+    let target = format!("{}{}", config.origin.base, parts.path_and_query);
+
+    let body = body_of(&req, &method, config).await?;
+    state::deposit();
+    let mut attempts = 0u32;
+    let mut attempt_ms = Vec::new();
+    loop {
+        attempts += 1;
+        let admission = state::admit();
+        if let Admission::Rejected { retry_in } = admission {
+            let secs = u32::try_from(retry_in.as_millis().div_ceil(1000))
+                .unwrap_or(u32::MAX)
+                .max(1);
+            let mut d = Diagnosis::for_type(ErrorType::DestinationUnavailable, Layer::Gatewise)
+                .with_confidence(Confidence::High)
+                .with_evidence(Evidence::new(
+                    EvidenceSource::Runtime,
+                    "circuit breaker open",
+                    Some("breaker.open"),
+                ));
+            d.retry_after = Some(secs);
+            let f = Failure {
+                diagnosis: d,
+                attempts: attempts - 1,
+                attempt_ms,
+                drill: None,
+                retry_hint: Some(secs),
+            };
+            return finish(&req, config, parts, &method, f, t0).await;
+        }
+        let sent = match &body {
+            Body::None => None,
+            Body::Replayable(b) => Some(JsValue::from(b.clone())),
+            Body::Stream(s) if attempts == 1 => Some(JsValue::from(s.clone())),
+            Body::Stream(_) => None,
+        };
+        let t = state::now_ms();
+        let outcome = send(&target, &method, &out, sent.as_ref(), config.timeout_ms).await?;
+        attempt_ms.push(state::now_ms().saturating_sub(t));
+        let replayable = !matches!(body, Body::Stream(_));
+        match outcome {
+            Outcome::Response(resp) if !gateway_status(resp.status()) => {
+                state::record(true);
+                if method == "GET" && config.stale_if_error > 0 {
+                    keep_for_stale(&req, &resp, config, ctx, parts);
+                }
+                return decorate(resp, config);
+            }
+            Outcome::Response(resp) => {
+                let status = resp.status();
+                let rh = js::all_headers(&resp.headers());
+                let refs: Vec<(&str, &str)> =
+                    rh.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+                let d = classify::response(&ResponseView {
+                    status,
+                    headers: &refs,
+                    body: b"",
+                });
+                state::record(false);
+                if retry(&method, &d, attempts, replayable, config).await {
+                    if let Some(b) = resp.body() {
+                        let _ = b.cancel();
+                    }
+                    continue;
+                }
+                return origin_failure(
+                    &req, config, parts, &method, resp, d, attempts, attempt_ms, t0,
+                )
+                .await;
+            }
+            Outcome::Thrown(e) => {
+                let d = classify::transport(&e);
+                state::record(false);
+                if retry(&method, &d, attempts, replayable, config).await {
+                    continue;
+                }
+                let mut f = Failure {
+                    diagnosis: d,
+                    attempts,
+                    attempt_ms,
+                    drill: None,
+                    retry_hint: None,
+                };
+                if f.diagnosis.layer == Layer::Workerd
+                    && drill::worth_drilling(&f.diagnosis)
+                    && config.drill_budget_ms > 0
+                {
+                    let steps = drill_rt::run(config, parts.path).await;
+                    f.diagnosis = drill::narrow(&f.diagnosis, &steps);
+                    f.drill = Some(steps);
+                }
+                return finish(&req, config, parts, &method, f, t0).await;
+            }
+        }
+    }
+}
+
+/// Reads a small request body into memory (replayable); streams the rest.
+async fn body_of(req: &web_sys::Request, method: &str, config: &Config) -> Result<Body, JsValue> {
+    if method == "GET" || method == "HEAD" {
+        return Ok(Body::None);
+    }
+    let Some(stream) = req.body() else {
+        return Ok(Body::None);
+    };
+    let length =
+        header(&req.headers(), "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    match length {
+        Some(n) if n <= u64::from(config.replay_body_limit) => {
+            let buf = JsFuture::from(req.array_buffer()?).await?;
+            Ok(Body::Replayable(js_sys::Uint8Array::new(&buf)))
+        }
+        _ => Ok(Body::Stream(stream)),
+    }
+}
+
+/// One attempt: fetch with the time-to-headers limit. A thrown error or our
+/// own timeout becomes the core's transport error; a JS failure to build the
+/// request is returned as `Err`.
+async fn send(
+    target: &str,
+    method: &str,
+    headers: &web_sys::Headers,
+    body: Option<&JsValue>,
+    timeout_ms: u32,
+) -> Result<Outcome, JsValue> {
+    let init = web_sys::RequestInit::new();
+    if method != "GET" {
+        init.set_method(method);
+    }
+    init.set_headers(headers);
+    if let Some(b) = body {
+        init.set_body(b);
+    }
+    init.set_redirect(web_sys::RequestRedirect::Manual);
+    // The time-to-headers limit without a Rust closure per request: the runtime's own timer
+    // calls `controller.abort()`; the timer is cleared as soon as the headers are in, so a long
+    // body is never cut. A rejection with the signal aborted is our timeout.
+    let global = js::global();
+    let timer = if timeout_ms > 0 {
+        let controller = web_sys::AbortController::new()?;
+        init.set_signal(Some(&controller.signal()));
+        let abort: js_sys::Function =
+            js_sys::Reflect::get(&controller, &JsValue::from_str(js::n("abort")))?.dyn_into()?;
+        let id = global.set_timeout_with_callback_and_timeout_and_arguments_0(
+            &abort.bind0(&controller),
+            i32::try_from(timeout_ms).unwrap_or(i32::MAX),
+        )?;
+        Some((controller, id))
+    } else {
+        None
+    };
+    let result = JsFuture::from(global.fetch_with_str_and_init(target, &init)).await;
+    if let Some((controller, id)) = &timer {
+        global.clear_timeout_with_handle(*id);
+        if result.is_err() && controller.signal().aborted() {
+            return Ok(Outcome::Thrown(TransportError {
+                runtime: Some(Layer::Gatewise),
+                name: Some("TimeoutError".into()),
+                message: format!("no response headers within {timeout_ms} ms (TIMEOUT_MS)"),
+                ..TransportError::default()
+            }));
+        }
+    }
+    Ok(match result {
+        Ok(v) => match v.dyn_into::<web_sys::Response>() {
+            Ok(r) => Outcome::Response(r),
+            Err(v) => Outcome::Thrown(js::transport_error(&v)),
+        },
+        Err(e) => Outcome::Thrown(js::transport_error(&e)),
+    })
+}
+
+/// Asks the core whether to try again; waits the backoff when it says yes.
+async fn retry(
+    method: &str,
+    d: &Diagnosis,
+    attempt: u32,
+    replayable: bool,
+    config: &Config,
+) -> bool {
+    let now = state::now_ms();
+    let decision = state::with_policy(|rng, budget| {
+        config
+            .retry
+            .decide(method, d, attempt, replayable, rng)
+            .charge(budget, now)
+    })
+    .unwrap_or(RetryDecision::DontRetry(
+        gatewise_core::policy::Reason::BudgetExhausted,
+    ));
+    match decision.after() {
+        Some(wait) => {
+            if !wait.is_zero() {
+                Delay::from(wait).await;
+            }
+            true
+        }
+        None => false,
+    }
+}
+
+/// Adds the NEL headers to a passed-through response when enabled.
+fn decorate(resp: web_sys::Response, config: &Config) -> Result<web_sys::Response, JsValue> {
+    if !config.nel {
+        return Ok(resp);
+    }
+    let h = web_sys::Headers::new_with_headers(&resp.headers())?;
+    for (n, v) in policy::nel_headers(&format!("{}reports", config.reserved_prefix)) {
+        h.set(n, &v)?;
+    }
+    rebuild(&resp, resp.status(), &h)
+}
+
+fn rebuild(
+    resp: &web_sys::Response,
+    status: u16,
+    h: &web_sys::Headers,
+) -> Result<web_sys::Response, JsValue> {
+    let init = web_sys::ResponseInit::new();
+    init.set_status(status);
+    init.set_status_text(&resp.status_text());
+    init.set_headers(h);
+    web_sys::Response::new_with_opt_readable_stream_and_init(resp.body().as_ref(), &init)
+}
+
+/// Stores a copy of a storable GET response for serving stale (in the background).
+fn keep_for_stale(
+    req: &web_sys::Request,
+    resp: &web_sys::Response,
+    config: &Config,
+    ctx: &Context,
+    parts: UrlParts<'_>,
+) {
+    let status = resp.status();
+    if !stale::STORABLE_STATUSES.contains(&status) {
+        return;
+    }
+    let rh = resp.headers();
+    // Only explicitly cacheable responses are kept: without Cache-Control, one header read and done.
+    let Some(cache_control) = header(&rh, "cache-control") else {
+        return;
+    };
+    let Some(kept) = stale::storable(
+        "GET",
+        status,
+        header(&req.headers(), "authorization").is_some(),
+        Some(&cache_control),
+        header(&rh, "set-cookie").is_some(),
+        header(&rh, "vary").as_deref(),
+        config.stale_if_error,
+    ) else {
+        return;
+    };
+    let key = cache_key(config, parts);
+    let interval = (u64::from(kept.fresh_secs) * 1000).max(1000);
+    if !state::should_store(&key, interval) {
+        return;
+    }
+    let Ok(copy) = resp.clone() else { return };
+    let Ok(h) = web_sys::Headers::new_with_headers(&copy.headers()) else {
+        return;
+    };
+    let set = |n: &str, v: &str| h.set(n, v).is_ok();
+    let ok = set(
+        "cache-control",
+        &format!("max-age={}", kept.lifetime_secs().max(1)),
+    ) && set(STORED_AT, &state::now_ms().to_string())
+        && set(STORED_FRESH, &kept.fresh_secs.to_string())
+        && set(STORED_SIE, &kept.stale_if_error_secs.to_string());
+    let Ok(stored) = rebuild(&copy, copy.status(), &h) else {
+        return;
+    };
+    let Some(cache) = default_cache() else { return };
+    if !ok {
+        return;
+    }
+    let promise = cache.put_with_str(&key, &stored);
+    ctx.wait_until(async move {
+        if let Err(e) = JsFuture::from(promise).await {
+            worker::console_warn!("gatewise: cache put failed: {:?}", e);
+        }
+    });
+}
+
+fn cache_key(config: &Config, parts: UrlParts<'_>) -> String {
+    // The public URL, so that the copy is the one visitors of this URL saw.
+    let _ = config;
+    format!("{}://{}{}", parts.scheme, parts.host, parts.path_and_query)
+}
+
+fn default_cache() -> Option<web_sys::Cache> {
+    let caches = js::global().caches().ok()?;
+    js_sys::Reflect::get(&caches, &JsValue::from_str("default"))
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+/// A usable stale copy of this GET, if the cache has one within its window.
+async fn stale_copy(config: &Config, parts: UrlParts<'_>) -> Option<(web_sys::Response, u64)> {
+    let cache = default_cache()?;
+    let found = JsFuture::from(cache.match_with_str(&cache_key(config, parts)))
+        .await
+        .ok()?;
+    let resp: web_sys::Response = found.dyn_into().ok()?;
+    let h = resp.headers();
+    let num = |n: &'static str| header(&h, n).and_then(|v| v.parse::<u64>().ok());
+    let at = num(STORED_AT)?;
+    let kept = stale::Stored {
+        fresh_secs: u32::try_from(num(STORED_FRESH)?).ok()?,
+        stale_if_error_secs: u32::try_from(num(STORED_SIE)?).ok()?,
+    };
+    stale::usable(&kept, at, state::now_ms()).then_some((resp, at))
+}
+
+/// The stale copy as served: internal headers removed, marked, and with a
+/// visible notice when it is an HTML page.
+async fn serve_stale(
+    copy: web_sys::Response,
+    stored_at: u64,
+    d: &Diagnosis,
+    viewer: &Viewer,
+    config: &Config,
+) -> Result<web_sys::Response, JsValue> {
+    let h = web_sys::Headers::new_with_headers(&copy.headers())?;
+    for n in [STORED_AT, STORED_FRESH, STORED_SIE] {
+        h.delete(n)?;
+    }
+    let age = state::now_ms().saturating_sub(stored_at) / 1000;
+    let kind = d.error_type.map_or("origin_error", |t| t.name());
+    h.set(STALE_HEADER, &format!("1; error={kind}; age={age}"))?;
+    h.set("cache-control", "private, no-store")?;
+    h.set(
+        "proxy-status",
+        &gatewise_core::proxy_status::header_value(&answer::redact(d), &config.cdn_loop_id),
+    )?;
+    let is_html =
+        header(&h, "content-type").is_some_and(|c| c.to_ascii_lowercase().starts_with("text/html"));
+    let small = header(&h, "content-length")
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|n| n <= MAX_NOTICE_BODY);
+    if is_html && small {
+        let text = JsFuture::from(copy.text()?)
+            .await?
+            .as_string()
+            .unwrap_or_default();
+        let when = js_sys::Date::new(&JsValue::from_f64(stored_at as f64)).to_utc_string();
+        let notice = answer::stale_notice(viewer.lang, &String::from(when));
+        let body = answer::insert_notice(&text, &notice);
+        h.delete("content-length")?;
+        let init = web_sys::ResponseInit::new();
+        init.set_status(copy.status());
+        init.set_headers(&h);
+        return web_sys::Response::new_with_opt_str_and_init(Some(&body), &init);
+    }
+    rebuild(&copy, copy.status(), &h)
+}
+
+/// A failure on its way to an answer.
+struct Failure {
+    diagnosis: Diagnosis,
+    attempts: u32,
+    attempt_ms: Vec<u64>,
+    drill: Option<Rc<Vec<Step>>>,
+    retry_hint: Option<u32>,
+}
+
+fn viewer_of(req: &web_sys::Request, config: &Config) -> Viewer {
+    let h = req.headers();
+    answer::viewer(
+        config,
+        header(&h, "accept").as_deref(),
+        header(&h, "user-agent").as_deref(),
+        header(&h, "accept-language").as_deref(),
+        header(&h, DEBUG_HEADER).as_deref(),
+        header(&h, "cookie").as_deref(),
+    )
+}
+
+/// The request id: `cf-ray` where present, else a fresh one.
+pub fn request_id(req: &web_sys::Request) -> String {
+    header(&req.headers(), "cf-ray").unwrap_or_else(|| format!("gw-{:016x}", state::next_u64()))
+}
+
+pub fn extras(
+    req: &web_sys::Request,
+    config: &Config,
+    request_id: &str,
+    url: Option<String>,
+) -> Extras {
+    let _ = req;
+    Extras {
+        request_id: Some(request_id.to_owned()),
+        time: Some(String::from(js_sys::Date::new_0().to_utc_string())),
+        url,
+        site_name: config
+            .logo_text
+            .clone()
+            .or_else(|| config.site_name.clone()),
+        contact: config.contact.clone(),
+        status_page: config.status_page.clone(),
+        checks_script: Some(format!("{}checks.js", config.reserved_prefix)),
+        proxy_name: config.cdn_loop_id.clone(),
+        retry_after_hint: None,
+        owner_facts: Vec::new(),
+    }
+}
+
+/// Serves stale when possible, else the failure page; logs one line either way.
+async fn finish(
+    req: &web_sys::Request,
+    config: &Config,
+    parts: UrlParts<'_>,
+    method: &str,
+    f: Failure,
+    t0: u64,
+) -> Result<web_sys::Response, JsValue> {
+    let viewer = viewer_of(req, config);
+    let id = request_id(req);
+    let stale = if method == "GET"
+        && config.stale_if_error > 0
+        && f.diagnosis.error_type != Some(ErrorType::ProxyLoopDetected)
+    {
+        stale_copy(config, parts).await
+    } else {
+        None
+    };
+    log(&id, method, parts.path, &f, stale.is_some(), t0);
+    if let Some((copy, at)) = stale {
+        return serve_stale(copy, at, &f.diagnosis, &viewer, config).await;
+    }
+    let mut x = extras(
+        req,
+        config,
+        &id,
+        Some(format!(
+            "{}://{}{}",
+            parts.scheme, parts.host, parts.path_and_query
+        )),
+    );
+    x.retry_after_hint = f.retry_hint;
+    x.owner_facts = owner_facts(&f, config);
+    let a = answer::failure(&f.diagnosis, &viewer, &x);
+    let mut r = js::answer(&a)?;
+    if config.nel {
+        r = decorate(r, config)?;
+    }
+    Ok(r)
+}
+
+fn owner_facts(f: &Failure, config: &Config) -> Vec<String> {
+    let mut facts = vec![format!("origin {}", config.origin.base)];
+    for (i, ms) in f.attempt_ms.iter().enumerate() {
+        facts.push(format!("attempt {}: {} ms", i + 1, ms));
+    }
+    if let Some(steps) = &f.drill {
+        for s in steps.iter() {
+            let note = s
+                .note
+                .as_deref()
+                .map(|n| format!(" — {n}"))
+                .unwrap_or_default();
+            facts.push(format!(
+                "drill-through {}: {} in {} ms{}",
+                s.hop.name(),
+                s.outcome.name(),
+                s.ms,
+                note
+            ));
+        }
+    }
+    facts
+}
+
+fn log(id: &str, method: &str, path: &str, f: &Failure, served_stale: bool, t0: u64) {
+    let line = FailureLog {
+        request_id: id,
+        method,
+        path,
+        diagnosis: &f.diagnosis,
+        attempts: f.attempts,
+        attempt_ms: f.attempt_ms.clone(),
+        total_ms: state::now_ms().saturating_sub(t0),
+        served_stale,
+        breaker: state::breaker_state().name(),
+        drill: f.drill.as_deref().map(Vec::as_slice),
+    }
+    .to_json();
+    worker::console_log!("{}", line);
+}
+
+/// An origin's own gateway error (after retries): stale if possible, else
+/// passed through with a `Proxy-Status` entry, or — in replace-html mode, for
+/// HTML clients — replaced by the informative page when the core recognises
+/// the layer that wrote it.
+#[allow(clippy::too_many_arguments)]
+async fn origin_failure(
+    req: &web_sys::Request,
+    config: &Config,
+    parts: UrlParts<'_>,
+    method: &str,
+    resp: web_sys::Response,
+    headers_only: Diagnosis,
+    attempts: u32,
+    attempt_ms: Vec<u64>,
+    t0: u64,
+) -> Result<web_sys::Response, JsValue> {
+    let viewer = viewer_of(req, config);
+    let status = resp.status();
+    let _ = headers_only;
+    let replace = config.intercept == InterceptMode::ReplaceHtml
+        && viewer.format == gatewise_core::render::negotiate::Format::Html;
+    let mut passthrough = resp;
+    // Read a prefix of the page from a tee'd copy: the core needs it to tell who wrote it, and the
+    // original body still passes through untouched.
+    let copy = passthrough.clone()?;
+    let body = js::read_prefix(copy.body(), PAGE_PREFIX).await;
+    let rh = js::all_headers(&passthrough.headers());
+    let refs: Vec<(&str, &str)> = rh.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let d = classify::response(&ResponseView {
+        status,
+        headers: &refs,
+        body: &body,
+    });
+    let f = Failure {
+        diagnosis: d,
+        attempts,
+        attempt_ms,
+        drill: None,
+        retry_hint: None,
+    };
+    let id = request_id(req);
+    let stale = if method == "GET" && config.stale_if_error > 0 {
+        stale_copy(config, parts).await
+    } else {
+        None
+    };
+    log(&id, method, parts.path, &f, stale.is_some(), t0);
+    if let Some((copy, at)) = stale {
+        if let Some(b) = passthrough.body() {
+            let _ = b.cancel();
+        }
+        return serve_stale(copy, at, &f.diagnosis, &viewer, config).await;
+    }
+    let recognised = f.diagnosis.error_type.is_some()
+        && !matches!(f.diagnosis.layer, Layer::OriginApp | Layer::Unknown);
+    if replace && recognised {
+        if let Some(b) = passthrough.body() {
+            let _ = b.cancel();
+        }
+        let mut shown = f.diagnosis.clone();
+        shown.status = status;
+        let mut x = extras(
+            req,
+            config,
+            &id,
+            Some(format!(
+                "{}://{}{}",
+                parts.scheme, parts.host, parts.path_and_query
+            )),
+        );
+        x.owner_facts = owner_facts(&f, config);
+        return js::answer(&answer::failure(&shown, &viewer, &x));
+    }
+    // Passed through: status and body untouched; this worker's Proxy-Status entry appended.
+    let h = web_sys::Headers::new_with_headers(&passthrough.headers())?;
+    h.set(
+        "proxy-status",
+        &gatewise_core::proxy_status::header_value(
+            &answer::redact(&f.diagnosis),
+            &config.cdn_loop_id,
+        ),
+    )?;
+    if config.nel {
+        for (n, v) in policy::nel_headers(&format!("{}reports", config.reserved_prefix)) {
+            h.set(n, &v)?;
+        }
+    }
+    passthrough = rebuild(&passthrough, status, &h)?;
+    Ok(passthrough)
+}

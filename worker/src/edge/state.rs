@@ -1,0 +1,182 @@
+//! What one isolate keeps between requests: the parsed configuration, the
+//! circuit breaker, the retry budget, the random generator for jitter and
+//! request ids, the drill-through cache and the origin-status rate limit.
+//! Borrows never cross an `await`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gatewise_core::drill::Step;
+use gatewise_core::policy::{Admission, Breaker, BreakerState, RetryBudget, SplitMix64};
+use worker::Env;
+
+use crate::config::{Config, ConfigError, VARS};
+
+/// How long drill-through results are reused, in ms.
+pub const DRILL_CACHE_MS: u64 = 5_000;
+/// How many paths' drill-through results are kept.
+const DRILL_CACHE_ENTRIES: usize = 16;
+
+pub struct Isolate {
+    pub config: Result<Rc<Config>, ConfigError>,
+    pub breaker: Breaker,
+    pub budget: RetryBudget,
+    pub rng: SplitMix64,
+    pub drill: Vec<(String, u64, Rc<Vec<Step>>)>,
+    pub origin_status: Option<(u64, Rc<(String, String)>)>,
+    /// Keys of copies stored for serving stale, and until when they need no refresh.
+    pub stored: Vec<(String, u64)>,
+}
+
+/// How many stored keys the isolate remembers (older ones are stored again when seen).
+const STORED_ENTRIES: usize = 256;
+
+thread_local! {
+    static ISOLATE: RefCell<Option<Isolate>> = const { RefCell::new(None) };
+}
+
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+fn load(env: &Env) -> Isolate {
+    let get = |name: &str| {
+        if name == "DEBUG_TOKEN" {
+            env.secret(name).ok().map(|s| s.to_string())
+        } else {
+            env.var(name).ok().map(|v| v.to_string())
+        }
+    };
+    // Read every variable once; the getter is only called for names of VARS.
+    let values: Vec<(&'static str, Option<String>)> =
+        VARS.iter().map(|v| (v.name, get(v.name))).collect();
+    let config = Config::from_vars(|n| {
+        values
+            .iter()
+            .find(|(k, _)| *k == n)
+            .and_then(|(_, v)| v.clone())
+    });
+    let breaker = Breaker::new(config.as_ref().map(|c| c.breaker).unwrap_or_default());
+    let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64 ^ now_ms();
+    Isolate {
+        config: config.map(Rc::new),
+        breaker,
+        budget: RetryBudget::default(),
+        rng: SplitMix64::new(seed),
+        drill: Vec::new(),
+        origin_status: None,
+        stored: Vec::new(),
+    }
+}
+
+/// Runs `f` on the isolate's state (created on first use).
+pub fn with<R>(env: Option<&Env>, f: impl FnOnce(&mut Isolate) -> R) -> Option<R> {
+    ISOLATE.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(load(env?));
+        }
+        slot.as_mut().map(f)
+    })
+}
+
+pub fn config(env: &Env) -> Result<Rc<Config>, ConfigError> {
+    with(Some(env), |s| s.config.clone()).unwrap_or_else(|| {
+        Err(ConfigError {
+            var: "ORIGIN_URL",
+            problem: "could not be read".into(),
+        })
+    })
+}
+
+pub fn admit() -> Admission {
+    with(None, |s| s.breaker.allow(now_ms())).unwrap_or(Admission::Allowed)
+}
+
+pub fn record(success: bool) {
+    with(None, |s| {
+        if success {
+            s.breaker.record_success(now_ms());
+        } else {
+            s.breaker.record_failure(now_ms());
+        }
+    });
+}
+
+pub fn breaker_state() -> BreakerState {
+    with(None, |s| s.breaker.state_at(now_ms())).unwrap_or(BreakerState::Closed)
+}
+
+pub fn deposit() {
+    with(None, |s| s.budget.deposit(now_ms()));
+}
+
+pub fn next_u64() -> u64 {
+    with(None, |s| s.rng.next_u64()).unwrap_or(0)
+}
+
+/// Runs `f` with the random generator and the retry budget.
+pub fn with_policy<R>(f: impl FnOnce(&mut SplitMix64, &mut RetryBudget) -> R) -> Option<R> {
+    with(None, |s| f(&mut s.rng, &mut s.budget))
+}
+
+/// The drill-through steps for `path` when they are fresh.
+pub fn cached_drill(path: &str) -> Option<Rc<Vec<Step>>> {
+    let now = now_ms();
+    with(None, |s| {
+        s.drill
+            .iter()
+            .find(|(p, until, _)| p == path && *until > now)
+            .map(|(_, _, d)| d.clone())
+    })
+    .flatten()
+}
+
+pub fn store_drill(path: &str, steps: Rc<Vec<Step>>) {
+    let now = now_ms();
+    with(None, |s| {
+        s.drill.retain(|(p, until, _)| p != path && *until > now);
+        if s.drill.len() >= DRILL_CACHE_ENTRIES {
+            s.drill.remove(0);
+        }
+        s.drill.push((path.to_owned(), now + DRILL_CACHE_MS, steps));
+    });
+}
+
+/// The last origin-status answers (public, owner) when younger than `interval_ms`.
+pub fn recent_origin_status(interval_ms: u32) -> Option<Rc<(String, String)>> {
+    let now = now_ms();
+    with(None, |s| {
+        s.origin_status
+            .as_ref()
+            .filter(|(at, _)| now.saturating_sub(*at) < u64::from(interval_ms))
+            .map(|(_, j)| j.clone())
+    })
+    .flatten()
+}
+
+pub fn store_origin_status(public: String, owner: String) {
+    let now = now_ms();
+    with(None, |s| {
+        s.origin_status = Some((now, Rc::new((public, owner))))
+    });
+}
+
+/// Whether a copy for `key` should be stored now: not when this isolate
+/// stored one less than `interval_ms` ago (a busy page costs one cache write
+/// per interval, not one per request).
+pub fn should_store(key: &str, interval_ms: u64) -> bool {
+    let now = now_ms();
+    with(None, |s| {
+        if s.stored.iter().any(|(k, until)| k == key && *until > now) {
+            return false;
+        }
+        s.stored.retain(|(k, until)| k != key && *until > now);
+        if s.stored.len() >= STORED_ENTRIES {
+            s.stored.remove(0);
+        }
+        s.stored.push((key.to_owned(), now + interval_ms));
+        true
+    })
+    .unwrap_or(false)
+}
