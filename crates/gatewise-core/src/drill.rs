@@ -103,7 +103,7 @@ impl Step {
     pub fn with_note(mut self, note: &str) -> Self {
         let mut end = note.len().min(200);
         while !note.is_char_boundary(end) {
-            end -= 1;
+            end = end.saturating_sub(1);
         }
         self.note = note.get(..end).map(str::to_owned);
         self

@@ -47,7 +47,7 @@ pub const STORABLE_STATUSES: &[u16] = &[200, 203];
 fn directives(value: &str) -> impl Iterator<Item = (String, Option<&str>)> {
     let mut end = value.len().min(MAX_VALUE);
     while !value.is_char_boundary(end) {
-        end -= 1;
+        end = end.saturating_sub(1);
     }
     value
         .get(..end)
