@@ -89,3 +89,28 @@ test('assets: a missing file (or binding) is a clean 404; unknown and unsafe pat
     assert.equal(JSON.parse(await res.text()).error, 'not found');
   }
 });
+
+test('assets: the browser page\'s files are served from the ASSETS binding under the prefix', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'gw-assets-'));
+  const script = 'console.log("gatewise checks");\n';
+  writeFileSync(join(dir, 'checks.js'), script);
+  const w = await startWorker({ ORIGIN_URL: 'http://127.0.0.1:9/' }, { assets: dir });
+  try {
+    const res = await w.fetch('/__gatewise/checks.js');
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /javascript/);
+    assert.equal(await res.text(), script);
+    const missing = await w.fetch('/__gatewise/nope.js');
+    assert.equal(missing.status, 404);
+    await missing.text();
+    // Outside the prefix the worker proxies, it does not serve assets.
+    const proxied = await w.fetch('/checks.js', { headers: { accept: 'application/json' } });
+    assert.equal(proxied.status, 502);
+    await proxied.text();
+  } finally {
+    await w.close();
+  }
+});

@@ -67,6 +67,18 @@ for (const [mode, w, path, status, type, temporary] of ANSWERED) {
     assert.match(body, /^<!doctype html><html lang="en" dir="ltr">/);
     assert.ok(body.includes(type), 'the page names the error type');
     assertNoLeak(`${mode} html`, all);
+    // The live checks: loaded from the reserved prefix, told the edge's
+    // endpoints and the resolver, allowed by the CSP to reach them.
+    const csp = res.headers.get('content-security-policy');
+    assert.match(csp, /script-src 'self';/);
+    assert.match(csp, /connect-src 'self' https:;/);
+    assert.ok(!csp.includes('unsafe-eval') && !/script-src[^;]*unsafe-inline/.test(csp));
+    assert.match(body, /<script src="\/__gatewise\/checks\.js" defer><\/script>/);
+    const config = JSON.parse(body.match(/data-gatewise-config="([^"]*)"/)[1].replaceAll('&quot;', '"').replaceAll('&amp;', '&'));
+    assert.equal(config.checks.health, '/__gatewise/health');
+    assert.equal(config.checks.originStatus, '/__gatewise/origin-status');
+    assert.match(config.checks.resolver, /^https?:\/\//);
+    assert.equal(config.checks.autoReload, true, 'a GET may reload itself');
 
     // Problem JSON for an API client.
     res = await w().fetch(path, { headers: JSON_ACCEPT });

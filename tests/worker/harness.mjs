@@ -24,7 +24,7 @@ export const BASE = {
   DEBUG_TOKEN: TOKEN,
 };
 
-export async function startWorker(vars) {
+export async function startWorker(vars, { assets } = {}) {
   assert.ok(existsSync(SHIM), `${SHIM} is missing: run bash scripts/build-worker.sh`);
   const logs = [];
   const t0 = performance.now();
@@ -37,6 +37,11 @@ export async function startWorker(vars) {
     ],
     compatibilityDate: '2026-04-26',
     bindings: { ...BASE, ...vars },
+    // Static assets (the browser page's files) as wrangler.toml's [assets]: binding ASSETS,
+    // the worker first, so that it alone decides what the reserved prefix serves.
+    ...(assets
+      ? { assets: { directory: assets, binding: 'ASSETS', routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: true } } }
+      : {}),
     host: '127.0.0.1',
     cf: false,
     handleRuntimeStdio(stdout, stderr) {

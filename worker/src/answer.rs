@@ -64,6 +64,9 @@ pub struct Extras {
     pub status_page: Option<String>,
     /// The live-checks script the page loads (under the reserved prefix).
     pub checks_script: Option<String>,
+    /// What the live-checks script is told: the edge's endpoints, the
+    /// resolver, whether the page may reload itself.
+    pub checks: Option<gatewise_core::checks::ChecksConfig>,
     /// The id this worker uses in `Proxy-Status`.
     pub proxy_name: String,
     /// Seconds for `Retry-After` when the diagnosis has none (a breaker's cool-down).
@@ -153,6 +156,7 @@ pub fn failure(d: &Diagnosis, viewer: &Viewer, extras: &Extras) -> Answer {
     ctx.contact.clone_from(&extras.contact);
     ctx.status_page.clone_from(&extras.status_page);
     ctx.checks_script.clone_from(&extras.checks_script);
+    ctx.checks.clone_from(&extras.checks);
     ctx.owner_details = viewer.owner;
     let body = match viewer.format {
         Format::Html => render::html(&shown, &ctx),

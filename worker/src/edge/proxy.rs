@@ -509,7 +509,7 @@ pub fn extras(
     request_id: &str,
     url: Option<String>,
 ) -> Extras {
-    let _ = req;
+    let prefix = &config.reserved_prefix;
     Extras {
         request_id: Some(request_id.to_owned()),
         time: Some(String::from(js_sys::Date::new_0().to_utc_string())),
@@ -520,7 +520,15 @@ pub fn extras(
             .or_else(|| config.site_name.clone()),
         contact: config.contact.clone(),
         status_page: config.status_page.clone(),
-        checks_script: Some(format!("{}checks.js", config.reserved_prefix)),
+        checks_script: Some(format!("{prefix}checks.js")),
+        checks: Some(gatewise_core::checks::ChecksConfig {
+            health: Some(format!("{prefix}health")),
+            origin_status: Some(format!("{prefix}origin-status")),
+            resolver: Some(config.doh_url.clone()),
+            // Reloading re-sends the request: only for methods safe to repeat.
+            auto_reload: Some(gatewise_core::policy::retry::is_idempotent(&req.method())),
+            ..Default::default()
+        }),
         proxy_name: config.cdn_loop_id.clone(),
         retry_after_hint: None,
         owner_facts: Vec::new(),
