@@ -26,7 +26,7 @@ demo_pid=$!
 trap 'kill "$demo_pid" 2>/dev/null || true' EXIT INT TERM
 echo "start: the worker builds first (a minute the first time), then listens on http://127.0.0.1:$worker_port/"
 echo "start: it forwards to the demo origin on http://127.0.0.1:$demo_port/ — open the worker's URL and pick a failure"
-WRANGLER_SEND_METRICS=false node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$worker_port" \
+CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_SEND_METRICS=false node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$worker_port" \
   --show-interactive-dev-session=false \
   --var "ORIGIN_URL:http://127.0.0.1:$demo_port" --var DEBUG_TOKEN:demo --var TIMEOUT_MS:5000 \
   --var BREAKER_FAILURES:10
