@@ -18,16 +18,18 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const smoke = process.argv.includes('--smoke');
 const REPEATS = smoke ? 1 : 3;
-const DURATION = smoke ? '1s' : '8s';
+const DURATION = process.env.GATEWISE_BENCH_DURATION ?? (smoke ? '1s' : '8s'); // wrk -d
 const CONNECTIONS = 16;
 const BUILD = join(root, 'worker/build');
-const WORKERD = join(root, 'node_modules/.bin/workerd');
+// The platform binary itself, not node_modules/.bin/workerd (a Node wrapper: ending it would
+// leave the real server running).
+const WORKERD = [join(root, `node_modules/@cloudflare/workerd-${process.platform}-${process.arch === 'x64' ? '64' : process.arch}/bin/workerd`), join(root, 'node_modules/.bin/workerd')].find((f) => existsSync(f));
 
 const log = (...a) => console.error('bench:', ...a);
 for (const f of [join(BUILD, 'index.js'), join(BUILD, 'index_bg.wasm')]) {
   if (!existsSync(f)) throw new Error(`${f} is missing: run bash scripts/build-worker.sh`);
 }
-if (!existsSync(WORKERD)) throw new Error(`${WORKERD} is missing: run npm run bootstrap`);
+if (!WORKERD) throw new Error('workerd is missing from node_modules: run npm run bootstrap');
 
 /** A free TCP port on 127.0.0.1 (bound, then released). */
 function freePort() {
@@ -225,17 +227,22 @@ const ratios = {
   'f/e throughput (error, HTML)': by.f.rps.median / by.e.rps.median,
   'g/e throughput (error, JSON)': by.g.rps.median / by.e.rps.median,
 };
+// Paired per repeat (the variants of one repeat ran back to back): robust to drift of the shared machine.
+const paired = (x, y) => summary(by[x].runs.map((r, i) => ({ q: r.rps / by[y].runs[i].rps })), 'q');
+const pairs = { 'c/b': paired('c', 'b'), 'c1/b1': paired('c1', 'b1'), 'f/e': paired('f', 'e'), 'g/e': paired('g', 'e') };
 if (smoke) {
   log('smoke run done:', JSON.stringify(Object.fromEntries(Object.entries(ratios).map(([k, x]) => [k, +x.toFixed(3)]))));
   process.exit(0);
 }
 
 const version = (cmd, args) => {
+  let out;
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8' }).trim().split('\n')[0];
-  } catch {
-    return 'unknown';
+    out = execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    out = `${e.stdout ?? ''}${e.stderr ?? ''}`; // wrk -v exits 1 after printing its version
   }
+  return out.trim().split('\n')[0] || 'unknown';
 };
 const machine = {
   date: new Date().toISOString(),
@@ -245,6 +252,7 @@ const machine = {
   node: process.version,
   workerd: version(WORKERD, ['--version']),
   wrk: version('wrk', ['-v']).replace(/\s+Copyright.*/, ''),
+  loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' '),
   load: `wrk -t1 -c${CONNECTIONS} -d${DURATION}, ${REPEATS} repeats, interleaved, after a 1 s warm-up`,
   wasmBytes: execFileSync('wc', ['-c', join(BUILD, 'index_bg.wasm')], { encoding: 'utf8' }).trim().split(/\s+/)[0],
 };
@@ -268,8 +276,8 @@ Written by \`npm run bench\` (bench/run.mjs). Every figure: median (min–max) o
 All processes on 127.0.0.1 in one process tree: a keep-alive Node origin, one plain \`workerd serve\`
 (no wrangler) with each worker on its own socket, and \`wrk\`.
 
-Machine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.os}; Node ${machine.node}, workerd ${machine.workerd},
-${machine.wrk}. Load: ${machine.load}. Worker wasm: ${machine.wasmBytes} bytes. Run at ${machine.date}.
+Machine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.os}; Node ${machine.node}, ${machine.workerd},
+${machine.wrk}; load average before the run ${machine.loadavg}. Load: ${machine.load}. Worker wasm: ${machine.wasmBytes} bytes. Run at ${machine.date}.
 The machine is shared (2 cores for origin, workerd and wrk together): compare ratios, not absolutes.
 
 ## Passthrough (origin answers 200, ${BODY.length}-byte body)
@@ -296,7 +304,11 @@ ${variants.filter((v) => v.group === 'error').map(row).join('\n')}
 
 ## Ratios (medians)
 
-| ratio | value | target (issue 7) |
+Throughput ratios paired per repeat (the two variants ran back to back), median (min–max):
+(c)/(b) ${fmt(pairs['c/b'], 2)}, (c)/(b) at 1 connection ${fmt(pairs['c1/b1'], 2)},
+(f)/(e) ${fmt(pairs['f/e'], 2)}, (g)/(e) ${fmt(pairs['g/e'], 2)}.
+
+| ratio of medians | value | target (issue 7) |
 |---|---:|---:|
 | (c)/(b) throughput | ${ratios['c/b throughput'].toFixed(2)}× | ≥ 0.95× |
 | (c)−(b) added p50 | ${ratios['c-b added p50 µs'].toFixed(0)} µs | ≤ 30 µs |
@@ -318,6 +330,7 @@ writeFileSync(
       machine,
       variants: variants.map(({ id, group, name, headers, runs, rps, p50, p99 }) => ({ id, group, name, headers, runs, rps, p50, p99 })),
       ratios,
+      pairedThroughputRatios: pairs,
       core,
     },
     null,
@@ -325,3 +338,4 @@ writeFileSync(
   ) + '\n',
 );
 console.log(md);
+process.exit(0); // the origin's keep-alive sockets would keep the process up; exit ends workerd
