@@ -57,6 +57,11 @@ pub(crate) fn is_unsafe_char(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// An optional reflected value, [`clean`]ed; `None` when absent or empty after cleaning.
+pub fn clean_opt(s: Option<&str>, max: usize) -> Option<String> {
+    s.map(|s| clean(s, max)).filter(|s| !s.is_empty())
+}
+
 /// `s` trimmed, cut to at most `max` characters (an ellipsis marks the
 /// cut), with control and bidi-control characters replaced by U+FFFD.
 /// Tabs and line breaks count as controls: reflected values are one line.

@@ -29,7 +29,9 @@
 
 use crate::checks::PageFacts;
 use crate::i18n::{self, Lang};
-use crate::render::escape::{self, clean, escape, escape_into, LONG, MAX_ITEMS, SHORT, URL};
+use crate::render::escape::{
+    self, clean, clean_opt, escape, escape_into, LONG, MAX_ITEMS, SHORT, URL,
+};
 use crate::render::svg;
 use crate::render::words::{self, layer_name, t, type_title, Advice, Words};
 use crate::render::PageContext;
@@ -187,11 +189,7 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
         s: String::with_capacity(12 * 1024),
         lang,
     };
-    let site = ctx
-        .site_name
-        .as_deref()
-        .map(|s| clean(s, SHORT))
-        .filter(|s| !s.is_empty());
+    let site = clean_opt(ctx.site_name.as_deref(), SHORT);
 
     // Head.
     p.raw(r#"<!doctype html><html lang=""#);
@@ -260,21 +258,9 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
     p.raw("</figure>");
 
     // What to quote.
-    let id = ctx
-        .request_id
-        .as_deref()
-        .map(|s| clean(s, SHORT))
-        .filter(|s| !s.is_empty());
-    let time = ctx
-        .time
-        .as_deref()
-        .map(|s| clean(s, SHORT))
-        .filter(|s| !s.is_empty());
-    let url = ctx
-        .url
-        .as_deref()
-        .map(|s| clean(s, URL))
-        .filter(|s| !s.is_empty());
+    let id = clean_opt(ctx.request_id.as_deref(), SHORT);
+    let time = clean_opt(ctx.time.as_deref(), SHORT);
+    let url = clean_opt(ctx.url.as_deref(), URL);
     if id.is_some() || time.is_some() || url.is_some() {
         p.el("p", &t(lang, "page.ids.hint"));
         p.raw("<dl>");

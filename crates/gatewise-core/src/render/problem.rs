@@ -35,7 +35,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::render::escape::{clean, LONG, SHORT};
+use crate::render::escape::{clean, clean_opt, LONG, SHORT};
 use crate::render::words::Words;
 use crate::render::PageContext;
 use crate::Diagnosis;
@@ -84,12 +84,7 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
     m.insert("title".into(), Value::String(w.title));
     m.insert("status".into(), Value::from(d.status));
     m.insert("detail".into(), Value::String(w.summary));
-    if let Some(id) = ctx
-        .request_id
-        .as_deref()
-        .map(|s| clean(s, SHORT))
-        .filter(|s| !s.is_empty())
-    {
+    if let Some(id) = clean_opt(ctx.request_id.as_deref(), SHORT) {
         m.insert(
             "instance".into(),
             Value::String(format!("urn:gatewise:request:{}", pct_encode(&id))),

@@ -18,7 +18,7 @@
 //! ```
 
 use crate::i18n;
-use crate::render::escape::{clean, LONG, MAX_ITEMS, SHORT};
+use crate::render::escape::{clean, clean_opt, LONG, MAX_ITEMS, SHORT};
 use crate::render::svg::segment_sentence;
 use crate::render::words::{hop_name, layer_name, t, type_title, Advice, Words};
 use crate::render::PageContext;
@@ -171,16 +171,8 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
         }
     }
 
-    let id = ctx
-        .request_id
-        .as_deref()
-        .map(|s| clean(s, SHORT))
-        .filter(|s| !s.is_empty());
-    let time = ctx
-        .time
-        .as_deref()
-        .map(|s| clean(s, SHORT))
-        .filter(|s| !s.is_empty());
+    let id = clean_opt(ctx.request_id.as_deref(), SHORT);
+    let time = clean_opt(ctx.time.as_deref(), SHORT);
     if id.is_some() || time.is_some() {
         o.push('\n');
         if let Some(id) = id {
