@@ -12,11 +12,11 @@ use wasm_bindgen_futures::JsFuture;
 use worker::{Delay, Env};
 
 use super::js::{self, header};
-use super::proxy::request_id;
+use super::proxy::{request_id, viewer_of};
 use super::state;
 use crate::answer::{self, Viewer};
 use crate::config::{Config, ConfigError};
-use crate::headers::{DEBUG_HEADER, SECURITY_HEADERS};
+use crate::headers::SECURITY_HEADERS;
 use crate::reports;
 
 /// The longest an origin-status probe waits for headers, in ms.
@@ -26,18 +26,6 @@ fn json_response(status: u16, value: &serde_json::Value) -> Result<web_sys::Resp
     let mut headers: Vec<(&str, String)> = vec![("content-type", "application/json".into())];
     headers.extend(SECURITY_HEADERS.iter().map(|(n, v)| (*n, (*v).to_owned())));
     js::response(status, &headers, Some(&value.to_string()))
-}
-
-fn viewer_of(req: &web_sys::Request, config: &Config) -> Viewer {
-    let h = req.headers();
-    answer::viewer(
-        config,
-        header(&h, "accept").as_deref(),
-        header(&h, "user-agent").as_deref(),
-        header(&h, "accept-language").as_deref(),
-        header(&h, DEBUG_HEADER).as_deref(),
-        header(&h, "cookie").as_deref(),
-    )
 }
 
 /// `health`: the worker's own state; no origin request, no origin name.

@@ -486,7 +486,8 @@ struct Failure {
     retry_hint: Option<u32>,
 }
 
-fn viewer_of(req: &web_sys::Request, config: &Config) -> Viewer {
+/// Who is asking, from the request's headers: format, language, owner token.
+pub(crate) fn viewer_of(req: &web_sys::Request, config: &Config) -> Viewer {
     let h = req.headers();
     answer::viewer(
         config,
