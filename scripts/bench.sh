@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The benchmarks (`npm run bench`): the edge worker side by side with a plain-JS worker under plain
-# `workerd serve`, loaded by wrk on 127.0.0.1; writes bench/results/latest.{md,json}.
+# The benchmarks (`npm run bench`): the core's criterion benchmarks (native), then the edge worker
+# side by side with a plain-JS worker under plain `workerd serve` on 127.0.0.1 (bench/run.mjs:
+# wrk passthrough / latency / error path, 1 GiB streaming, size and cold start, the core in wasm);
+# writes bench/results/latest.{md,json}.
 #
-#   bash scripts/bench.sh [--smoke]    (--smoke: one 1 s run per variant, no report, no thresholds)
-#
-# First the core micro-benchmarks (crates/gatewise-core/examples/bench.rs, native release), then
-# bench/run.mjs (origin, workerd and wrk side by side).
+#   bash scripts/bench.sh [--smoke] [--only=http,stream,size,wasm]
+#     --smoke: every benchmark once, small — criterion in test mode (debug build, smallest sizes),
+#     one 1 s wrk run per variant, 16 MiB transfers, one cold start — no report, no thresholds.
 #
 # Builds the worker first when worker/build is missing. Needs wrk (installed with apt-get when root).
 set -euo pipefail
@@ -21,11 +22,13 @@ command -v wrk >/dev/null || {
 }
 [ -f worker/build/index_bg.wasm ] || bash scripts/build-worker.sh
 if [[ " $* " == *" --smoke "* ]]; then
-  # The core loop once, a few ms per operation (debug build: the test gate compiled it already).
-  cargo run -q -p gatewise-core --example bench -- --smoke
+  # Each criterion benchmark once at its smallest size (the test gate built the dev-dependencies).
+  GATEWISE_BENCH_SMOKE=1 cargo test -q -p gatewise-core --bench core
   exec node bench/run.mjs "$@"
 fi
-core_json=$(mktemp)
-trap 'rm -f "$core_json"' EXIT
-cargo run --release -q -p gatewise-core --example bench -- --json >"$core_json"
-GATEWISE_CORE_BENCH=$core_json node bench/run.mjs "$@"
+criterion_home=$(mktemp -d)
+trap 'rm -rf "$criterion_home"' EXIT
+if [[ " $* " != *" --only="* || " $* " == *"wasm"* ]]; then
+  CRITERION_HOME=$criterion_home cargo bench -q -p gatewise-core --bench core >&2
+fi
+GATEWISE_CRITERION=$criterion_home node bench/run.mjs "$@"
