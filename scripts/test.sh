@@ -73,6 +73,7 @@ worker_tests() {
   fi
   bash scripts/build-worker.sh
   node --test --test-concurrency=1 tests/worker/*.test.mjs
+  bash scripts/soak.sh --seconds 12 --out tests/artifacts/soak
 }
 
 gate_command() { # the command of gate $1, one word per line
@@ -102,7 +103,7 @@ for gate in "${GATES[@]}"; do
   mapfile -t cmd < <(gate_command "$gate")
   shown=${cmd[*]}
   [ "$gate" != node ] || shown="node --test tests/*.test.mjs"
-  [ "$gate" != worker ] || shown="bash scripts/build-worker.sh && node --test tests/worker/*.test.mjs"
+  [ "$gate" != worker ] || shown="bash scripts/build-worker.sh && node --test tests/worker/*.test.mjs && bash scripts/soak.sh --seconds 12"
   echo
   echo "==> [$n/${#selected[@]}] $gate: $shown"
   t0=$(_gw_now)

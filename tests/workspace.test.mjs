@@ -16,6 +16,7 @@ test('package.json is the private workspace root with start, test and bootstrap'
     bench: 'bash scripts/bench.sh',
     bootstrap: 'bash scripts/bootstrap.sh',
     fuzz: 'bash scripts/fuzz.sh',
+    soak: 'bash scripts/soak.sh',
     start: 'bash scripts/start.sh',
     test: 'bash scripts/test.sh',
   });

@@ -237,7 +237,10 @@ pub fn worth_drilling(d: &Diagnosis) -> bool {
 /// when others remain); otherwise (nothing ran, an unknown pair, nothing
 /// left) `d` is kept. The
 /// runtime layer, the received status, `detail` and the upstream chain of `d`
-/// are kept; each step becomes a piece of evidence.
+/// are kept; each step becomes a piece of evidence. So is how far the failed
+/// request can have got (`reached`, never lowered): the probe runs after the
+/// failure, and an origin that refuses connections now may have received the
+/// request before (a `POST` told `reached: "no"` would be sent again).
 pub fn narrow(d: &Diagnosis, steps: &[Step]) -> Diagnosis {
     let mut out = match steps.iter().find(|s| s.failed()) {
         Some(s) => match step_row(s.hop, s.outcome) {
@@ -293,6 +296,7 @@ fn rebuilt(d: &Diagnosis, t: ErrorType, confidence: Confidence) -> Diagnosis {
             n = n.with_alternative(*a);
         }
     }
+    n.reached = n.reached.max(d.reached);
     n.received_status = d.received_status;
     n.retry_after = d.retry_after;
     n.evidence = d.evidence.clone();
@@ -305,7 +309,7 @@ fn rebuilt(d: &Diagnosis, t: ErrorType, confidence: Confidence) -> Diagnosis {
 mod tests {
     use super::*;
     use crate::classify::{transport, TransportError};
-    use crate::Layer;
+    use crate::{Layer, Reached};
 
     fn lost() -> Diagnosis {
         transport(&TransportError {
@@ -331,6 +335,29 @@ mod tests {
             }
             assert!(!r.source.is_empty());
         }
+    }
+
+    #[test]
+    fn a_probe_never_lowers_how_far_the_request_got() {
+        // Lost (reached: maybe), then the probe's connect is refused: refused now, and the
+        // request may still have arrived on the connection that was lost.
+        assert_eq!(lost().reached, Reached::Maybe);
+        let refused = [
+            Step::new(Hop::Dns, Outcome::Skipped, 0),
+            Step::new(Hop::Connect, Outcome::Refused, 1),
+        ];
+        let d = narrow(&lost(), &refused);
+        assert_eq!(d.error_type, Some(ErrorType::ConnectionRefused));
+        assert_eq!(ErrorType::ConnectionRefused.info().reached, Reached::No);
+        assert_eq!(d.reached, Reached::Maybe);
+        for r in STEP_ROWS {
+            let d = narrow(&lost(), &[Step::new(r.hop, r.outcome, 3)]);
+            assert!(d.reached >= Reached::Maybe, "{r:?}");
+        }
+        // A failure known to be before sending stays `no` when the probe agrees.
+        let mut before = lost();
+        before.reached = Reached::No;
+        assert_eq!(narrow(&before, &refused).reached, Reached::No);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use gatewise_core::classify::{self, ResponseView, TransportError};
 use gatewise_core::drill::{self, Step};
 use gatewise_core::policy::{Admission, RetryDecision};
 use gatewise_core::{
-    cdn_loop, stale, Confidence, Diagnosis, ErrorType, Evidence, EvidenceSource, Layer,
+    cdn_loop, stale, Confidence, Diagnosis, ErrorType, Evidence, EvidenceSource, Layer, Reached,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -124,6 +124,9 @@ pub async fn forward(
     state::deposit();
     let mut attempts = 0u32;
     let mut attempt_ms = Vec::new();
+    // How far the failed attempts so far can have got: a retry the breaker stops is answered
+    // with the breaker's diagnosis, which must not say the request never reached the origin.
+    let mut reached = Reached::No;
     loop {
         attempts += 1;
         let admission = state::admit();
@@ -139,6 +142,7 @@ pub async fn forward(
                     Some("breaker.open"),
                 ));
             d.retry_after = Some(secs);
+            d.reached = d.reached.max(reached);
             let f = Failure {
                 diagnosis: d,
                 attempts: attempts - 1,
@@ -176,6 +180,7 @@ pub async fn forward(
                     headers: &refs,
                     body: b"",
                 });
+                reached = reached.max(d.reached);
                 state::record(false);
                 if retry(&method, &d, attempts, replayable, config).await {
                     if let Some(b) = resp.body() {
@@ -190,6 +195,7 @@ pub async fn forward(
             }
             Outcome::Thrown(e) => {
                 let d = classify::transport(&e);
+                reached = reached.max(d.reached);
                 state::record(false);
                 if retry(&method, &d, attempts, replayable, config).await {
                     continue;
