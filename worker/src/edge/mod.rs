@@ -61,6 +61,7 @@ async fn handle(
         Route::Health => endpoints::health(&config),
         Route::OriginStatus => endpoints::origin_status(&req, &config).await,
         Route::Reports => endpoints::reports(req, &config).await,
+        Route::SelfTestCrash => endpoints::self_test_crash(&req, &config),
         Route::Asset(path) => endpoints::asset(env, path).await,
         Route::NotFound => endpoints::not_found(&req, &config),
     }
