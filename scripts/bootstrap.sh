@@ -10,8 +10,6 @@
 #                     deliver it, Debian's rustc-web with a wasm32 std built once from Debian's std
 #                     source, linked as the rustup toolchain `debian` and used for wasm32 builds only
 #   wasm-bindgen-cli  exactly the wasm-bindgen version in Cargo.lock (only once Cargo.lock has it)
-#   worker-build      the crates.io tool that builds the edge worker (worker/), at the version of
-#                     Cargo.lock's `worker` crate (scripts/build-worker.sh runs it offline)
 #   npm               `npm ci` when node_modules is missing or older than package-lock.json
 #   chromium          only with --browser: Debian's chromium and chromium-driver
 #
@@ -227,25 +225,6 @@ _gw_wasm_bindgen() {
   _gw_say wasm-bindgen-cli "installed: $want (was: ${have:-none}) in $(_gw_since "$t0")"
 }
 
-# ---- worker-build: the same version as Cargo.lock's `worker` crate ----------------------------
-_gw_worker_build() {
-  local want have=""
-  want=$(_gw_lock_version worker)
-  if [ -z "$want" ]; then
-    _gw_say worker-build "not needed: Cargo.lock has no worker crate"
-    return 0
-  fi
-  have=$(worker-build --version 2>/dev/null | awk '{ print $NF }' || true)
-  if [ "$have" = "$want" ]; then
-    _gw_say worker-build "present: $want (= Cargo.lock's worker)"
-    return 0
-  fi
-  local t0
-  t0=$(_gw_now)
-  cargo install worker-build --version "$want" >&2
-  _gw_say worker-build "installed: $want (was: ${have:-none}) in $(_gw_since "$t0")"
-}
-
 # ---- npm: node_modules from package-lock.json ----------------------------------------------
 _gw_npm() {
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
@@ -299,7 +278,6 @@ gatewise_bootstrap() {
   _gw_rust
   _gw_wasm
   _gw_wasm_bindgen
-  _gw_worker_build
   _gw_npm
   _gw_chromium "$browser"
   export GATEWISE_WASM_TOOLCHAIN GATEWISE_LINT_TOOLCHAIN

@@ -1,25 +1,58 @@
 #!/usr/bin/env bash
-# Build the edge worker (worker/) into worker/build/ with worker-build, offline: the tools are the
-# ones the bootstrap installed — wasm-bindgen (= Cargo.lock's version) from ~/.cargo/bin, esbuild
-# and binaryen's wasm-opt from node_modules — so worker-build downloads nothing.
+# Build the edge worker (worker/) into worker/build/, offline, with the tools the bootstrap
+# installed — no worker-build:
+#
+#   1. cargo: the crate for wasm32-unknown-unknown (release profile: opt-level "s", LTO);
+#   2. wasm-bindgen (exactly Cargo.lock's version, ~/.cargo/bin): ES-module bindings into
+#      worker/build/pkg/, with the reset-state function and the abort handler the crash recovery
+#      of worker/js/entry.mjs uses;
+#   3. wasm-opt (binaryen, node_modules): -O with the features rustc's wasm32 target emits, names kept;
+#   4. esbuild (node_modules): worker/js/entry.mjs + the bindings → worker/build/index.js (ESM,
+#      minified), next to worker/build/index_bg.wasm — the two modules wrangler.toml's `main` and
+#      plain `workerd serve` load.
 #
 #   bash scripts/build-worker.sh        (wrangler.toml's [build] command runs this too)
 #
 # GATEWISE_WASM_TOOLCHAIN (from the bootstrap) picks the Rust toolchain for the wasm32 build.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
 cargo_bin=${CARGO_HOME:-$HOME/.cargo}/bin
-export WASM_BINDGEN_BIN="$cargo_bin/wasm-bindgen"
-export ESBUILD_BIN="$root/node_modules/.bin/esbuild"
-export WASM_OPT_BIN="$root/node_modules/.bin/wasm-opt"
-for tool in "$cargo_bin/worker-build" "$WASM_BINDGEN_BIN" "$ESBUILD_BIN" "$WASM_OPT_BIN"; do
+wasm_bindgen="$cargo_bin/wasm-bindgen"
+esbuild="$root/node_modules/.bin/esbuild"
+wasm_opt="$root/node_modules/.bin/wasm-opt"
+for tool in "$wasm_bindgen" "$esbuild" "$wasm_opt"; do
   [ -x "$tool" ] || {
     echo "build-worker: missing $tool: run npm run bootstrap" >&2
     exit 1
   }
 done
-if [ -n "${GATEWISE_WASM_TOOLCHAIN:-}" ]; then
-  export RUSTUP_TOOLCHAIN=$GATEWISE_WASM_TOOLCHAIN
-fi
-cd "$root/worker"
-exec "$cargo_bin/worker-build" --release
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+have=$("$wasm_bindgen" --version | awk '{ print $2 }')
+[ "$want" = "$have" ] || {
+  echo "build-worker: wasm-bindgen $have, Cargo.lock wants $want: run npm run bootstrap" >&2
+  exit 1
+}
+
+cargo ${GATEWISE_WASM_TOOLCHAIN:+"+$GATEWISE_WASM_TOOLCHAIN"} build -q -p gatewise-worker --lib \
+  --release --target wasm32-unknown-unknown
+target_dir=$(cargo metadata --format-version 1 --no-deps | node -pe 'JSON.parse(require("fs").readFileSync(0)).target_directory')
+wasm="$target_dir/wasm32-unknown-unknown/release/gatewise_worker.wasm"
+
+out=worker/build
+stage=$(mktemp -d "$root/worker/.build.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/pkg"
+"$wasm_bindgen" "$wasm" --out-dir "$stage/pkg" --out-name index --target module --no-typescript \
+  --experimental-reset-state-function --force-enable-abort-handler
+# workerd hands a module worker's .wasm import over as a compiled WebAssembly.Module: the plain
+# import form, not the source-phase import the `module` target writes.
+sed -i 's/^import source /import /' "$stage/pkg/index.js"
+features=(mutable-globals sign-ext nontrapping-float-to-int bulk-memory multivalue reference-types exception-handling)
+"$wasm_opt" -O --debuginfo "${features[@]/#/--enable-}" "$stage/pkg/index_bg.wasm" -o "$stage/index_bg.wasm"
+"$esbuild" worker/js/entry.mjs --alias:gatewise-worker-bindings="$stage/pkg/index.js" --bundle --format=esm --minify --log-level=warning \
+  --external:./index_bg.wasm '--external:cloudflare:*' --outfile="$stage/index.js"
+rm -rf "$out"
+mkdir -p "$out"
+mv "$stage/index.js" "$stage/index_bg.wasm" "$out/"
+echo "build-worker: $out/index.js ($(wc -c <"$out/index.js") B), $out/index_bg.wasm ($(wc -c <"$out/index_bg.wasm") B)"

@@ -62,7 +62,7 @@ node_tests() {
   node --test "${files[@]}"
 }
 
-# The edge worker: build it as shipped (worker-build, offline), then run it in workerd (Miniflare)
+# The edge worker: build it as shipped (scripts/build-worker.sh, offline), then run it in workerd (Miniflare)
 # against misbehaving origins on 127.0.0.1, and check the upload bundle (wrangler --dry-run).
 worker_tests() {
   # The runtime glue (worker/src/edge) only compiles for wasm32: lint it there too.

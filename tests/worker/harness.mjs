@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import assert from 'node:assert/strict';
 
 const root = new URL('../../', import.meta.url);
-export const SHIM = fileURLToPath(new URL('worker/build/worker/shim.mjs', root));
+export const SHIM = fileURLToPath(new URL('worker/build/index.js', root));
 export const TOKEN = 'owner-s3cret-token';
 export const SITE = 'http://site.example';
 

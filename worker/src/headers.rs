@@ -121,9 +121,257 @@ pub fn nel_headers(path: &str) -> [(&'static str, String); 2] {
     ]
 }
 
+/// The request headers the happy path reads, fetched from the runtime in
+/// one call (in this order) with the URL and the method: see [`RequestFacts`].
+pub const FACT_HEADERS: [&str; 7] = [
+    "cdn-loop",
+    "cf-connecting-ip",
+    "x-forwarded-for",
+    "forwarded",
+    "cookie",
+    "content-length",
+    "authorization",
+];
+
+/// How the runtime glue marks an absent header in the facts line (NUL can
+/// never be part of a header value, RFC 9110 §5.5).
+pub const ABSENT: &str = "\0";
+
+/// What the worker reads of a request before forwarding it: the URL, the
+/// method and the [`FACT_HEADERS`], decoded from the one line the runtime
+/// glue returns (`url \n method \n value…`, absent values as [`ABSENT`]).
+///
+/// # Example
+/// ```
+/// use gatewise_worker::headers::RequestFacts;
+/// let f = RequestFacts::decode("https://a.example/x\nGET\ngatewise\n\0\n\0\n\0\n\0\n\0\n\0").unwrap();
+/// assert_eq!((f.url.as_str(), f.method.as_str()), ("https://a.example/x", "GET"));
+/// assert_eq!(f.cdn_loop(), Some("gatewise"));
+/// assert_eq!(f.client_ip(), None);
+/// assert!(RequestFacts::decode("too\nshort").is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestFacts {
+    /// The request URL, as the runtime gives it.
+    pub url: String,
+    /// The request method.
+    pub method: String,
+    values: [Option<String>; FACT_HEADERS.len()],
+}
+
+impl RequestFacts {
+    /// Decodes the facts line; `None` when it does not have every field.
+    pub fn decode(line: &str) -> Option<Self> {
+        let mut fields = line.split('\n');
+        let url = fields.next()?.to_owned();
+        let method = fields.next()?.to_owned();
+        let mut values: [Option<String>; FACT_HEADERS.len()] = Default::default();
+        for v in values.iter_mut() {
+            let field = fields.next()?;
+            *v = (field != ABSENT).then(|| field.to_owned());
+        }
+        fields.next().is_none().then_some(Self {
+            url,
+            method,
+            values,
+        })
+    }
+
+    /// The value of one of the [`FACT_HEADERS`] (`None`: absent, or not a fact header).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let i = FACT_HEADERS.iter().position(|n| *n == name)?;
+        self.values.get(i)?.as_deref()
+    }
+
+    /// `CDN-Loop` as received.
+    pub fn cdn_loop(&self) -> Option<&str> {
+        self.header("cdn-loop")
+    }
+
+    /// The client's address as Cloudflare reports it (`CF-Connecting-IP`).
+    pub fn client_ip(&self) -> Option<&str> {
+        self.header("cf-connecting-ip")
+    }
+}
+
+/// One change to the forwarded request's headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderEdit {
+    /// Remove the header.
+    Delete(&'static str),
+    /// Set the header to this value (replacing any).
+    Set(&'static str, String),
+}
+
+/// The edits that turn a request's headers into the forwarded ones: `Host`
+/// removed (the runtime sets the origin's); the owner's debug token removed
+/// (only looked for when one is configured); `X-Forwarded-For` (with
+/// `CF-Connecting-IP`), `X-Forwarded-Proto`, `X-Forwarded-Host`, `Forwarded`
+/// appended to; `CDN-Loop` with `cdn_loop_id` appended.
+///
+/// # Example
+/// ```
+/// use gatewise_worker::headers::{forward_edits, HeaderEdit, RequestFacts};
+/// use gatewise_worker::route::split_url;
+/// let f = RequestFacts::decode("https://shop.example/a\nGET\n\0\n192.0.2.7\n\0\n\0\n\0\n\0\n\0").unwrap();
+/// let edits = forward_edits(&f, split_url(&f.url), false, "gatewise");
+/// assert_eq!(edits[0], HeaderEdit::Delete("host"));
+/// assert!(edits.contains(&HeaderEdit::Set("x-forwarded-for", "192.0.2.7".into())));
+/// assert!(edits.contains(&HeaderEdit::Set("cdn-loop", "gatewise".into())));
+/// ```
+pub fn forward_edits(
+    facts: &RequestFacts,
+    parts: crate::route::UrlParts<'_>,
+    debug_token_configured: bool,
+    cdn_loop_id: &str,
+) -> Vec<HeaderEdit> {
+    let mut edits = vec![HeaderEdit::Delete("host")];
+    if debug_token_configured {
+        edits.push(HeaderEdit::Delete(DEBUG_HEADER));
+        if let Some(kept) = facts.header("cookie").and_then(strip_debug_cookie) {
+            edits.push(if kept.is_empty() {
+                HeaderEdit::Delete("cookie")
+            } else {
+                HeaderEdit::Set("cookie", kept)
+            });
+        }
+    }
+    let client_ip = facts.client_ip();
+    if let Some(ip) = client_ip {
+        edits.push(HeaderEdit::Set(
+            "x-forwarded-for",
+            append_list(facts.header("x-forwarded-for"), ip),
+        ));
+    }
+    edits.push(HeaderEdit::Set(
+        "x-forwarded-proto",
+        parts.scheme.to_owned(),
+    ));
+    edits.push(HeaderEdit::Set("x-forwarded-host", parts.host.to_owned()));
+    edits.push(HeaderEdit::Set(
+        "forwarded",
+        append_list(
+            facts.header("forwarded"),
+            &forwarded_element(client_ip, parts.host, parts.scheme),
+        ),
+    ));
+    edits.push(HeaderEdit::Set(
+        "cdn-loop",
+        gatewise_core::cdn_loop::append(facts.cdn_loop(), cdn_loop_id),
+    ));
+    edits
+}
+
+/// The edits as the runtime glue applies them in one call: one per line,
+/// `name` to delete, `name:value` to set. Line breaks in a value (which no
+/// header value can carry) become spaces, so one edit stays one line.
+///
+/// # Example
+/// ```
+/// use gatewise_worker::headers::{encode_edits, HeaderEdit};
+/// let e = [HeaderEdit::Delete("host"), HeaderEdit::Set("cdn-loop", "a, gatewise".into())];
+/// assert_eq!(encode_edits(&e), "host\ncdn-loop:a, gatewise");
+/// ```
+pub fn encode_edits(edits: &[HeaderEdit]) -> String {
+    let mut out = String::new();
+    for (i, e) in edits.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match e {
+            HeaderEdit::Delete(name) => out.push_str(name),
+            HeaderEdit::Set(name, value) => {
+                out.push_str(name);
+                out.push(':');
+                out.extend(value.chars().map(|c| match c {
+                    '\n' | '\r' | '\0' => ' ',
+                    c => c,
+                }));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn facts(cdn_loop: &str, ip: &str, xff: &str, cookie: &str) -> RequestFacts {
+        let v = |s: &str| {
+            if s.is_empty() {
+                ABSENT.to_owned()
+            } else {
+                s.to_owned()
+            }
+        };
+        let line = format!(
+            "https://shop.example:8443/a?b=1\nPOST\n{}\n{}\n{}\n\0\n{}\n12\n\0",
+            v(cdn_loop),
+            v(ip),
+            v(xff),
+            v(cookie)
+        );
+        RequestFacts::decode(&line).unwrap()
+    }
+
+    #[test]
+    fn facts_decode_every_field_and_refuse_a_short_or_long_line() {
+        let f = facts("other", "2001:db8::1", "198.51.100.1", "a=1");
+        assert_eq!(f.method, "POST");
+        assert_eq!(f.url, "https://shop.example:8443/a?b=1");
+        assert_eq!(f.cdn_loop(), Some("other"));
+        assert_eq!(f.client_ip(), Some("2001:db8::1"));
+        assert_eq!(f.header("content-length"), Some("12"));
+        assert_eq!(f.header("authorization"), None);
+        assert_eq!(f.header("forwarded"), None);
+        assert_eq!(f.header("not-a-fact"), None);
+        let line = "u\nGET".to_owned() + &"\n\0".repeat(FACT_HEADERS.len());
+        assert!(RequestFacts::decode(&line).is_some());
+        assert!(RequestFacts::decode(&(line.clone() + "\nextra")).is_none());
+        assert!(RequestFacts::decode(&line[..line.len() - 2]).is_none());
+    }
+
+    #[test]
+    fn forward_edits_append_and_strip_exactly() {
+        let f = facts(
+            "other",
+            "2001:db8::1",
+            "198.51.100.1",
+            "a=1; gatewise_debug=t; b=2",
+        );
+        let parts = crate::route::split_url(&f.url);
+        let e = forward_edits(&f, parts, true, "gatewise");
+        assert_eq!(
+            encode_edits(&e),
+            "host\nx-gatewise-debug\ncookie:a=1; b=2\n\
+             x-forwarded-for:198.51.100.1, 2001:db8::1\n\
+             x-forwarded-proto:https\nx-forwarded-host:shop.example:8443\n\
+             forwarded:for=\"[2001:db8::1]\";host=\"shop.example:8443\";proto=https\n\
+             cdn-loop:other, gatewise"
+        );
+        // Without a configured token the cookie is not even looked at.
+        let e = forward_edits(&f, parts, false, "gatewise");
+        assert!(!e.iter().any(|x| matches!(
+            x,
+            HeaderEdit::Set("cookie", _) | HeaderEdit::Delete("cookie")
+        )));
+        // Only the debug cookie: the header goes.
+        let f = facts("", "", "", "gatewise_debug=t");
+        let e = forward_edits(&f, crate::route::split_url(&f.url), true, "gw");
+        assert!(e.contains(&HeaderEdit::Delete("cookie")));
+        assert!(!e
+            .iter()
+            .any(|x| matches!(x, HeaderEdit::Set("x-forwarded-for", _))));
+        assert!(e.contains(&HeaderEdit::Set("cdn-loop", "gw".into())));
+    }
+
+    #[test]
+    fn encoded_edits_stay_one_per_line() {
+        let e = [HeaderEdit::Set("forwarded", "a\r\nb\0c".into())];
+        assert_eq!(encode_edits(&e), "forwarded:a  b c");
+        assert_eq!(encode_edits(&[]), "");
+    }
 
     #[test]
     fn forwarded_elements() {

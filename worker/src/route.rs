@@ -22,6 +22,9 @@ pub enum Route<'a> {
     OriginStatus,
     /// `reports`: the NEL / Reporting API collector (POST).
     Reports,
+    /// `selftest/crash`: the owner's check of crash recovery (a deliberate
+    /// panic when the request carries the debug token; 404 for anyone else).
+    SelfTestCrash,
     /// A static file of the browser page (`checks.js`, its wasm), by its path under the prefix.
     Asset(&'a str),
     /// Under the prefix, but nothing there.
@@ -82,6 +85,7 @@ pub fn route<'a>(path: &'a str, prefix: &str) -> Route<'a> {
         "health" => Route::Health,
         "origin-status" => Route::OriginStatus,
         "reports" => Route::Reports,
+        "selftest/crash" => Route::SelfTestCrash,
         asset if is_asset_path(asset) => Route::Asset(asset),
         _ => Route::NotFound,
     }
@@ -122,6 +126,7 @@ mod tests {
         let p = "/_gw/";
         assert_eq!(route("/_gw/origin-status", p), Route::OriginStatus);
         assert_eq!(route("/_gw/reports", p), Route::Reports);
+        assert_eq!(route("/_gw/selftest/crash", p), Route::SelfTestCrash);
         assert_eq!(
             route("/_gw/pkg/gatewise_bg.wasm", p),
             Route::Asset("pkg/gatewise_bg.wasm")

@@ -162,6 +162,24 @@ pub async fn asset(env: &Env, path: &str) -> Result<web_sys::Response, JsValue> 
 }
 
 /// Under the prefix, nothing there.
+/// The owner's crash-recovery check: with the debug token, a deliberate
+/// panic — the Wasm instance aborts, this request gets the runtime's error,
+/// and the next request starts on a fresh instance (worker/js/entry.mjs;
+/// tests/worker/recovery.test.mjs). Without it, the same 404 as any unknown
+/// path under the prefix.
+pub fn self_test_crash(
+    req: &web_sys::Request,
+    config: &Config,
+) -> Result<web_sys::Response, JsValue> {
+    if !viewer_of(req, config).owner {
+        return not_found(req, config);
+    }
+    #[allow(clippy::panic)] // the one deliberate panic: what this endpoint is for
+    {
+        panic!("gatewise: crash requested by the owner (selftest/crash)");
+    }
+}
+
 pub fn not_found(req: &web_sys::Request, config: &Config) -> Result<web_sys::Response, JsValue> {
     let _ = (req, config);
     json_response(404, &json!({"error": "not found"}))

@@ -3,19 +3,63 @@
 use gatewise_core::classify::TransportError;
 use gatewise_core::Layer;
 use js_sys::Reflect;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::answer::Answer;
+use crate::headers::{RequestFacts, FACT_HEADERS};
 
-/// A header's value, `None` when absent (or unreadable). Names are
-/// interned: each crosses into JS once per isolate, not once per call.
-pub fn header(h: &web_sys::Headers, name: &'static str) -> Option<String> {
-    h.get(wasm_bindgen::intern(name)).ok().flatten()
+#[wasm_bindgen(module = "/js/forward.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = requestFacts)]
+    fn request_facts_line(request: &web_sys::Request, names: &js_sys::Array) -> String;
+
+    #[wasm_bindgen(js_name = forward)]
+    fn forward_js(
+        request: &web_sys::Request,
+        target: &str,
+        edits: &str,
+        body: Option<&JsValue>,
+        timeout_ms: u32,
+    ) -> js_sys::Promise;
+
+    #[wasm_bindgen(js_name = responseHeader)]
+    fn response_header_js(response: &web_sys::Response, name: &str) -> Option<String>;
 }
 
-/// `name`, interned (see [`header`]).
-pub fn n(name: &'static str) -> &'static str {
-    wasm_bindgen::intern(name)
+thread_local! {
+    /// [`FACT_HEADERS`] as a JS array, built once per isolate.
+    static FACT_NAMES: js_sys::Array = FACT_HEADERS.iter().map(|n| JsValue::from_str(n)).collect();
+}
+
+/// The request's URL, method and [`FACT_HEADERS`] in one call into JS.
+pub fn request_facts(req: &web_sys::Request) -> Option<RequestFacts> {
+    let line = FACT_NAMES.with(|names| request_facts_line(req, names));
+    RequestFacts::decode(&line)
+}
+
+/// The origin fetch of one attempt (see `worker/js/forward.js`): the
+/// request's method and headers with `edits` applied, `body`, redirects not
+/// followed, `timeout_ms` to the response headers (0: none). One call into
+/// JS; the promise rejects with the runtime's error or a `GatewiseTimeout`.
+pub fn forward(
+    req: &web_sys::Request,
+    target: &str,
+    edits: &str,
+    body: Option<&JsValue>,
+    timeout_ms: u32,
+) -> js_sys::Promise {
+    forward_js(req, target, edits, body, timeout_ms)
+}
+
+/// One header of a response in one call into JS.
+pub fn response_header(resp: &web_sys::Response, name: &str) -> Option<String> {
+    response_header_js(resp, name)
+}
+
+/// A header's value, `None` when absent (or unreadable).
+pub fn header(h: &web_sys::Headers, name: &str) -> Option<String> {
+    h.get(name).ok().flatten()
 }
 
 fn text_prop(v: &JsValue, name: &str) -> Option<String> {
@@ -25,8 +69,17 @@ fn text_prop(v: &JsValue, name: &str) -> Option<String> {
 }
 
 /// A thrown JS value as the core's transport error (name, message,
-/// workerd's `retryable`, and one level of `cause`), reported by workerd.
+/// workerd's `retryable`, and up to three levels of `cause`), reported by
+/// workerd — or by this worker when it is `forward.js`'s `GatewiseTimeout`.
 pub fn transport_error(e: &JsValue) -> TransportError {
+    if text_prop(e, "name").as_deref() == Some("GatewiseTimeout") {
+        return TransportError {
+            runtime: Some(Layer::Gatewise),
+            name: Some("TimeoutError".into()),
+            message: text_prop(e, "message").unwrap_or_default(),
+            ..TransportError::default()
+        };
+    }
     fn level(e: &JsValue, depth: u8) -> TransportError {
         let message = text_prop(e, "message")
             .or_else(|| e.as_string())

@@ -51,13 +51,17 @@ async fn handle(
         Ok(c) => c,
         Err(e) => return endpoints::config_error(&req, &e),
     };
-    let url = req.url();
-    let parts = split_url(&url);
+    let t0 = state::now_ms();
+    let Some(facts) = js::request_facts(&req) else {
+        return Err(JsValue::from_str("the request's facts could not be read"));
+    };
+    let parts = split_url(&facts.url);
     match route(parts.path, &config.reserved_prefix) {
-        Route::Proxy => proxy::forward(req, &config, parts, ctx).await,
+        Route::Proxy => proxy::forward(req, &facts, &config, parts, ctx, t0).await,
         Route::Health => endpoints::health(&config),
         Route::OriginStatus => endpoints::origin_status(&req, &config).await,
         Route::Reports => endpoints::reports(req, &config).await,
+        Route::SelfTestCrash => endpoints::self_test_crash(&req, &config),
         Route::Asset(path) => endpoints::asset(env, path).await,
         Route::NotFound => endpoints::not_found(&req, &config),
     }

@@ -18,7 +18,7 @@ use super::js::{self, header};
 use super::{drill as drill_rt, state};
 use crate::answer::{self, Extras, Viewer};
 use crate::config::{Config, InterceptMode};
-use crate::headers::{self as policy, DEBUG_HEADER, STALE_HEADER};
+use crate::headers::{self as policy, RequestFacts, DEBUG_HEADER, STALE_HEADER};
 use crate::log::FailureLog;
 use crate::route::UrlParts;
 
@@ -53,18 +53,20 @@ fn gateway_status(status: u16) -> bool {
     matches!(status, 502..=504 | 520..=527 | 530)
 }
 
+/// Forwards the request to the origin. The happy path costs two calls into
+/// JS besides the fetch itself (the request's facts, read by the caller, and
+/// the fetch with its header edits) and two clock readings.
 pub async fn forward(
     req: web_sys::Request,
+    facts: &RequestFacts,
     config: &Rc<Config>,
     parts: UrlParts<'_>,
     ctx: &Context,
+    t0: u64,
 ) -> Result<web_sys::Response, JsValue> {
-    let t0 = state::now_ms();
-    let h = req.headers();
-    let method = req.method();
-    let cdn_loop_in = header(&h, "cdn-loop");
-    if cdn_loop_in
-        .as_deref()
+    let method = facts.method.as_str();
+    if facts
+        .cdn_loop()
         .is_some_and(|v| cdn_loop::contains(v, &config.cdn_loop_id))
     {
         let d = Diagnosis::for_type(ErrorType::ProxyLoopDetected, Layer::Gatewise)
@@ -81,55 +83,31 @@ pub async fn forward(
             drill: None,
             retry_hint: None,
         };
-        return finish(&req, config, parts, &method, f, t0).await;
+        return finish(&req, config, parts, method, f, t0).await;
     }
 
     // The forwarded headers: as received, minus the debug token, plus forwarding and loop headers.
-    let out = web_sys::Headers::new_with_headers(&h)?;
-    out.delete(js::n("host"))?;
-    // The owner's token never reaches the origin (checked only when one is configured).
-    if config.debug_token.is_some() {
-        out.delete(js::n(DEBUG_HEADER))?;
-        if let Some(stripped) = header(&h, "cookie").and_then(|c| policy::strip_debug_cookie(&c)) {
-            if stripped.is_empty() {
-                out.delete(js::n("cookie"))?;
-            } else {
-                out.set(js::n("cookie"), &stripped)?;
-            }
-        }
-    }
-    let client_ip = header(&h, "cf-connecting-ip");
-    if let Some(ip) = &client_ip {
-        out.set(
-            js::n("x-forwarded-for"),
-            &policy::append_list(header(&h, "x-forwarded-for").as_deref(), ip),
-        )?;
-    }
-    out.set(js::n("x-forwarded-proto"), parts.scheme)?;
-    out.set(js::n("x-forwarded-host"), parts.host)?;
-    out.set(
-        js::n("forwarded"),
-        &policy::append_list(
-            header(&h, "forwarded").as_deref(),
-            &policy::forwarded_element(client_ip.as_deref(), parts.host, parts.scheme),
-        ),
-    )?;
-    out.set(
-        js::n("cdn-loop"),
-        &cdn_loop::append(cdn_loop_in.as_deref(), &config.cdn_loop_id),
-    )?;
-    let target = format!("{}{}", config.origin.base, parts.path_and_query);
+    let edits = policy::encode_edits(&policy::forward_edits(
+        facts,
+        parts,
+        config.debug_token.is_some(),
+        &config.cdn_loop_id,
+    ));
+    let mut target = String::with_capacity(config.origin.base.len() + parts.path_and_query.len());
+    target.push_str(&config.origin.base);
+    target.push_str(parts.path_and_query);
 
-    let body = body_of(&req, &method, config).await?;
-    state::deposit();
+    let body = body_of(&req, facts, config).await?;
+    state::deposit(t0);
     let mut attempts = 0u32;
     let mut attempt_ms = Vec::new();
     // How far the failed attempts so far can have got: a retry the breaker stops is answered
     // with the breaker's diagnosis, which must not say the request never reached the origin.
     let mut reached = Reached::No;
+    let mut now = t0;
     loop {
         attempts += 1;
-        let admission = state::admit();
+        let admission = state::admit(now);
         if let Admission::Rejected { retry_in } = admission {
             let secs = u32::try_from(retry_in.as_millis().div_ceil(1000))
                 .unwrap_or(u32::MAX)
@@ -150,7 +128,7 @@ pub async fn forward(
                 drill: None,
                 retry_hint: Some(secs),
             };
-            return finish(&req, config, parts, &method, f, t0).await;
+            return finish(&req, config, parts, method, f, t0).await;
         }
         let sent = match &body {
             Body::None => None,
@@ -158,15 +136,16 @@ pub async fn forward(
             Body::Stream(s) if attempts == 1 => Some(JsValue::from(s.clone())),
             Body::Stream(_) => None,
         };
-        let t = state::now_ms();
-        let outcome = send(&target, &method, &out, sent.as_ref(), config.timeout_ms).await?;
-        attempt_ms.push(state::now_ms().saturating_sub(t));
+        let outcome = send(&req, &target, &edits, sent.as_ref(), config.timeout_ms).await;
+        let t = now;
+        now = state::now_ms();
+        attempt_ms.push(now.saturating_sub(t));
         let replayable = !matches!(body, Body::Stream(_));
         match outcome {
             Outcome::Response(resp) if !gateway_status(resp.status()) => {
-                state::record(true);
+                state::record(true, now);
                 if method == "GET" && config.stale_if_error > 0 {
-                    keep_for_stale(&req, &resp, config, ctx, parts);
+                    keep_for_stale(facts, &resp, config, ctx, parts, now);
                 }
                 return decorate(resp, config);
             }
@@ -181,23 +160,25 @@ pub async fn forward(
                     body: b"",
                 });
                 reached = reached.max(d.reached);
-                state::record(false);
-                if retry(&method, &d, attempts, replayable, config).await {
+                state::record(false, now);
+                if retry(method, &d, attempts, replayable, config).await {
                     if let Some(b) = resp.body() {
                         let _ = b.cancel();
                     }
+                    now = state::now_ms();
                     continue;
                 }
                 return origin_failure(
-                    &req, config, parts, &method, resp, d, attempts, attempt_ms, t0,
+                    &req, config, parts, method, resp, d, attempts, attempt_ms, t0,
                 )
                 .await;
             }
             Outcome::Thrown(e) => {
                 let d = classify::transport(&e);
                 reached = reached.max(d.reached);
-                state::record(false);
-                if retry(&method, &d, attempts, replayable, config).await {
+                state::record(false, now);
+                if retry(method, &d, attempts, replayable, config).await {
+                    now = state::now_ms();
                     continue;
                 }
                 let mut f = Failure {
@@ -215,22 +196,27 @@ pub async fn forward(
                     f.diagnosis = drill::narrow(&f.diagnosis, &steps);
                     f.drill = Some(steps);
                 }
-                return finish(&req, config, parts, &method, f, t0).await;
+                return finish(&req, config, parts, method, f, t0).await;
             }
         }
     }
 }
 
 /// Reads a small request body into memory (replayable); streams the rest.
-async fn body_of(req: &web_sys::Request, method: &str, config: &Config) -> Result<Body, JsValue> {
-    if method == "GET" || method == "HEAD" {
+async fn body_of(
+    req: &web_sys::Request,
+    facts: &RequestFacts,
+    config: &Config,
+) -> Result<Body, JsValue> {
+    if facts.method == "GET" || facts.method == "HEAD" {
         return Ok(Body::None);
     }
     let Some(stream) = req.body() else {
         return Ok(Body::None);
     };
-    let length =
-        header(&req.headers(), "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    let length = facts
+        .header("content-length")
+        .and_then(|v| v.trim().parse::<u64>().ok());
     match length {
         Some(n) if n <= u64::from(config.replay_body_limit) => {
             let buf = JsFuture::from(req.array_buffer()?).await?;
@@ -240,61 +226,23 @@ async fn body_of(req: &web_sys::Request, method: &str, config: &Config) -> Resul
     }
 }
 
-/// One attempt: fetch with the time-to-headers limit. A thrown error or our
-/// own timeout becomes the core's transport error; a JS failure to build the
-/// request is returned as `Err`.
+/// One attempt: the fetch with its header edits and time-to-headers limit
+/// (one call into JS, `worker/js/forward.js`). A rejection — the runtime's
+/// error or our own timeout — becomes the core's transport error.
 async fn send(
+    req: &web_sys::Request,
     target: &str,
-    method: &str,
-    headers: &web_sys::Headers,
+    edits: &str,
     body: Option<&JsValue>,
     timeout_ms: u32,
-) -> Result<Outcome, JsValue> {
-    let init = web_sys::RequestInit::new();
-    if method != "GET" {
-        init.set_method(method);
-    }
-    init.set_headers(headers);
-    if let Some(b) = body {
-        init.set_body(b);
-    }
-    init.set_redirect(web_sys::RequestRedirect::Manual);
-    // The time-to-headers limit without a Rust closure per request: the runtime's own timer
-    // calls `controller.abort()`; the timer is cleared as soon as the headers are in, so a long
-    // body is never cut. A rejection with the signal aborted is our timeout.
-    let global = js::global();
-    let timer = if timeout_ms > 0 {
-        let controller = web_sys::AbortController::new()?;
-        init.set_signal(Some(&controller.signal()));
-        let abort: js_sys::Function =
-            js_sys::Reflect::get(&controller, &JsValue::from_str(js::n("abort")))?.dyn_into()?;
-        let id = global.set_timeout_with_callback_and_timeout_and_arguments_0(
-            &abort.bind0(&controller),
-            i32::try_from(timeout_ms).unwrap_or(i32::MAX),
-        )?;
-        Some((controller, id))
-    } else {
-        None
-    };
-    let result = JsFuture::from(global.fetch_with_str_and_init(target, &init)).await;
-    if let Some((controller, id)) = &timer {
-        global.clear_timeout_with_handle(*id);
-        if result.is_err() && controller.signal().aborted() {
-            return Ok(Outcome::Thrown(TransportError {
-                runtime: Some(Layer::Gatewise),
-                name: Some("TimeoutError".into()),
-                message: format!("no response headers within {timeout_ms} ms (TIMEOUT_MS)"),
-                ..TransportError::default()
-            }));
-        }
-    }
-    Ok(match result {
+) -> Outcome {
+    match JsFuture::from(js::forward(req, target, edits, body, timeout_ms)).await {
         Ok(v) => match v.dyn_into::<web_sys::Response>() {
             Ok(r) => Outcome::Response(r),
             Err(v) => Outcome::Thrown(js::transport_error(&v)),
         },
         Err(e) => Outcome::Thrown(js::transport_error(&e)),
-    })
+    }
 }
 
 /// Asks the core whether to try again; waits the backoff when it says yes.
@@ -352,25 +300,26 @@ fn rebuild(
 
 /// Stores a copy of a storable GET response for serving stale (in the background).
 fn keep_for_stale(
-    req: &web_sys::Request,
+    facts: &RequestFacts,
     resp: &web_sys::Response,
     config: &Config,
     ctx: &Context,
     parts: UrlParts<'_>,
+    now: u64,
 ) {
     let status = resp.status();
     if !stale::STORABLE_STATUSES.contains(&status) {
         return;
     }
-    let rh = resp.headers();
-    // Only explicitly cacheable responses are kept: without Cache-Control, one header read and done.
-    let Some(cache_control) = header(&rh, "cache-control") else {
+    // Only explicitly cacheable responses are kept: without Cache-Control, one call and done.
+    let Some(cache_control) = js::response_header(resp, "cache-control") else {
         return;
     };
+    let rh = resp.headers();
     let Some(kept) = stale::storable(
         "GET",
         status,
-        header(&req.headers(), "authorization").is_some(),
+        facts.header("authorization").is_some(),
         Some(&cache_control),
         header(&rh, "set-cookie").is_some(),
         header(&rh, "vary").as_deref(),
@@ -380,7 +329,7 @@ fn keep_for_stale(
     };
     let key = cache_key(config, parts);
     let interval = (u64::from(kept.fresh_secs) * 1000).max(1000);
-    if !state::should_store(&key, interval) {
+    if !state::should_store(&key, interval, now) {
         return;
     }
     let Ok(copy) = resp.clone() else { return };
@@ -391,7 +340,7 @@ fn keep_for_stale(
     let ok = set(
         "cache-control",
         &format!("max-age={}", kept.lifetime_secs().max(1)),
-    ) && set(STORED_AT, &state::now_ms().to_string())
+    ) && set(STORED_AT, &now.to_string())
         && set(STORED_FRESH, &kept.fresh_secs.to_string())
         && set(STORED_SIE, &kept.stale_if_error_secs.to_string());
     let Ok(stored) = rebuild(&copy, copy.status(), &h) else {

@@ -89,16 +89,19 @@ pub fn config(env: &Env) -> Result<Rc<Config>, ConfigError> {
     })
 }
 
-pub fn admit() -> Admission {
-    with(None, |s| s.breaker.allow(now_ms())).unwrap_or(Admission::Allowed)
+/// Whether the breaker lets a request through at `now` (ms; the caller's clock reading, so that
+/// the happy path reads the clock once per attempt).
+pub fn admit(now: u64) -> Admission {
+    with(None, |s| s.breaker.allow(now)).unwrap_or(Admission::Allowed)
 }
 
-pub fn record(success: bool) {
+/// Records an outcome with the breaker at `now` (ms).
+pub fn record(success: bool, now: u64) {
     with(None, |s| {
         if success {
-            s.breaker.record_success(now_ms());
+            s.breaker.record_success(now);
         } else {
-            s.breaker.record_failure(now_ms());
+            s.breaker.record_failure(now);
         }
     });
 }
@@ -107,8 +110,9 @@ pub fn breaker_state() -> BreakerState {
     with(None, |s| s.breaker.state_at(now_ms())).unwrap_or(BreakerState::Closed)
 }
 
-pub fn deposit() {
-    with(None, |s| s.budget.deposit(now_ms()));
+/// Adds one request's deposit to the retry budget at `now` (ms).
+pub fn deposit(now: u64) {
+    with(None, |s| s.budget.deposit(now));
 }
 
 pub fn next_u64() -> u64 {
@@ -165,8 +169,7 @@ pub fn store_origin_status(public: String, owner: String) {
 /// Whether a copy for `key` should be stored now: not when this isolate
 /// stored one less than `interval_ms` ago (a busy page costs one cache write
 /// per interval, not one per request).
-pub fn should_store(key: &str, interval_ms: u64) -> bool {
-    let now = now_ms();
+pub fn should_store(key: &str, interval_ms: u64, now: u64) -> bool {
     with(None, |s| {
         if s.stored.iter().any(|(k, until)| k == key && *until > now) {
             return false;

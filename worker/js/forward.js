@@ -1,0 +1,60 @@
+// The happy path's two calls into the runtime, each one crossing of the Wasm boundary instead of
+// one per header (worker/src/edge/js.rs binds them). No policy lives here: which headers are read,
+// and the edits applied to the forwarded ones, are decided in Rust (worker/src/headers.rs).
+
+const ABSENT = '\0'; // headers::ABSENT: NUL is never part of a header value
+
+/** `url \n method \n value…` for the header names given (headers::FACT_HEADERS, in order). */
+export function requestFacts(request, names) {
+  const headers = request.headers;
+  let line = request.url + '\n' + request.method;
+  for (const name of names) {
+    const value = headers.get(name);
+    line += '\n' + (value === null ? ABSENT : value);
+  }
+  return line;
+}
+
+/** The error a fetch rejects with when no response headers came within the time limit. */
+class GatewiseTimeout extends Error {
+  constructor(ms) {
+    super(`no response headers within ${ms} ms (TIMEOUT_MS)`);
+    this.name = 'GatewiseTimeout';
+  }
+}
+
+/**
+ * Fetches `target` with the request's method and headers after the `edits` (headers::encode_edits:
+ * one per line, `name` deletes, `name:value` sets), `body` when given, redirects returned as they
+ * are, and a time limit on the response headers only (cleared as soon as they are in, so a long
+ * body is never cut). Rejects with the runtime's error, or with a GatewiseTimeout.
+ */
+export function forward(request, target, edits, body, timeoutMs) {
+  const headers = new Headers(request.headers);
+  for (const edit of edits.split('\n')) {
+    const colon = edit.indexOf(':');
+    if (colon < 0) headers.delete(edit);
+    else headers.set(edit.slice(0, colon), edit.slice(colon + 1));
+  }
+  const init = { method: request.method, headers, redirect: 'manual' };
+  if (body !== undefined) init.body = body;
+  if (!(timeoutMs > 0)) return fetch(target, init);
+  const controller = new AbortController();
+  init.signal = controller.signal;
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  return fetch(target, init).then(
+    (response) => {
+      clearTimeout(timer);
+      return response;
+    },
+    (error) => {
+      clearTimeout(timer);
+      throw controller.signal.aborted ? new GatewiseTimeout(timeoutMs) : error;
+    },
+  );
+}
+
+/** One response header (`undefined` when absent). */
+export function responseHeader(response, name) {
+  return response.headers.get(name) ?? undefined;
+}
