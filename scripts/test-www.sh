@@ -4,6 +4,8 @@
 # then runs www/test/*.test.mjs: end to end in headless Chromium (playwright-core, Debian's
 # /usr/bin/chromium) against local servers emulating the edge, the origin (up, down, hanging),
 # other sites and a DNS-over-HTTPS resolver. Screenshots go to tests/artifacts/www/.
+# www/test/xss.test.mjs renders the known XSS payloads through the BUILT worker (worker/build,
+# made by the `worker` gate or scripts/build-worker.sh) in workerd.
 #
 #   bash scripts/test-www.sh
 set -euo pipefail

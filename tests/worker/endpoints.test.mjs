@@ -103,6 +103,10 @@ test('assets: the browser page\'s files are served from the ASSETS binding under
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /javascript/);
     assert.equal(await res.text(), script);
+    // The worker's security headers on its files too (the explainer ran without a CSP before).
+    assert.match(res.headers.get('content-security-policy') ?? '', /^default-src 'none';.*script-src 'self' 'wasm-unsafe-eval';.*frame-ancestors 'none'/);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
     const missing = await w.fetch('/__gatewise/nope.js');
     assert.equal(missing.status, 404);
     await missing.text();

@@ -43,6 +43,23 @@ pub const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("x-frame-options", "DENY"),
 ];
 
+/// The Content-Security-Policy of the browser page's files under the
+/// reserved prefix (the explainer `index.html`, `element.js` and their
+/// chunks): [`CSP`] plus `'wasm-unsafe-eval'`, because the explainer runs the
+/// core as WebAssembly. Still no inline script and no `eval`.
+pub const ASSET_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' https:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// Headers set on every file of the browser page the worker serves from
+/// its static assets (their own `Cache-Control` and `ETag` are kept: they
+/// are public files). Without them the explainer ran without a CSP.
+pub const ASSET_HEADERS: &[(&str, &str)] = &[
+    ("content-security-policy", ASSET_CSP),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"),
+];
+
 /// One `Forwarded` element (RFC 7239 §4): `for` (an IPv6 address in quoted
 /// brackets, `unknown` when the client address is not known), `host`, `proto`.
 pub fn forwarded_element(client_ip: Option<&str>, host: &str, proto: &str) -> String {
@@ -424,6 +441,14 @@ mod tests {
         }
         assert!(!csp.contains("'unsafe-eval'") && !csp.contains("'unsafe-inline'; script"));
         assert!(SECURITY_HEADERS.contains(&("cache-control", "private, no-store")));
+        // The browser page's files: the same policy, plus WebAssembly for the explainer.
+        assert_eq!(
+            ASSET_CSP.replace(" 'wasm-unsafe-eval'", ""),
+            csp,
+            "ASSET_CSP is CSP plus 'wasm-unsafe-eval'"
+        );
+        assert!(ASSET_HEADERS.contains(&("x-content-type-options", "nosniff")));
+        assert!(!ASSET_HEADERS.iter().any(|(n, _)| *n == "cache-control"));
         let [nel, rep] = nel_headers("/__gatewise/reports");
         assert!(serde_json::from_str::<serde_json::Value>(&nel.1).is_ok());
         assert_eq!(rep.1, "gatewise=\"/__gatewise/reports\"");

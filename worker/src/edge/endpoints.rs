@@ -16,7 +16,7 @@ use super::proxy::{request_id, viewer_of};
 use super::state;
 use crate::answer::{self, Viewer};
 use crate::config::{Config, ConfigError};
-use crate::headers::SECURITY_HEADERS;
+use crate::headers::{ASSET_HEADERS, SECURITY_HEADERS};
 use crate::reports;
 
 /// The longest an origin-status probe waits for headers, in ms.
@@ -147,14 +147,25 @@ pub async fn reports(req: web_sys::Request, config: &Config) -> Result<web_sys::
 }
 
 /// A file of the browser page from the static assets binding `ASSETS`
-/// (`www/dist`); a clean 404 when the binding or the file is missing.
+/// (`www/dist`), with [`ASSET_HEADERS`] (a CSP without inline script,
+/// `nosniff`, no referrer); a clean 404 when the binding or the file is missing.
 pub async fn asset(env: &Env, path: &str) -> Result<web_sys::Response, JsValue> {
     if let Ok(assets) = env.assets("ASSETS") {
         let url = format!("https://assets.invalid/{path}");
         if let Ok(resp) = assets.fetch(url, None).await {
             let raw: web_sys::Response = resp.into();
             if raw.status() == 200 {
-                return Ok(raw);
+                let h = web_sys::Headers::new_with_headers(&raw.headers())?;
+                for (n, v) in ASSET_HEADERS {
+                    h.set(n, v)?;
+                }
+                let init = web_sys::ResponseInit::new();
+                init.set_status(200);
+                init.set_headers(&h);
+                return web_sys::Response::new_with_opt_readable_stream_and_init(
+                    raw.body().as_ref(),
+                    &init,
+                );
             }
         }
     }
