@@ -76,7 +76,7 @@ origin.keepAliveTimeout = 60_000;
 await new Promise((r) => origin.listen(0, '127.0.0.1', r));
 const originPort = origin.address().port;
 const closedPort = await freePort(); // nothing listens here: connections are refused
-const ports = { js: await freePort(), gw: await freePort(), jserr: await freePort(), gwerr: await freePort(), jsbig: await freePort(), gwbig: await freePort(), jsbuf: await freePort() };
+const ports = { js: await freePort(), jsfwd: await freePort(), gw: await freePort(), jserr: await freePort(), gwerr: await freePort(), jsbig: await freePort(), gwbig: await freePort(), jsbuf: await freePort() };
 const streamOrigin = await startStreamOrigin();
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'gatewise-bench-'));
@@ -91,6 +91,37 @@ writeFileSync(
     const o = new URL(env.ORIGIN_URL);
     url.protocol = o.protocol; url.host = o.host;
     return fetch(new Request(url, request));
+  },
+};
+`,
+);
+// (d): a plain-JS worker doing the forwarding work gatewise does on its happy path — the request's
+// headers copied with X-Forwarded-For/-Proto/-Host, Forwarded and CDN-Loop set, redirects not
+// followed, a time limit on the response headers (AbortController + setTimeout, cleared when they
+// are in). (c) − (d) is what Rust/Wasm costs; (d) − (b) what the features cost in any language.
+writeFileSync(
+  join(tmp, 'jsfwd.js'),
+  `export default {
+  fetch(request, env) {
+    const url = new URL(request.url);
+    const h = new Headers(request.headers);
+    h.delete('host');
+    const ip = h.get('cf-connecting-ip');
+    if (ip) h.set('x-forwarded-for', h.get('x-forwarded-for') ? h.get('x-forwarded-for') + ', ' + ip : ip);
+    const proto = url.protocol.slice(0, -1);
+    h.set('x-forwarded-proto', proto);
+    h.set('x-forwarded-host', url.host);
+    const fwd = 'for=' + (ip ?? 'unknown') + ';host="' + url.host + '";proto=' + proto;
+    h.set('forwarded', h.get('forwarded') ? h.get('forwarded') + ', ' + fwd : fwd);
+    h.set('cdn-loop', h.get('cdn-loop') ? h.get('cdn-loop') + ', gatewise' : 'gatewise');
+    const c = new AbortController();
+    const t = setTimeout(() => c.abort(), 30000);
+    const init = { method: request.method, headers: h, redirect: 'manual', signal: c.signal };
+    if (request.body) init.body = request.body;
+    return fetch(env.ORIGIN_URL + url.pathname + url.search, init).then(
+      (r) => { clearTimeout(t); return r; },
+      (e) => { clearTimeout(t); throw e; },
+    );
   },
 };
 `,
@@ -137,13 +168,14 @@ writeFileSync(
   `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
-    (name = "js", worker = .js), (name = "gw", worker = .gw),
+    (name = "js", worker = .js), (name = "jsfwd", worker = .jsfwd), (name = "gw", worker = .gw),
     (name = "jserr", worker = .jserr), (name = "gwerr", worker = .gwerr),
     (name = "jsbig", worker = .jsbig), (name = "gwbig", worker = .gwbig), (name = "jsbuf", worker = .jsbuf),
     (name = "loopback", network = (allow = ["private", "local"])),
   ],
   sockets = [
     (name = "js", address = "127.0.0.1:${ports.js}", http = (), service = "js"),
+    (name = "jsfwd", address = "127.0.0.1:${ports.jsfwd}", http = (), service = "jsfwd"),
     (name = "gw", address = "127.0.0.1:${ports.gw}", http = (), service = "gw"),
     (name = "jserr", address = "127.0.0.1:${ports.jserr}", http = (), service = "jserr"),
     (name = "gwerr", address = "127.0.0.1:${ports.gwerr}", http = (), service = "gwerr"),
@@ -153,6 +185,7 @@ const config :Workerd.Config = (
   ],
 );
 ${worker('js', '(name = "js.js", esModule = embed "js.js")', `http://127.0.0.1:${originPort}`)}
+${worker('jsfwd', '(name = "jsfwd.js", esModule = embed "jsfwd.js")', `http://127.0.0.1:${originPort}`)}
 ${worker('gw', gwModules, `http://127.0.0.1:${originPort}`)}
 ${worker('jserr', '(name = "jserr.js", esModule = embed "jserr.js")', `http://127.0.0.1:${closedPort}`)}
 ${worker('gwerr', gwModules, `http://127.0.0.1:${closedPort}`)}
@@ -206,6 +239,8 @@ async function waitUp(port) {
   throw new Error(`workerd did not answer on ${port}: ${workerdErr}`);
 }
 
+// USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK).
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const toUs = (v, unit) => Math.round(Number(v) * { us: 1, ms: 1e3, s: 1e6 }[unit] * 10) / 10;
 /** One wrk run: req/s, p50 and p99 in µs, status counts. */
 // Asynchronous: the origin lives in this process and must keep answering while wrk runs.
@@ -221,7 +256,18 @@ async function wrk(url, headers = [], connections = CONNECTIONS) {
   const rps = Number(out.match(/Requests\/sec:\s+([\d.]+)/)?.[1]);
   const non2xx = Number(out.match(/Non-2xx or 3xx responses:\s+(\d+)/)?.[1] ?? 0);
   const errors = out.match(/Socket errors:.*$/m)?.[0] ?? '';
-  return { rps, p50: lat(50), p99: lat(99), non2xx, errors };
+  const requests = Number(out.match(/(\d+) requests in/)?.[1]);
+  return { rps, p50: lat(50), p99: lat(99), non2xx, errors, requests };
+}
+
+/** CPU time workerd has used so far, in µs (user + system, from /proc; Linux only). */
+function workerdCpuUs() {
+  try {
+    const fields = readFileSync(`/proc/${workerd.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
 }
 
 const median = (xs) => {
@@ -239,8 +285,10 @@ const JSON_ACCEPT = ['Accept: application/json'];
 const variants = [
   { id: 'a', group: 'passthrough', name: '(a) origin direct', port: originPort, headers: HTML, status: 200 },
   { id: 'b', group: 'passthrough', name: '(b) plain-JS worker', port: ports.js, headers: HTML, status: 200 },
+  { id: 'd', group: 'passthrough', name: "(d) plain-JS worker doing gatewise's forwarding work", port: ports.jsfwd, headers: HTML, status: 200 },
   { id: 'c', group: 'passthrough', name: '(c) gatewise worker', port: ports.gw, headers: HTML, status: 200 },
   { id: 'b1', group: 'latency', name: '(b) plain-JS worker, 1 connection', port: ports.js, headers: HTML, status: 200, connections: 1 },
+  { id: 'd1', group: 'latency', name: "(d) plain-JS worker doing gatewise's forwarding work, 1 connection", port: ports.jsfwd, headers: HTML, status: 200, connections: 1 },
   { id: 'c1', group: 'latency', name: '(c) gatewise worker, 1 connection', port: ports.gw, headers: HTML, status: 200, connections: 1 },
   { id: 'e', group: 'error', name: '(e) plain-JS worker, fixed 502', port: ports.jserr, headers: HTML, status: 502 },
   { id: 'f', group: 'error', name: '(f) gatewise, HTML page', port: ports.gwerr, headers: HTML, status: 502 },
@@ -273,7 +321,11 @@ if (section('http')) {
     for (const v of variants) v.runs = [];
     for (let i = 0; i < REPEATS; i++) {
       for (const v of variants) {
+        const cpu0 = workerdCpuUs();
         const r = await wrk(`http://127.0.0.1:${v.port}/`, v.headers, v.connections);
+        // workerd's CPU per request: robust to the load generator and the origin sharing the cores
+        // (they run in other processes). Meaningless for (a), which does not go through workerd.
+        r.cpu = v.port === originPort ? NaN : (workerdCpuUs() - cpu0) / r.requests;
         v.runs.push(r);
         log(`${v.name} #${i + 1}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} µs, p99 ${r.p99} µs${r.non2xx ? `, ${r.non2xx} non-2xx` : ''}${r.errors ? `, ${r.errors}` : ''}`);
         if (!(r.rps > 0)) throw new Error(`${v.name}: wrk measured nothing`);
@@ -287,6 +339,7 @@ if (section('http')) {
     v.rps = summary(v.runs, 'rps');
     v.p50 = summary(v.runs, 'p50');
     v.p99 = summary(v.runs, 'p99');
+    v.cpu = v.port === originPort ? null : summary(v.runs, 'cpu');
   }
   const by = Object.fromEntries(variants.map((v) => [v.id, v]));
   const ratios = {
@@ -296,23 +349,36 @@ if (section('http')) {
     'c-b added time per request µs (1e6/rps)': 1e6 / by.c.rps.median - 1e6 / by.b.rps.median,
     'c1-b1 added p50 µs (1 connection)': by.c1.p50.median - by.b1.p50.median,
     'c1/b1 throughput (1 connection)': by.c1.rps.median / by.b1.rps.median,
+    'd/b throughput': by.d.rps.median / by.b.rps.median,
+    'c/d throughput': by.c.rps.median / by.d.rps.median,
+    'd1-b1 added p50 µs (1 connection)': by.d1.p50.median - by.b1.p50.median,
+    'c1-d1 added p50 µs (1 connection)': by.c1.p50.median - by.d1.p50.median,
+    'b/c workerd CPU per request': by.b.cpu.median / by.c.cpu.median,
+    'c-b workerd CPU µs per request': by.c.cpu.median - by.b.cpu.median,
+    'c-d workerd CPU µs per request': by.c.cpu.median - by.d.cpu.median,
+    'd-b workerd CPU µs per request': by.d.cpu.median - by.b.cpu.median,
+    'e/f workerd CPU per request (error, HTML)': by.e.cpu.median / by.f.cpu.median,
+    'e/g workerd CPU per request (error, JSON)': by.e.cpu.median / by.g.cpu.median,
     'f/e throughput (error, HTML)': by.f.rps.median / by.e.rps.median,
     'g/e throughput (error, JSON)': by.g.rps.median / by.e.rps.median,
   };
   // Paired per repeat (the variants of one repeat ran back to back): robust to drift of the shared machine.
   const paired = (x, y) => summary(by[x].runs.map((r, i) => ({ q: r.rps / by[y].runs[i].rps })), 'q');
-  const pairs = { 'c/b': paired('c', 'b'), 'c1/b1': paired('c1', 'b1'), 'f/e': paired('f', 'e'), 'g/e': paired('g', 'e') };
+  const pairs = { 'c/b': paired('c', 'b'), 'c/d': paired('c', 'd'), 'c1/b1': paired('c1', 'b1'), 'f/e': paired('f', 'e'), 'g/e': paired('g', 'e') };
   log('http done:', JSON.stringify(Object.fromEntries(Object.entries(ratios).map(([k, x]) => [k, +x.toFixed(3)]))));
   Object.assign(report, {
-    variants: variants.map(({ id, group, name, headers, runs, rps, p50, p99 }) => ({ id, group, name, headers, runs, rps, p50, p99 })),
+    variants: variants.map(({ id, group, name, headers, runs, rps, p50, p99, cpu }) => ({ id, group, name, headers, runs, rps, p50, p99, cpu })),
     ratios,
     pairedThroughputRatios: pairs,
   });
-  const row = (v) => `| ${v.name} | ${fmt(v.rps)} | ${fmt(v.p50)} | ${fmt(v.p99)} |`;
-  const head = '| variant | req/s | p50 µs | p99 µs |\n|---|---:|---:|---:|';
+  const row = (v) => `| ${v.name} | ${fmt(v.rps)} | ${fmt(v.p50)} | ${fmt(v.p99)} | ${fmt(v.cpu)} |`;
+  const head = '| variant | req/s | p50 µs | p99 µs | workerd CPU µs/request |\n|---|---:|---:|---:|---:|';
   sectionsMd.push(`## Passthrough (origin answers 200, ${BODY.length}-byte body)
 
 Load: wrk -t1 -c${CONNECTIONS} -d${DURATION}, ${REPEATS} repeats, interleaved, after a 1 s warm-up.
+"workerd CPU µs/request": workerd's user + system CPU time during the run (from /proc) divided by
+the requests wrk completed — the cost of a request inside the runtime, which the load generator and
+the origin (other processes on the same two cores) disturb far less than req/s or latency.
 
 ${head}
 ${variants.filter((v) => v.group === 'passthrough').map(row).join('\n')}
@@ -337,7 +403,7 @@ ${variants.filter((v) => v.group === 'error').map(row).join('\n')}
 ## Ratios (medians)
 
 Throughput ratios paired per repeat (the two variants ran back to back), median (min–max):
-(c)/(b) ${fmt(pairs['c/b'], 2)}, (c)/(b) at 1 connection ${fmt(pairs['c1/b1'], 2)},
+(c)/(b) ${fmt(pairs['c/b'], 2)}, (c)/(d) ${fmt(pairs['c/d'], 2)}, (c)/(b) at 1 connection ${fmt(pairs['c1/b1'], 2)},
 (f)/(e) ${fmt(pairs['f/e'], 2)}, (g)/(e) ${fmt(pairs['g/e'], 2)}.
 
 | ratio of medians | value | target (issue 7) |
@@ -348,8 +414,18 @@ Throughput ratios paired per repeat (the two variants ran back to back), median 
 | (c)−(b) added worker time per request (1e6/req/s) | ${ratios['c-b added time per request µs (1e6/rps)'].toFixed(0)} µs | — |
 | (c)−(b) added p50, 1 connection | ${ratios['c1-b1 added p50 µs (1 connection)'].toFixed(0)} µs | ≤ 30 µs |
 | (c)/(b) throughput, 1 connection | ${ratios['c1/b1 throughput (1 connection)'].toFixed(2)}× | — |
+| (b)/(c) workerd CPU per request (throughput a core can give) | ${ratios['b/c workerd CPU per request'].toFixed(2)}× | ≥ 0.95× |
+| (c)−(b) workerd CPU per request | ${ratios['c-b workerd CPU µs per request'].toFixed(1)} µs | — |
+| of which (d)−(b): the forwarding work, in plain JS | ${ratios['d-b workerd CPU µs per request'].toFixed(1)} µs | — |
+| of which (c)−(d): Rust/Wasm over the same work in JS | ${ratios['c-d workerd CPU µs per request'].toFixed(1)} µs | — |
+| (d)/(b) throughput: the forwarding work, in plain JS | ${ratios['d/b throughput'].toFixed(2)}× | — |
+| (c)/(d) throughput: gatewise vs the same work in plain JS | ${ratios['c/d throughput'].toFixed(2)}× | — |
+| (d)−(b) added p50, 1 connection | ${ratios['d1-b1 added p50 µs (1 connection)'].toFixed(0)} µs | — |
+| (c)−(d) added p50, 1 connection | ${ratios['c1-d1 added p50 µs (1 connection)'].toFixed(0)} µs | — |
 | (f)/(e) error throughput, HTML | ${ratios['f/e throughput (error, HTML)'].toFixed(2)}× | ≥ 0.8× |
 | (g)/(e) error throughput, JSON | ${ratios['g/e throughput (error, JSON)'].toFixed(2)}× | ≥ 0.8× |
+| (e)/(f) workerd CPU per request, HTML error | ${ratios['e/f workerd CPU per request (error, HTML)'].toFixed(2)}× | — |
+| (e)/(g) workerd CPU per request, JSON error | ${ratios['e/g workerd CPU per request (error, JSON)'].toFixed(2)}× | — |
 `);
 }
 

@@ -1,5 +1,5 @@
-// The happy path's two calls into the runtime, each one crossing of the Wasm boundary instead of
-// one per header (worker/src/edge/js.rs binds them). No policy lives here: which headers are read,
+// The worker's calls into the runtime that would otherwise cross the Wasm boundary once per header
+// (worker/src/edge/js.rs binds them): the happy path's two, and the one that builds an answer. No policy lives here: which headers are read,
 // and the edits applied to the forwarded ones, are decided in Rust (worker/src/headers.rs).
 
 const ABSENT = '\0'; // headers::ABSENT: NUL is never part of a header value
@@ -57,4 +57,18 @@ export function forward(request, target, edits, body, timeoutMs) {
 /** One response header (`undefined` when absent). */
 export function responseHeader(response, name) {
   return response.headers.get(name) ?? undefined;
+}
+
+/**
+ * A response the worker writes itself: `status`, the headers as `name:value` lines
+ * (headers::encode_header_lines), and the body's UTF-8 bytes (copied out of Wasm memory here,
+ * so no string is decoded and encoded again on the way out).
+ */
+export function answer(status, headerLines, body) {
+  const headers = new Headers();
+  for (const line of headerLines.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers.append(line.slice(0, colon), line.slice(colon + 1));
+  }
+  return new Response(body.length > 0 ? body.slice() : null, { status, headers });
 }

@@ -297,17 +297,41 @@ pub fn encode_edits(edits: &[HeaderEdit]) -> String {
         }
         match e {
             HeaderEdit::Delete(name) => out.push_str(name),
-            HeaderEdit::Set(name, value) => {
-                out.push_str(name);
-                out.push(':');
-                out.extend(value.chars().map(|c| match c {
-                    '\n' | '\r' | '\0' => ' ',
-                    c => c,
-                }));
-            }
+            HeaderEdit::Set(name, value) => push_header_line(&mut out, name, value),
         }
     }
     out
+}
+
+/// Headers as `name:value` lines, in order (repeated names kept): how the
+/// runtime glue receives the headers of an answer in one call.
+///
+/// # Example
+/// ```
+/// use gatewise_worker::headers::encode_header_lines;
+/// let h = [("retry-after", "5".to_string()), ("x-request-id", "a\nb".to_string())];
+/// assert_eq!(encode_header_lines(&h), "retry-after:5\nx-request-id:a b");
+/// ```
+pub fn encode_header_lines(headers: &[(&str, String)]) -> String {
+    let mut out = String::new();
+    for (i, (name, value)) in headers.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        push_header_line(&mut out, name, value);
+    }
+    out
+}
+
+/// `name:value`, with line breaks and NULs in the value (which no header
+/// value can carry) as spaces, so that one header stays one line.
+fn push_header_line(out: &mut String, name: &str, value: &str) {
+    out.push_str(name);
+    out.push(':');
+    out.extend(value.chars().map(|c| match c {
+        '\n' | '\r' | '\0' => ' ',
+        c => c,
+    }));
 }
 
 #[cfg(test)]

@@ -14,14 +14,21 @@ extern "C" {
     #[wasm_bindgen(js_name = requestFacts)]
     fn request_facts_line(request: &web_sys::Request, names: &js_sys::Array) -> String;
 
-    #[wasm_bindgen(js_name = forward)]
+    #[wasm_bindgen(catch, js_name = forward)]
     fn forward_js(
         request: &web_sys::Request,
         target: &str,
         edits: &str,
         body: Option<&JsValue>,
         timeout_ms: u32,
-    ) -> js_sys::Promise;
+    ) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(catch, js_name = answer)]
+    fn answer_js(
+        status: u16,
+        header_lines: &str,
+        body: &[u8],
+    ) -> Result<web_sys::Response, JsValue>;
 
     #[wasm_bindgen(js_name = responseHeader)]
     fn response_header_js(response: &web_sys::Response, name: &str) -> Option<String>;
@@ -48,7 +55,7 @@ pub fn forward(
     edits: &str,
     body: Option<&JsValue>,
     timeout_ms: u32,
-) -> js_sys::Promise {
+) -> Result<js_sys::Promise, JsValue> {
     forward_js(req, target, edits, body, timeout_ms)
 }
 
@@ -103,26 +110,27 @@ pub fn transport_error(e: &JsValue) -> TransportError {
     level(e, 0)
 }
 
-/// A response with `status`, `headers` and a string body.
+/// A response with `status`, `headers` and a string body, built in one call
+/// into JS (`worker/js/forward.js`), the body passed as bytes.
 pub fn response(
     status: u16,
     headers: &[(&str, String)],
     body: Option<&str>,
 ) -> Result<web_sys::Response, JsValue> {
-    let h = web_sys::Headers::new()?;
-    for (n, v) in headers {
-        h.append(n, v)?;
-    }
-    let init = web_sys::ResponseInit::new();
-    init.set_status(status);
-    init.set_headers(&h);
-    web_sys::Response::new_with_opt_str_and_init(body, &init)
+    answer_js(
+        status,
+        &crate::headers::encode_header_lines(headers),
+        body.unwrap_or_default().as_bytes(),
+    )
 }
 
 /// The worker's own answer as a response.
 pub fn answer(a: &Answer) -> Result<web_sys::Response, JsValue> {
-    let headers: Vec<(&str, String)> = a.headers.iter().map(|(n, v)| (*n, v.clone())).collect();
-    response(a.status, &headers, Some(&a.body))
+    answer_js(
+        a.status,
+        &crate::headers::encode_header_lines(&a.headers),
+        a.body.as_bytes(),
+    )
 }
 
 /// Every header of `h`, lowercase names, at most 256.

@@ -236,7 +236,11 @@ async fn send(
     body: Option<&JsValue>,
     timeout_ms: u32,
 ) -> Outcome {
-    match JsFuture::from(js::forward(req, target, edits, body, timeout_ms)).await {
+    let promise = match js::forward(req, target, edits, body, timeout_ms) {
+        Ok(p) => p,
+        Err(e) => return Outcome::Thrown(js::transport_error(&e)),
+    };
+    match JsFuture::from(promise).await {
         Ok(v) => match v.dyn_into::<web_sys::Response>() {
             Ok(r) => Outcome::Response(r),
             Err(v) => Outcome::Thrown(js::transport_error(&v)),
