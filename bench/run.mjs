@@ -24,6 +24,7 @@ import { mkdtempSync, copyFileSync, writeFileSync, readFileSync, rmSync, existsS
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { WORKERS } from './workers.mjs';
 import { startStreamOrigin, download, upload, rss, sampleRss } from './stream.mjs';
 import { bundleSize, packageSize, errorPage, coldStart } from './size.mjs';
 import { wasmOps } from './wasm.mjs';
@@ -82,79 +83,9 @@ const streamOrigin = await startStreamOrigin();
 const tmp = mkdtempSync(join(os.tmpdir(), 'gatewise-bench-'));
 copyFileSync(join(BUILD, 'index.js'), join(tmp, 'index.js'));
 copyFileSync(join(BUILD, 'index_bg.wasm'), join(tmp, 'index_bg.wasm'));
-// (b): what a site owner writes by hand — the request, rewritten to the origin.
-writeFileSync(
-  join(tmp, 'js.js'),
-  `export default {
-  fetch(request, env) {
-    const url = new URL(request.url);
-    const o = new URL(env.ORIGIN_URL);
-    url.protocol = o.protocol; url.host = o.host;
-    return fetch(new Request(url, request));
-  },
-};
-`,
-);
-// (d): a plain-JS worker doing the forwarding work gatewise does on its happy path — the request's
-// headers copied with X-Forwarded-For/-Proto/-Host, Forwarded and CDN-Loop set, redirects not
-// followed, a time limit on the response headers (AbortController + setTimeout, cleared when they
-// are in). (c) − (d) is what Rust/Wasm costs; (d) − (b) what the features cost in any language.
-writeFileSync(
-  join(tmp, 'jsfwd.js'),
-  `export default {
-  fetch(request, env) {
-    const url = new URL(request.url);
-    const h = new Headers(request.headers);
-    h.delete('host');
-    const ip = h.get('cf-connecting-ip');
-    if (ip) h.set('x-forwarded-for', h.get('x-forwarded-for') ? h.get('x-forwarded-for') + ', ' + ip : ip);
-    const proto = url.protocol.slice(0, -1);
-    h.set('x-forwarded-proto', proto);
-    h.set('x-forwarded-host', url.host);
-    const fwd = 'for=' + (ip ?? 'unknown') + ';host="' + url.host + '";proto=' + proto;
-    h.set('forwarded', h.get('forwarded') ? h.get('forwarded') + ', ' + fwd : fwd);
-    h.set('cdn-loop', h.get('cdn-loop') ? h.get('cdn-loop') + ', gatewise' : 'gatewise');
-    const c = new AbortController();
-    const t = setTimeout(() => c.abort(), 30000);
-    const init = { method: request.method, headers: h, redirect: 'manual', signal: c.signal };
-    if (request.body) init.body = request.body;
-    return fetch(env.ORIGIN_URL + url.pathname + url.search, init).then(
-      (r) => { clearTimeout(t); return r; },
-      (e) => { clearTimeout(t); throw e; },
-    );
-  },
-};
-`,
-);
-// (e): the same, answering a fixed 502 string when the origin fails.
-writeFileSync(
-  join(tmp, 'jserr.js'),
-  `export default {
-  async fetch(request, env) {
-    const url = new URL(request.url);
-    const o = new URL(env.ORIGIN_URL);
-    url.protocol = o.protocol; url.host = o.host;
-    try { return await fetch(new Request(url, request)); }
-    catch { return new Response('error code: 502', { status: 502, headers: { 'content-type': 'text/plain' } }); }
-  },
-};
-`,
-);
-// The streaming section's control: a JS worker that buffers the whole response before answering
-// (what "no body buffered" rules out), to show that the RSS sampling sees buffering.
-writeFileSync(
-  join(tmp, 'jsbuf.js'),
-  `export default {
-  async fetch(request, env) {
-    const url = new URL(request.url);
-    const o = new URL(env.ORIGIN_URL);
-    url.protocol = o.protocol; url.host = o.host;
-    const r = await fetch(new Request(url, request));
-    return new Response(await r.arrayBuffer(), r);
-  },
-};
-`,
-);
+// The plain-JS workers (bench/workers.mjs): (b) passthrough, (d) gatewise's forwarding work in
+// JS, (e) passthrough with a fixed 502, and the streaming section's buffering control.
+for (const name of ['js', 'jsfwd', 'jserr', 'jsbuf']) writeFileSync(join(tmp, `${name}.js`), WORKERS[name]);
 const worker = (name, modules, originUrl) => `const ${name} :Workerd.Worker = (
   modules = [ ${modules} ],
   compatibilityDate = "2026-04-26",

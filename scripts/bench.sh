@@ -5,6 +5,9 @@
 # writes bench/results/latest.{md,json}.
 #
 #   bash scripts/bench.sh [--smoke] [--only=http,stream,size,wasm]
+#   bash scripts/bench.sh --profile [--seconds N]
+#     --profile: where a request's CPU time goes inside workerd (bench/profile.mjs: perf record of
+#     each worker, by category and symbol) into bench/results/profile.md; needs Linux perf.
 #     --smoke: every benchmark once, small — criterion in test mode (debug build, smallest sizes),
 #     one 1 s wrk run per variant, 16 MiB transfers, one cold start — no report, no thresholds.
 #
@@ -21,6 +24,11 @@ command -v wrk >/dev/null || {
   exit 1
 }
 [ -f worker/build/index_bg.wasm ] || bash scripts/build-worker.sh
+if [[ " $* " == *" --profile "* ]]; then
+  args=()
+  for a in "$@"; do [ "$a" = --profile ] || args+=("$a"); done
+  exec node bench/profile.mjs "${args[@]}"
+fi
 if [[ " $* " == *" --smoke "* ]]; then
   # Each criterion benchmark once at its smallest size (the test gate built the dev-dependencies).
   GATEWISE_BENCH_SMOKE=1 cargo test -q -p gatewise-core --bench core
