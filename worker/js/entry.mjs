@@ -9,6 +9,11 @@
 // is lost; `tests/worker/recovery.test.mjs` shows the next one is served.
 //
 // Deliberately no class entrypoint and no Proxy per request: the handler object is created once.
+// A GET or HEAD to the origin takes the happy path without a Rust future: `startForward` (sync)
+// sends the first attempt and returns the fetch's promise; when the origin answers,
+// `finishForward` (sync) returns its response — or undefined for a gateway failure, which, like a
+// rejected fetch, goes on in `continueForward` (retries, stale, the informative answer). Everything
+// else (the worker's endpoints, bodies, an open breaker…) is the general `fetch`.
 // `gatewise-worker-bindings`: wasm-bindgen's output, aliased by scripts/build-worker.sh.
 import * as wasm from 'gatewise-worker-bindings';
 
@@ -33,7 +38,13 @@ export default {
       state.instanceId++;
     }
     try {
-      return wasm.fetch(request, env, ctx);
+      const t0 = Date.now();
+      const first = wasm.startForward(request, env, t0);
+      if (first === undefined) return wasm.fetch(request, env, ctx);
+      return first.then(
+        (response) => wasm.finishForward(request, env, ctx, response) ?? wasm.continueForward(request, env, ctx, response, undefined, t0),
+        (error) => wasm.continueForward(request, env, ctx, undefined, error, t0),
+      );
     } catch (error) {
       noteCrash(error);
       throw error;

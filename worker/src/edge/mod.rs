@@ -11,6 +11,7 @@ mod state;
 
 use std::sync::Once;
 
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use worker::{event, Context, Env};
 
@@ -33,7 +34,13 @@ fn install_panic_hook() {
 #[event(fetch)]
 async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<web_sys::Response> {
     install_panic_hook();
-    match handle(req, &env, &ctx).await {
+    answered(handle(req, &env, &ctx, None).await)
+}
+
+/// A handler's result as the response to send: an internal error becomes
+/// the worker's own 500 answer (and a log line), never the runtime's.
+fn answered(result: Result<web_sys::Response, JsValue>) -> worker::Result<web_sys::Response> {
+    match result {
         Ok(r) => Ok(r),
         Err(e) => {
             worker::console_error!("gatewise: internal error: {:?}", e);
@@ -42,22 +49,77 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<
     }
 }
 
+// The happy path without a Rust future (worker/js/entry.mjs strings these together):
+// `startForward` sends the first attempt of a GET/HEAD and returns the fetch's promise (or
+// undefined: use `fetch`); on the origin's answer `finishForward` returns it (or undefined: a
+// gateway failure); anything else goes on in `continueForward`, the full path of `fetch`.
+
+/// See [`proxy::start`]. `t0`: the entry's clock reading (ms).
+#[wasm_bindgen(js_name = startForward)]
+pub fn start_forward(req: &web_sys::Request, env: &Env, t0: f64) -> Option<js_sys::Promise> {
+    install_panic_hook();
+    let config = state::config(env).ok()?;
+    proxy::start(req, &config, t0 as u64)
+}
+
+/// See [`proxy::finish_start`].
+#[wasm_bindgen(js_name = finishForward)]
+pub fn finish_forward(
+    req: &web_sys::Request,
+    env: &Env,
+    ctx: worker::worker_sys::Context,
+    resp: web_sys::Response,
+) -> Option<web_sys::Response> {
+    let config = state::config(env).ok()?;
+    proxy::finish_start(req, resp, &config, &Context::new(ctx)).ok()
+}
+
+/// The full path after a first attempt that `startForward` made: the
+/// origin's gateway-failure `response`, or the `error` its fetch rejected with.
+#[wasm_bindgen(js_name = continueForward)]
+pub fn continue_forward(
+    req: web_sys::Request,
+    env: Env,
+    ctx: worker::worker_sys::Context,
+    response: Option<web_sys::Response>,
+    error: JsValue,
+    t0: f64,
+) -> js_sys::Promise {
+    let first = match response {
+        Some(r) => proxy::Outcome::Response(r),
+        None => proxy::Outcome::Thrown(js::transport_error(&error)),
+    };
+    wasm_bindgen_futures::future_to_promise(async move {
+        let ctx = Context::new(ctx);
+        let first = Some((first, t0 as u64));
+        answered(handle(req, &env, &ctx, first).await)
+            .map(JsValue::from)
+            .map_err(|e| JsValue::from_str(&e.to_string()))
+    })
+}
+
+/// Routes and answers a request; `first`: a first attempt already made by
+/// `startForward`, with the clock reading it started at.
 async fn handle(
     req: web_sys::Request,
     env: &Env,
     ctx: &Context,
+    first: Option<(proxy::Outcome, u64)>,
 ) -> Result<web_sys::Response, JsValue> {
     let config = match state::config(env) {
         Ok(c) => c,
         Err(e) => return endpoints::config_error(&req, &e),
     };
-    let t0 = state::now_ms();
+    let (first, t0) = match first {
+        Some((o, t0)) => (Some(o), t0),
+        None => (None, state::now_ms()),
+    };
     let Some(facts) = js::request_facts(&req) else {
         return Err(JsValue::from_str("the request's facts could not be read"));
     };
     let parts = split_url(&facts.url);
     match route(parts.path, &config.reserved_prefix) {
-        Route::Proxy => proxy::forward(req, &facts, &config, parts, ctx, t0).await,
+        Route::Proxy => proxy::forward(req, &facts, &config, parts, ctx, t0, first).await,
         Route::Health => endpoints::health(&config),
         Route::OriginStatus => endpoints::origin_status(&req, &config).await,
         Route::Reports => endpoints::reports(req, &config).await,

@@ -41,7 +41,7 @@ enum Body {
 }
 
 /// What one attempt ended with.
-enum Outcome {
+pub enum Outcome {
     Response(web_sys::Response),
     Thrown(TransportError),
 }
@@ -53,9 +53,95 @@ fn gateway_status(status: u16) -> bool {
     matches!(status, 502..=504 | 520..=527 | 530)
 }
 
-/// Forwards the request to the origin. The happy path costs two calls into
-/// JS besides the fetch itself (the request's facts, read by the caller, and
-/// the fetch with its header edits) and two clock readings.
+/// The happy path's first step, synchronous (`worker/js/entry.mjs` calls it
+/// before anything else): for a GET or HEAD to the origin that the breaker
+/// admits, the origin fetch with its header edits and time limit — one call
+/// into JS — returned as a promise, with no Rust future, no closure and no
+/// microtask of our own. `None`: this request takes [`forward`] (the worker's
+/// endpoints, bodies, a loop, an open breaker, an unusable configuration).
+pub fn start(req: &web_sys::Request, config: &Config, t0: u64) -> Option<js_sys::Promise> {
+    let facts = js::request_facts(req)?;
+    if facts.method != "GET" && facts.method != "HEAD" {
+        return None;
+    }
+    let parts = crate::route::split_url(&facts.url);
+    if crate::route::route(parts.path, &config.reserved_prefix) != crate::route::Route::Proxy
+        || facts
+            .cdn_loop()
+            .is_some_and(|v| cdn_loop::contains(v, &config.cdn_loop_id))
+    {
+        return None;
+    }
+    // A rejection changes nothing in the breaker: `forward` asks again and answers it.
+    if let Admission::Rejected { .. } = state::admit(t0) {
+        return None;
+    }
+    state::deposit(t0);
+    let edits = forward_edits(&facts, parts, config);
+    js::forward(
+        req,
+        &target_of(config, parts),
+        &edits,
+        None,
+        config.timeout_ms,
+    )
+    .ok()
+}
+
+/// The happy path's end, synchronous: the origin answered with `resp` and it
+/// is not a gateway failure — recorded with the breaker, kept for serving
+/// stale when storable, returned. `Err(resp)`: a gateway status, for
+/// [`forward`] to continue with (retries, the informative answer).
+pub fn finish_start(
+    req: &web_sys::Request,
+    resp: web_sys::Response,
+    config: &Config,
+    ctx: &Context,
+) -> Result<web_sys::Response, web_sys::Response> {
+    let status = resp.status();
+    if gateway_status(status) {
+        return Err(resp);
+    }
+    let now = state::now_ms();
+    state::record(true, now);
+    // Only explicitly cacheable responses are kept: without Cache-Control, one call and done
+    // (the request's facts are read again only for a response worth storing).
+    if config.stale_if_error > 0 && stale::STORABLE_STATUSES.contains(&status) {
+        if let Some(cache_control) = js::response_header(&resp, "cache-control") {
+            if let Some(facts) = js::request_facts(req).filter(|f| f.method == "GET") {
+                let parts = crate::route::split_url(&facts.url);
+                keep_for_stale(&facts, &resp, &cache_control, config, ctx, parts, now);
+            }
+        }
+    }
+    Ok(decorate_or_keep(resp, config))
+}
+
+/// The forwarded headers' edits: as received, minus the debug token, plus
+/// forwarding and loop headers (crate::headers::forward_edits), encoded.
+fn forward_edits(facts: &RequestFacts, parts: UrlParts<'_>, config: &Config) -> String {
+    policy::encode_edits(&policy::forward_edits(
+        facts,
+        parts,
+        config.debug_token.is_some(),
+        &config.cdn_loop_id,
+    ))
+}
+
+/// The origin URL for this request's path and query.
+fn target_of(config: &Config, parts: UrlParts<'_>) -> String {
+    let mut target = String::with_capacity(config.origin.base.len() + parts.path_and_query.len());
+    target.push_str(&config.origin.base);
+    target.push_str(parts.path_and_query);
+    target
+}
+
+/// Forwards the request to the origin: attempts with the core's retry
+/// policy and breaker, then the origin's answer, a stale copy or the
+/// informative answer. `first`: the outcome of a first attempt [`start`]
+/// already made (it also did the breaker's admission and the budget's
+/// deposit for it).
+#[allow(clippy::too_many_arguments)]
 pub async fn forward(
     req: web_sys::Request,
     facts: &RequestFacts,
@@ -63,6 +149,7 @@ pub async fn forward(
     parts: UrlParts<'_>,
     ctx: &Context,
     t0: u64,
+    first: Option<Outcome>,
 ) -> Result<web_sys::Response, JsValue> {
     let method = facts.method.as_str();
     if facts
@@ -86,19 +173,14 @@ pub async fn forward(
         return finish(&req, config, parts, method, f, t0).await;
     }
 
-    // The forwarded headers: as received, minus the debug token, plus forwarding and loop headers.
-    let edits = policy::encode_edits(&policy::forward_edits(
-        facts,
-        parts,
-        config.debug_token.is_some(),
-        &config.cdn_loop_id,
-    ));
-    let mut target = String::with_capacity(config.origin.base.len() + parts.path_and_query.len());
-    target.push_str(&config.origin.base);
-    target.push_str(parts.path_and_query);
+    let edits = forward_edits(facts, parts, config);
+    let target = target_of(config, parts);
 
     let body = body_of(&req, facts, config).await?;
-    state::deposit(t0);
+    let mut first = first;
+    if first.is_none() {
+        state::deposit(t0);
+    }
     let mut attempts = 0u32;
     let mut attempt_ms = Vec::new();
     // How far the failed attempts so far can have got: a retry the breaker stops is answered
@@ -107,7 +189,11 @@ pub async fn forward(
     let mut now = t0;
     loop {
         attempts += 1;
-        let admission = state::admit(now);
+        let admission = if first.is_some() {
+            Admission::Allowed
+        } else {
+            state::admit(now)
+        };
         if let Admission::Rejected { retry_in } = admission {
             let secs = u32::try_from(retry_in.as_millis().div_ceil(1000))
                 .unwrap_or(u32::MAX)
@@ -136,7 +222,10 @@ pub async fn forward(
             Body::Stream(s) if attempts == 1 => Some(JsValue::from(s.clone())),
             Body::Stream(_) => None,
         };
-        let outcome = send(&req, &target, &edits, sent.as_ref(), config.timeout_ms).await;
+        let outcome = match first.take() {
+            Some(o) => o,
+            None => send(&req, &target, &edits, sent.as_ref(), config.timeout_ms).await,
+        };
         let t = now;
         now = state::now_ms();
         attempt_ms.push(now.saturating_sub(t));
@@ -145,9 +234,11 @@ pub async fn forward(
             Outcome::Response(resp) if !gateway_status(resp.status()) => {
                 state::record(true, now);
                 if method == "GET" && config.stale_if_error > 0 {
-                    keep_for_stale(facts, &resp, config, ctx, parts, now);
+                    if let Some(cache_control) = js::response_header(&resp, "cache-control") {
+                        keep_for_stale(facts, &resp, &cache_control, config, ctx, parts, now);
+                    }
                 }
-                return decorate(resp, config);
+                return Ok(decorate_or_keep(resp, config));
             }
             Outcome::Response(resp) => {
                 let status = resp.status();
@@ -290,6 +381,18 @@ fn decorate(resp: web_sys::Response, config: &Config) -> Result<web_sys::Respons
     rebuild(&resp, resp.status(), &h)
 }
 
+/// [`decorate`], or the response as it is when that fails (a passed-through
+/// answer is never lost to a header the runtime refuses).
+fn decorate_or_keep(resp: web_sys::Response, config: &Config) -> web_sys::Response {
+    if !config.nel {
+        return resp;
+    }
+    match decorate(Clone::clone(&resp), config) {
+        Ok(r) => r,
+        Err(_) => resp,
+    }
+}
+
 fn rebuild(
     resp: &web_sys::Response,
     status: u16,
@@ -303,9 +406,11 @@ fn rebuild(
 }
 
 /// Stores a copy of a storable GET response for serving stale (in the background).
+/// `cache_control`: the response's (only explicitly cacheable responses are kept).
 fn keep_for_stale(
     facts: &RequestFacts,
     resp: &web_sys::Response,
+    cache_control: &str,
     config: &Config,
     ctx: &Context,
     parts: UrlParts<'_>,
@@ -315,16 +420,12 @@ fn keep_for_stale(
     if !stale::STORABLE_STATUSES.contains(&status) {
         return;
     }
-    // Only explicitly cacheable responses are kept: without Cache-Control, one call and done.
-    let Some(cache_control) = js::response_header(resp, "cache-control") else {
-        return;
-    };
     let rh = resp.headers();
     let Some(kept) = stale::storable(
         "GET",
         status,
         facts.header("authorization").is_some(),
-        Some(&cache_control),
+        Some(cache_control),
         header(&rh, "set-cookie").is_some(),
         header(&rh, "vary").as_deref(),
         config.stale_if_error,
