@@ -176,7 +176,9 @@ pub async fn forward(
                     headers: &refs,
                     body: b"",
                 });
-                state::record(false);
+                // A loop (this worker's own answer came back) is the configuration, not the
+                // origin failing: it must not open the breaker, whose 503 would hide it.
+                state::record(d.error_type == Some(ErrorType::ProxyLoopDetected));
                 if retry(&method, &d, attempts, replayable, config).await {
                     if let Some(b) = resp.body() {
                         let _ = b.cancel();
