@@ -120,6 +120,9 @@ pub fn viewer(
     }
 }
 
+/// The most owner facts (origin, attempts, drill-through steps) shown.
+pub const MAX_OWNER_FACTS: usize = 16;
+
 /// `Retry-After` seconds for a temporary failure that names none.
 pub const DEFAULT_RETRY_AFTER: u32 = 5;
 
@@ -140,7 +143,13 @@ pub fn redact(d: &Diagnosis) -> Diagnosis {
 pub fn failure(d: &Diagnosis, viewer: &Viewer, extras: &Extras) -> Answer {
     let mut shown = if viewer.owner { d.clone() } else { redact(d) };
     if viewer.owner {
-        for f in extras.owner_facts.iter().take(16) {
+        // The renderers show at most MAX_ITEMS pieces of evidence (the first): the diagnosis'
+        // own make room for the worker's facts, so that those always show.
+        let facts = extras.owner_facts.len().min(MAX_OWNER_FACTS);
+        shown
+            .evidence
+            .truncate(escape::MAX_ITEMS.saturating_sub(facts));
+        for f in extras.owner_facts.iter().take(MAX_OWNER_FACTS) {
             shown.evidence.push(gatewise_core::Evidence::new(
                 gatewise_core::EvidenceSource::Runtime,
                 f.clone(),
@@ -290,6 +299,68 @@ mod tests {
                 owner.body.contains("4711 ms") || format == Format::Text,
                 "{format:?}: owner sees timings"
             );
+        }
+    }
+
+    /// Issue 8: with the owner's token, a diagnosis of 10,000 pieces of evidence and
+    /// 10,000 Proxy-Status entries gives an answer of bounded size, in every format.
+    #[test]
+    fn the_owner_view_of_a_huge_diagnosis_is_capped() {
+        let max = escape::MAX_ITEMS;
+        let mut d = leaky();
+        for i in 0..10_000 {
+            d.evidence.push(gatewise_core::Evidence::new(
+                gatewise_core::EvidenceSource::Body,
+                format!("fact{i} {}", "y".repeat(5_000)),
+                None,
+            ));
+            d.chain.push(ProxyStatusEntry {
+                proxy: format!("p{i}"),
+                details: Some("z".repeat(5_000)),
+                ..Default::default()
+            });
+        }
+        let extras = Extras {
+            owner_facts: (0..40).map(|i| format!("owner fact {i}")).collect(),
+            ..Default::default()
+        };
+        for format in [Format::Html, Format::ProblemJson, Format::Text] {
+            let v = Viewer {
+                format,
+                lang: Lang::EN,
+                owner: true,
+            };
+            let a = failure(&d, &v, &extras);
+            assert!(
+                a.body.len() < 256 * 1024,
+                "{format:?}: {} bytes",
+                a.body.len()
+            );
+            let ps = a.header("proxy-status").unwrap();
+            assert!(ps.len() <= proxy_status::MAX_FIELD_LEN, "{format:?}");
+            let members = proxy_status::parse(ps).unwrap();
+            assert!(members.len() <= proxy_status::MAX_MEMBERS);
+            assert_eq!(members.last().map(|m| m.proxy.as_str()), Some("gatewise"));
+            // The worker's own facts come through (the first MAX_OWNER_FACTS), after the
+            // first MAX_ITEMS - MAX_OWNER_FACTS of the diagnosis.
+            assert!(
+                a.body.contains("owner fact 15") && !a.body.contains("owner fact 16"),
+                "{format:?}"
+            );
+            assert!(
+                a.body.contains("fact14") && !a.body.contains("fact15"),
+                "{format:?}"
+            );
+            if format == Format::ProblemJson {
+                let p: serde_json::Value = serde_json::from_str(&a.body).unwrap();
+                let evidence = p["evidence"].as_array().unwrap();
+                assert_eq!(evidence.len(), max);
+                assert_eq!(evidence[max - MAX_OWNER_FACTS]["fact"], "owner fact 0");
+                assert_eq!(evidence[max - 1]["fact"], "owner fact 15");
+                let chain = p["chain"].as_array().unwrap();
+                assert_eq!(chain.len(), max);
+                assert_eq!(chain[max - 1]["proxy"], "p9999");
+            }
         }
     }
 

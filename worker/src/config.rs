@@ -73,6 +73,7 @@ pub const VARS: &[Var] = &[
     var("NEL", "off", "on: add NEL and Reporting-Endpoints headers pointing at the reports endpoint"),
     var("CDN_LOOP_ID", "gatewise", "this worker's id in CDN-Loop and Proxy-Status"),
     var("ORIGIN_STATUS_INTERVAL_MS", "2000", "the origin-status endpoint probes at most once per this many ms per isolate"),
+    var("SUBREQUEST_LIMIT", "50", "subrequests one invocation may make (Workers Free: 50; lower under a Workers for Platforms custom limit): settings that could need more are refused"),
 ];
 
 /// What the worker does with an origin's own 5xx response.
@@ -224,6 +225,81 @@ pub struct Config {
     pub cdn_loop_id: String,
     /// Minimum time between two origin-status probes, in ms.
     pub origin_status_interval_ms: u32,
+    /// The subrequests one invocation may make ([`Config::subrequests`] stays within it).
+    pub subrequest_limit: u32,
+}
+
+/// Cloudflare's documented limits per invocation that bound what one request
+/// may cost, with their source:
+///
+/// | limit | value | source |
+/// |---|---|---|
+/// | subrequests (`fetch`, Cache API `put`/`match`/`delete`, sockets `connect()`) | 50 on Workers Free (and Bundled); 1,000 / 10,000 on Paid; a Workers for Platforms dispatcher may set fewer (`limits.subRequests`) | <https://developers.cloudflare.com/workers/platform/limits/#subrequests>, #cache-api-limits; <https://developers.cloudflare.com/cloudflare-for-platforms/workers-for-platforms/configuration/custom-limits/> |
+/// | simultaneous open connections (`fetch`, Cache API, `connect()`; a seventh waits for one to close) | 6 | <https://developers.cloudflare.com/workers/platform/limits/#simultaneous-open-connections> |
+pub mod limits {
+    /// Subrequests per invocation on Workers Free: the default of `SUBREQUEST_LIMIT`.
+    pub const FREE_PLAN_SUBREQUESTS: u32 = 50;
+    /// The highest `SUBREQUEST_LIMIT` accepted (Workers Paid, Standard).
+    pub const MAX_SUBREQUESTS: u32 = 10_000;
+    /// Connections one invocation may have open at once.
+    pub const SIMULTANEOUS_CONNECTIONS: u32 = 6;
+    /// The most connections the worker ever has open at once for one request:
+    /// every subrequest is made one after the other, and a response body is
+    /// cancelled before the next attempt; only the origin's response, still
+    /// streaming to the client, overlaps one Cache API call (the stale lookup
+    /// on an origin error page, the stored copy's `put` on success). The
+    /// worker tests measure it (tests/worker/limits.test.mjs).
+    pub const MAX_OPEN_CONNECTIONS: u32 = 2;
+    const _: () = assert!(MAX_OPEN_CONNECTIONS <= SIMULTANEOUS_CONNECTIONS);
+}
+
+/// The most subrequests one proxied request can make, by phase: a pure
+/// function of the configuration ([`Config::subrequests`]), checked against
+/// `SUBREQUEST_LIMIT` when the configuration is read.
+///
+/// | phase | subrequests | when |
+/// |---|---|---|
+/// | attempts | `RETRY_MAX_ATTEMPTS` | one `fetch` per attempt (redirects are not followed) |
+/// | drill-through DNS | 2 | DNS over HTTPS, `A` then `AAAA`: `DRILL_BUDGET_MS` > 0 and the origin is a host name |
+/// | drill-through connect | 1 | one sockets `connect()`; the raw `HEAD` goes over it: `DRILL_BUDGET_MS` > 0 |
+/// | cache | 1 | `STALE_IF_ERROR` > 0 (GET): the stale `match()` after a failure, or the `put()` after a success, never both |
+///
+/// The worker's endpoints cost less: `origin-status` one `HEAD`, `health` and
+/// `reports` none, the page's files one `ASSETS` fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subrequests {
+    /// `fetch` to the origin, one per attempt.
+    pub attempts: u32,
+    /// DNS-over-HTTPS queries of the drill-through.
+    pub drill_dns: u32,
+    /// Sockets `connect()` of the drill-through.
+    pub drill_connect: u32,
+    /// Cache API calls.
+    pub cache: u32,
+}
+
+impl Subrequests {
+    /// All of them: the worst case of one request.
+    pub fn total(&self) -> u32 {
+        self.attempts
+            .saturating_add(self.drill_dns)
+            .saturating_add(self.drill_connect)
+            .saturating_add(self.cache)
+    }
+
+    /// The variable to lower when the total is over the limit: the attempts
+    /// while there is more than one, else the drill-through, else serve-stale.
+    fn culprit(&self) -> &'static str {
+        if self.attempts > 1 {
+            "RETRY_MAX_ATTEMPTS"
+        } else if self.drill_dns + self.drill_connect > 0 {
+            "DRILL_BUDGET_MS"
+        } else if self.cache > 0 {
+            "STALE_IF_ERROR"
+        } else {
+            "SUBREQUEST_LIMIT"
+        }
+    }
 }
 
 /// A variable that cannot be used.
@@ -392,7 +468,7 @@ impl Config {
                 problem: "must be a token (letters, digits, - . _ :)".into(),
             });
         }
-        Ok(Config {
+        let config = Config {
             origin,
             timeout_ms: r.u32("TIMEOUT_MS", MAX_MS)?,
             retry,
@@ -413,7 +489,53 @@ impl Config {
             nel: r.flag("NEL")?,
             cdn_loop_id,
             origin_status_interval_ms: r.u32("ORIGIN_STATUS_INTERVAL_MS", MAX_MS)?,
-        })
+            subrequest_limit: r.u32("SUBREQUEST_LIMIT", limits::MAX_SUBREQUESTS)?,
+        };
+        if config.subrequest_limit == 0 {
+            return Err(ConfigError {
+                var: "SUBREQUEST_LIMIT",
+                problem: "must be at least 1: the origin is reached with a subrequest".into(),
+            });
+        }
+        let need = config.subrequests();
+        if need.total() > config.subrequest_limit {
+            return Err(ConfigError {
+                var: need.culprit(),
+                problem: format!(
+                    "could make one request need {} subrequests ({} attempts, {} drill-through, {} cache), over SUBREQUEST_LIMIT ({})",
+                    need.total(),
+                    need.attempts,
+                    need.drill_dns + need.drill_connect,
+                    need.cache,
+                    config.subrequest_limit
+                ),
+            });
+        }
+        Ok(config)
+    }
+
+    /// The most subrequests one proxied request can make under this
+    /// configuration (see [`Subrequests`] for the phases).
+    ///
+    /// # Example
+    /// ```
+    /// use gatewise_worker::config::{Config, Subrequests};
+    /// let c = Config::from_vars(|n| (n == "ORIGIN_URL").then(|| "https://origin.example".into())).unwrap();
+    /// assert_eq!(c.subrequests(), Subrequests { attempts: 2, drill_dns: 2, drill_connect: 1, cache: 1 });
+    /// assert_eq!(c.subrequests().total(), 6);
+    /// ```
+    pub fn subrequests(&self) -> Subrequests {
+        let drill = self.drill_budget_ms > 0;
+        Subrequests {
+            attempts: self.retry.max_attempts.max(1),
+            drill_dns: if drill && !self.origin.host_is_ip() {
+                2
+            } else {
+                0
+            },
+            drill_connect: u32::from(drill),
+            cache: u32::from(self.stale_if_error > 0),
+        }
     }
 }
 
@@ -526,6 +648,111 @@ mod tests {
             assert_eq!(err.var, name, "{value}");
         }
         assert_eq!(with(&[]).unwrap_err().var, "ORIGIN_URL");
+    }
+
+    #[test]
+    fn the_worst_case_subrequest_count_is_a_function_of_the_config() {
+        // Every combination the variables allow: attempts 1..=10, drill-through on or off, serve
+        // stale on or off, origin by name or by address.
+        for attempts in 1..=10u32 {
+            for drill in ["0", "1500"] {
+                for stale in ["0", "300"] {
+                    for origin in ["http://origin.example", "http://192.0.2.7:8080"] {
+                        let a = attempts.to_string();
+                        let c = with(&[
+                            ("ORIGIN_URL", origin),
+                            ("RETRY_MAX_ATTEMPTS", &a),
+                            ("DRILL_BUDGET_MS", drill),
+                            ("STALE_IF_ERROR", stale),
+                        ])
+                        .unwrap();
+                        let n = c.subrequests();
+                        let drilling = drill != "0";
+                        let by_name = origin.contains("origin.example");
+                        let want = Subrequests {
+                            attempts,
+                            drill_dns: if drilling && by_name { 2 } else { 0 },
+                            drill_connect: u32::from(drilling),
+                            cache: u32::from(stale != "0"),
+                        };
+                        assert_eq!(n, want, "{attempts} {drill} {stale} {origin}");
+                        assert_eq!(
+                            n.total(),
+                            attempts
+                                + if drilling {
+                                    1 + 2 * u32::from(by_name)
+                                } else {
+                                    0
+                                }
+                                + u32::from(stale != "0")
+                        );
+                        // The caps of the variables keep every setting within the free plan.
+                        assert!(n.total() <= limits::FREE_PLAN_SUBREQUESTS);
+                        assert_eq!(c.subrequest_limit, limits::FREE_PLAN_SUBREQUESTS);
+                    }
+                }
+            }
+        }
+        let most = with(&[
+            ("ORIGIN_URL", "http://o.example"),
+            ("RETRY_MAX_ATTEMPTS", "10"),
+        ])
+        .unwrap();
+        assert_eq!(most.subrequests().total(), 14);
+    }
+
+    #[test]
+    fn settings_that_could_exceed_the_subrequest_limit_are_refused_naming_the_variable() {
+        let base = [("ORIGIN_URL", "http://o.example")];
+        let refused = |extra: &[(&str, &str)]| {
+            let mut pairs = base.to_vec();
+            pairs.extend_from_slice(extra);
+            with(&pairs).unwrap_err()
+        };
+        // Defaults need 6 (2 attempts, 3 drill-through, 1 cache).
+        assert!(with(&[
+            ("ORIGIN_URL", "http://o.example"),
+            ("SUBREQUEST_LIMIT", "6")
+        ])
+        .is_ok());
+        let e = refused(&[("SUBREQUEST_LIMIT", "5")]);
+        assert_eq!(e.var, "RETRY_MAX_ATTEMPTS");
+        assert_eq!(
+            e.problem,
+            "could make one request need 6 subrequests (2 attempts, 3 drill-through, 1 cache), over SUBREQUEST_LIMIT (5)"
+        );
+        // One attempt: the drill-through is what is left to lower, then serving stale.
+        let e = refused(&[("SUBREQUEST_LIMIT", "4"), ("RETRY_MAX_ATTEMPTS", "1")]);
+        assert_eq!(
+            (e.var, e.problem.contains("need 5 ")),
+            ("DRILL_BUDGET_MS", true)
+        );
+        let e = refused(&[
+            ("SUBREQUEST_LIMIT", "1"),
+            ("RETRY_MAX_ATTEMPTS", "1"),
+            ("DRILL_BUDGET_MS", "0"),
+        ]);
+        assert_eq!(e.var, "STALE_IF_ERROR");
+        assert!(with(&[
+            ("ORIGIN_URL", "http://o.example"),
+            ("SUBREQUEST_LIMIT", "1"),
+            ("RETRY_MAX_ATTEMPTS", "1"),
+            ("DRILL_BUDGET_MS", "0"),
+            ("STALE_IF_ERROR", "0"),
+        ])
+        .is_ok());
+        for bad in ["0", "10001", "fifty"] {
+            assert_eq!(
+                refused(&[("SUBREQUEST_LIMIT", bad)]).var,
+                "SUBREQUEST_LIMIT",
+                "{bad}"
+            );
+        }
+        assert!(with(&[
+            ("ORIGIN_URL", "http://o.example"),
+            ("SUBREQUEST_LIMIT", "10000")
+        ])
+        .is_ok());
     }
 
     #[test]

@@ -230,7 +230,10 @@ pub fn serialize(entries: &[ProxyStatusEntry]) -> String {
     let mut members: Vec<String> = Vec::new();
     let mut len = 0usize;
     for entry in entries.iter().rev().take(MAX_MEMBERS) {
-        let member = serialize_member(entry);
+        // A member that cannot fit ends the list, as one that does not fit would.
+        let Some(member) = serialize_member(entry) else {
+            break;
+        };
         let added = if members.is_empty() { 0 } else { 2 };
         let total = len.saturating_add(member.len()).saturating_add(added);
         if total > MAX_FIELD_LEN {
@@ -243,41 +246,67 @@ pub fn serialize(entries: &[ProxyStatusEntry]) -> String {
     members.join(", ")
 }
 
-/// One entry as a list member (what a one-member list serializes to).
-fn serialize_member(entry: &ProxyStatusEntry) -> String {
-    let mut ser = ListSerializer::new();
-    {
-        let mut params: Vec<(Key, BareItem)> = Vec::new();
-        let mut push = |name: &str, value: BareItem| {
-            if let Ok(key) = Key::from_string(name.to_owned()) {
-                if !params.iter().any(|(k, _)| k.as_str() == name) {
-                    params.push((key, value));
-                }
+/// One entry as a list member (what a one-member list serializes to), or
+/// `None` when its parameters alone need more than [`MAX_FIELD_LEN`] bytes:
+/// it could not be sent. (Found reviewing issue 8: an entry with 10,000
+/// parameters was serialized whole, its duplicate check quadratic, only to
+/// be dropped.)
+fn serialize_member(entry: &ProxyStatusEntry) -> Option<String> {
+    let mut params: Vec<(Key, BareItem)> = Vec::new();
+    let mut names = std::collections::HashSet::new();
+    let mut push = |params: &mut Vec<(Key, BareItem)>, name: &str, value: BareItem| {
+        if let Ok(key) = Key::from_string(name.to_owned()) {
+            if names.insert(name.to_owned()) {
+                params.push((key, value));
             }
-        };
-        if let Some(e) = &entry.error {
-            push("error", token_or_string(e));
         }
-        if let Some(h) = &entry.next_hop {
-            push("next-hop", token_or_string(h));
-        }
-        if let Some(p) = &entry.next_protocol {
-            push("next-protocol", stored_value("next-protocol", p));
-        }
-        if let Some(s) = entry.received_status.filter(|s| (100..=999).contains(s)) {
-            push("received-status", BareItem::Integer(sfv::Integer::from(s)));
-        }
-        if let Some(d) = &entry.details {
-            push("details", sf_string(d));
-        }
-        for (name, value) in &entry.params {
-            push(name, stored_value(name, value));
-        }
-        let name = token_or_string(&entry.proxy);
-        ser.bare_item(&name)
-            .parameters(params.iter().map(|(k, v)| (k, v)));
+    };
+    if let Some(e) = &entry.error {
+        push(&mut params, "error", token_or_string(e));
     }
-    ser.finish().unwrap_or_default()
+    if let Some(h) = &entry.next_hop {
+        push(&mut params, "next-hop", token_or_string(h));
+    }
+    if let Some(p) = &entry.next_protocol {
+        push(
+            &mut params,
+            "next-protocol",
+            stored_value("next-protocol", p),
+        );
+    }
+    if let Some(s) = entry.received_status.filter(|s| (100..=999).contains(s)) {
+        push(
+            &mut params,
+            "received-status",
+            BareItem::Integer(sfv::Integer::from(s)),
+        );
+    }
+    if let Some(d) = &entry.details {
+        push(&mut params, "details", sf_string(d));
+    }
+    // What the parameters take at least: `;name`, and `=` plus the text (as [`printable`]
+    // keeps it) unless it is a true boolean (`?1`, written as the bare name).
+    let mut at_least = 0usize;
+    let mut counted = std::collections::HashSet::new();
+    for (name, value) in &entry.params {
+        if !counted.insert(name.as_str()) {
+            continue; // a repeated name is written once
+        }
+        let text = if value == "?1" {
+            0
+        } else {
+            value.chars().take(MAX_TEXT_LEN).count().saturating_add(1)
+        };
+        at_least = at_least.saturating_add(name.len().saturating_add(1).saturating_add(text));
+        if at_least > MAX_FIELD_LEN {
+            return None;
+        }
+        push(&mut params, name, stored_value(name, value));
+    }
+    let mut ser = ListSerializer::new();
+    ser.bare_item(&token_or_string(&entry.proxy))
+        .parameters(params.iter().map(|(k, v)| (k, v)));
+    Some(ser.finish().unwrap_or_default())
 }
 
 /// The `Proxy-Status` value a gateway named `proxy` sends for `d`: the

@@ -455,6 +455,77 @@ fn deep_cause_chains_are_read_to_max_depth() {
     assert!(d.detail.as_ref().is_some_and(|s| s.len() <= 1024));
 }
 
+/// `depth` nested JSON errors ("fetch failed" wrappers) around `innermost`, as text.
+fn json_chain(depth: usize, innermost: &str) -> String {
+    let open =
+        r#"{"name":"TypeError","message":"fetch failed","unknownField":[1,{"a":2}],"cause":"#;
+    format!("{}{innermost}{}", open.repeat(depth), "}".repeat(depth))
+}
+
+/// Found reviewing issue 8: a deserialized `cause` chain had no bound, so a
+/// 100,000-deep JSON (or JS object, through the npm package's binding)
+/// chain reached the derived `Deserialize`, `Clone` and `Drop`, each
+/// recursing once per level.
+#[test]
+fn deep_cause_chains_are_cut_to_max_depth_when_deserialized() {
+    let max = classify::transport::MAX_DEPTH;
+    let refused =
+        r#"{"code":"ECONNREFUSED","message":"connect ECONNREFUSED 127.0.0.1:9","cause":null}"#;
+    let depth = |e: &TransportError| std::iter::successors(Some(e), |e| e.cause.as_deref()).count();
+
+    // 100,000 levels: read to MAX_DEPTH, the rest skipped; no crash anywhere after.
+    let text = json_chain(100_000, refused);
+    let e: TransportError =
+        within("100,000-deep JSON chain", || serde_json::from_str(&text)).unwrap();
+    assert_eq!(depth(&e), max);
+    let plain = TransportError {
+        name: Some("TypeError".into()),
+        message: "fetch failed".into(),
+        ..TransportError::default()
+    };
+    assert_eq!(
+        e,
+        chain(max, max, &plain),
+        "exactly MAX_DEPTH wrappers, nothing else"
+    );
+    let copy = e.clone();
+    assert_eq!(copy, e);
+    let d = transport(&e);
+    assert_eq!(d.error_type, None);
+    assert_eq!(d, transport(&chain(max, max, &plain)));
+    drop(copy);
+    // It serializes back to a MAX_DEPTH-deep chain.
+    let back = serde_json::to_string(&e).unwrap();
+    assert_eq!(back.matches("fetch failed").count(), max);
+
+    // Within the bound the innermost error is read and decides.
+    let e: TransportError = serde_json::from_str(&json_chain(max - 1, refused)).unwrap();
+    assert_eq!(depth(&e), max);
+    assert_eq!(transport(&e).error_type, Some(ErrorType::ConnectionRefused));
+    // One level more and it is cut: the same answer as for the wrappers alone.
+    let e: TransportError = serde_json::from_str(&json_chain(max, refused)).unwrap();
+    assert_eq!(depth(&e), max);
+    assert_eq!(transport(&e), transport(&chain(max, max, &plain)));
+
+    // Shapes the derived implementation accepted still read the same.
+    let e: TransportError = serde_json::from_str(
+        r#"{"runtime":"workerd","name":null,"message":"Network connection lost.","retryable":true,"cause":{"message":"inner"}}"#,
+    )
+    .unwrap();
+    assert_eq!(e.runtime, Some(Layer::Workerd));
+    assert_eq!(e.retryable, Some(true));
+    assert_eq!(
+        e.cause.as_deref().map(|c| c.message.as_str()),
+        Some("inner")
+    );
+    assert_eq!(
+        serde_json::from_str::<TransportError>("{}").unwrap(),
+        TransportError::default()
+    );
+    assert!(serde_json::from_str::<TransportError>(r#""text""#).is_err());
+    assert!(serde_json::from_str::<TransportError>(r#"{"message":5}"#).is_err());
+}
+
 // --- CDN-Loop ----------------------------------------------------------------
 
 #[test]
@@ -525,4 +596,119 @@ fn rendering_huge_contexts_and_evidence_is_bounded() {
     within("problem JSON of 1 MB fields", || {
         render::problem_json(&d, &ctx)
     });
+}
+
+/// Found reviewing issue 8: the HTML and text renderers showed at most
+/// MAX_ITEMS pieces of evidence, but problem JSON with owner details wrote
+/// every piece, every chain entry and every string whole.
+#[test]
+fn problem_json_with_owner_details_is_capped() {
+    let max = escape::MAX_ITEMS;
+    let mut d = Diagnosis::for_type(ErrorType::ConnectionRefused, Layer::Nginx);
+    d.detail = Some("d".repeat(100_000));
+    d.vendor_code = Some("v".repeat(100_000));
+    d.alternatives = vec![ErrorType::DnsTimeout; 10_000];
+    for i in 0..10_000 {
+        d.evidence.push(Evidence::new(
+            EvidenceSource::Body,
+            format!("fact{i} {}", "y".repeat(10_000)),
+            Some(&format!("rule{i}{}", "r".repeat(1_000))),
+        ));
+        d.chain.push(ProxyStatusEntry {
+            proxy: format!("p{i}"),
+            error: Some("connection_refused".into()),
+            details: Some(format!("details{i} {}", "z".repeat(10_000))),
+            ..ProxyStatusEntry::default()
+        });
+    }
+    if let Some(last) = d.chain.last_mut() {
+        last.params = (0..10_000)
+            .map(|i| (format!("k{i}"), "w".repeat(1_000)))
+            .collect();
+        last.next_hop = Some("h".repeat(10_000));
+    }
+    let mut ctx = PageContext::new(Lang::EN);
+    ctx.owner_details = true;
+    let body = within("problem JSON of 10,000 entries", || {
+        render::problem_json(&d, &ctx)
+    });
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let chars = |v: &serde_json::Value| v.as_str().map_or(0, |s| s.chars().count());
+
+    // Evidence: the first MAX_ITEMS, facts cut to LONG characters (+ the ellipsis), rules to SHORT.
+    let evidence = v["evidence"].as_array().unwrap();
+    assert_eq!(evidence.len(), max);
+    assert!(evidence[0]["fact"].as_str().unwrap().starts_with("fact0 "));
+    assert!(evidence[max - 1]["fact"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("fact{} ", max - 1)));
+    for e in evidence {
+        assert_eq!(chars(&e["fact"]), escape::LONG + 1);
+        assert_eq!(chars(&e["rule"]), escape::SHORT + 1);
+    }
+    // Chain: the last MAX_ITEMS (nearest to us), details cut to LONG, params to MAX_ITEMS of SHORT.
+    let chain = v["chain"].as_array().unwrap();
+    assert_eq!(chain.len(), max);
+    assert_eq!(chain[0]["proxy"], format!("p{}", 10_000 - max));
+    assert_eq!(chain[max - 1]["proxy"], "p9999");
+    for c in chain {
+        assert_eq!(chars(&c["details"]), escape::LONG + 1);
+    }
+    let last = &chain[max - 1];
+    assert_eq!(chars(&last["nextHop"]), escape::SHORT + 1);
+    let params = last["params"].as_array().unwrap();
+    assert_eq!(params.len(), max);
+    assert_eq!(params[0][0], "k0");
+    assert_eq!(chars(&params[0][1]), escape::SHORT + 1);
+    // The rest.
+    assert_eq!(v["alternatives"].as_array().unwrap().len(), max);
+    assert_eq!(chars(&v["upstreamDetail"]), escape::LONG + 1);
+    assert_eq!(chars(&v["vendorCode"]), escape::SHORT + 1);
+    assert_eq!(v["errorType"], "connection_refused");
+    let bound = 3 * max * escape::LONG + max * max * 2 * escape::SHORT + 16 * 1024;
+    assert!(body.len() < bound, "{} bytes (bound {bound})", body.len());
+
+    // Without owner details: none of it, and still bounded.
+    ctx.owner_details = false;
+    let v: serde_json::Value = serde_json::from_str(&render::problem_json(&d, &ctx)).unwrap();
+    for member in ["evidence", "chain", "upstreamDetail"] {
+        assert!(v.get(member).is_none(), "{member} without owner details");
+    }
+    assert_eq!(chars(&v["vendorCode"]), escape::SHORT + 1);
+    assert_eq!(v["alternatives"].as_array().unwrap().len(), max);
+
+    // The other renderers, with owner details, stay within the same caps.
+    ctx.owner_details = true;
+    // The numbers of the facts a page shows, in order.
+    let shown = |page: &str| -> Vec<usize> {
+        page.match_indices("fact")
+            .filter_map(|(at, _)| {
+                let digits: String = page[at + 4..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                digits.parse().ok()
+            })
+            .collect()
+    };
+    let first: Vec<usize> = (0..max).collect();
+    let html = within("page of 10,000 entries", || render::html(&d, &ctx));
+    assert_eq!(
+        shown(&html),
+        first,
+        "the first MAX_ITEMS pieces of evidence on the page"
+    );
+    let text = within("text of 10,000 entries", || render::text(&d, &ctx));
+    assert_eq!(
+        shown(&text),
+        first,
+        "the first MAX_ITEMS pieces of evidence in the text"
+    );
+    // And the Proxy-Status header the page quotes: the last MAX_MEMBERS - 1 upstream entries
+    // that fit MAX_FIELD_LEN; the nearest (10,000 parameters, cannot be sent) ends the list.
+    let header = within("Proxy-Status of 10,000 entries", || {
+        proxy_status::header_value(&d, "gatewise")
+    });
+    assert_eq!(header, "gatewise;error=connection_refused");
 }

@@ -225,7 +225,8 @@ fn assert_text_clean(text: &str) {
 
 /// The problem JSON parses, and its extension members are the diagnosis
 /// (raw upstream fields only with owner details, `detail` then cleaned and
-/// renamed `upstreamDetail`).
+/// renamed `upstreamDetail`), every string cleaned and every list capped as
+/// `render::problem` documents.
 fn assert_problem_carries(json: &str, d: &Diagnosis, ctx: &PageContext) {
     let mut v: serde_json::Value =
         serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
@@ -238,8 +239,28 @@ fn assert_problem_carries(json: &str, d: &Diagnosis, ctx: &PageContext) {
     }
     let back: Diagnosis = serde_json::from_value(v).unwrap_or_else(|e| panic!("{e}: {json}"));
     let mut want = d.clone();
+    let (short, long, max) = (escape::SHORT, escape::LONG, escape::MAX_ITEMS);
+    want.vendor_code = escape::clean_opt(d.vendor_code.as_deref(), short);
+    want.alternatives.truncate(max);
     if ctx.owner_details {
-        want.detail = d.detail.as_deref().map(|s| escape::clean(s, escape::LONG));
+        want.detail = d.detail.as_deref().map(|s| escape::clean(s, long));
+        want.evidence.truncate(max);
+        for e in &mut want.evidence {
+            e.fact = escape::clean(&e.fact, long);
+            e.rule = e.rule.as_deref().map(|r| escape::clean(r, short));
+        }
+        want.chain.drain(..d.chain.len().saturating_sub(max));
+        for c in &mut want.chain {
+            c.proxy = escape::clean(&c.proxy, short);
+            for v in [&mut c.error, &mut c.next_hop, &mut c.next_protocol] {
+                *v = v.as_deref().map(|s| escape::clean(s, short));
+            }
+            c.details = c.details.as_deref().map(|s| escape::clean(s, long));
+            c.params.truncate(max);
+            for (k, v) in &mut c.params {
+                (*k, *v) = (escape::clean(k, short), escape::clean(v, short));
+            }
+        }
     } else {
         want.detail = None;
         want.evidence.clear();

@@ -237,6 +237,10 @@ async fn dns(config: &Config) -> (Outcome, String) {
             Err(e) => return (Outcome::ResolverFailed, js::transport_error(&e).message),
         };
         if !resp.ok() {
+            // Unread, the body would hold one of the invocation's six connections.
+            if let Some(b) = resp.body() {
+                let _ = b.cancel();
+            }
             return (
                 Outcome::ResolverFailed,
                 format!("resolver answered HTTP {}", resp.status()),

@@ -251,7 +251,9 @@ pub async fn forward(
                     body: b"",
                 });
                 reached = reached.max(d.reached);
-                state::record(false, now);
+                // A loop (this worker's own answer came back) is the configuration, not the
+                // origin failing: it must not open the breaker, whose 503 would hide it.
+                state::record(d.error_type == Some(ErrorType::ProxyLoopDetected), now);
                 if retry(method, &d, attempts, replayable, config).await {
                     if let Some(b) = resp.body() {
                         let _ = b.cancel();

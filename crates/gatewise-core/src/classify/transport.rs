@@ -58,7 +58,10 @@
 //! assert_eq!(d.confidence, Confidence::Low);
 //! ```
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::diagnosis::{Confidence, Diagnosis, Evidence, EvidenceSource};
 use crate::hop::{Hop, Reached, Segment};
@@ -67,7 +70,7 @@ use crate::{ErrorType, Layer};
 
 /// A thrown error as a runtime reported it (JS `Error`, undici error with
 /// `cause`, Rust io error), in a form every binding can fill.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TransportError {
@@ -91,8 +94,132 @@ pub struct TransportError {
     pub cause: Option<Box<TransportError>>,
 }
 
-/// How many errors of a `cause` chain are read (the rest is ignored).
+/// How many errors of a `cause` chain are read (the rest is ignored), by
+/// the classifier and by deserialization alike.
+///
+/// Deserializing a [`TransportError`] (the npm package's `classifyError`,
+/// any JSON) keeps at most `MAX_DEPTH` errors of the `cause` chain and skips
+/// the rest without recursing, so a hostile 100,000-deep chain can neither
+/// overflow the stack while it is read nor later, when the value is cloned,
+/// compared or dropped.
+///
+/// ```
+/// use gatewise_core::classify::{transport::MAX_DEPTH, TransportError};
+/// let deep = format!("{}{{\"message\":\"x\"}}{}", "{\"message\":\"x\",\"cause\":".repeat(100_000), "}".repeat(100_000));
+/// let e: TransportError = serde_json::from_str(&deep).unwrap();
+/// assert_eq!(std::iter::successors(Some(&e), |e| e.cause.as_deref()).count(), MAX_DEPTH);
+/// ```
 pub const MAX_DEPTH: usize = 8;
+
+/// The field names, as serde writes them.
+const FIELDS: &[&str] = &["runtime", "name", "message", "code", "retryable", "cause"];
+
+impl<'de> Deserialize<'de> for TransportError {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        AtDepth(1).deserialize(d)
+    }
+}
+
+/// One error of a chain, read at `depth` (the outermost is 1): its `cause`
+/// is read only while `depth < MAX_DEPTH`, else skipped as
+/// [`IgnoredAny`] (which serde_json skips without recursion, and
+/// serde-wasm-bindgen without looking).
+struct AtDepth(usize);
+
+impl<'de> DeserializeSeed<'de> for AtDepth {
+    type Value = TransportError;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<TransportError, D::Error> {
+        d.deserialize_struct("TransportError", FIELDS, ErrorVisitor(self.0))
+    }
+}
+
+enum Field {
+    Runtime,
+    Name,
+    Message,
+    Code,
+    Retryable,
+    Cause,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Field;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Field, E> {
+                Ok(match v {
+                    "runtime" => Field::Runtime,
+                    "name" => Field::Name,
+                    "message" => Field::Message,
+                    "code" => Field::Code,
+                    "retryable" => Field::Retryable,
+                    "cause" => Field::Cause,
+                    _ => Field::Other,
+                })
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+struct ErrorVisitor(usize);
+
+impl<'de> Visitor<'de> for ErrorVisitor {
+    type Value = TransportError;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a transport error (an object with a message)")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TransportError, A::Error> {
+        let mut e = TransportError::default();
+        while let Some(field) = map.next_key::<Field>()? {
+            match field {
+                Field::Runtime => e.runtime = map.next_value()?,
+                Field::Name => e.name = map.next_value()?,
+                Field::Message => e.message = map.next_value()?,
+                Field::Code => e.code = map.next_value()?,
+                Field::Retryable => e.retryable = map.next_value()?,
+                Field::Cause if self.0 < MAX_DEPTH => {
+                    e.cause = map.next_value_seed(CauseAt(self.0.saturating_add(1)))?;
+                }
+                Field::Cause | Field::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(e)
+    }
+}
+
+/// An optional `cause`, read at `depth`.
+struct CauseAt(usize);
+
+impl<'de> DeserializeSeed<'de> for CauseAt {
+    type Value = Option<Box<TransportError>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CauseAt {
+    type Value = Option<Box<TransportError>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a transport error or null")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        AtDepth(self.0).deserialize(d).map(|e| Some(Box::new(e)))
+    }
+}
 /// How many bytes of each name, message and code are read.
 pub const MAX_TEXT: usize = 2048;
 /// How many bytes of each message go into [`Diagnosis::detail`].

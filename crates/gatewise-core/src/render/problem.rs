@@ -18,6 +18,15 @@
 //!   words as `upstreamDetail` (renamed: `detail` is RFC 9457's). Plus
 //!   `requestId` and `advice` (the visitor advice texts).
 //!
+//! Bounded like the other renderers, owner details or not (a diagnosis may
+//! come from a caller, e.g. the npm package's `problemDetails`): at most
+//! [`MAX_ITEMS`] pieces of `evidence` (the first: they are in the order they
+//! were used), `chain` entries (the **last**: those of the intermediaries
+//! nearest to us, as [`crate::proxy_status`] keeps them), `alternatives` and
+//! `params` per chain entry; every string [`clean`]ed to [`SHORT`]
+//! characters, evidence facts, chain `details` and `upstreamDetail` to
+//! [`LONG`].
+//!
 //! Built as a `serde_json` value, never by concatenating strings.
 //!
 //! # Example
@@ -35,7 +44,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::render::escape::{clean, clean_opt, LONG, SHORT};
+use crate::diagnosis::Evidence;
+use crate::proxy_status::ProxyStatusEntry;
+use crate::render::escape::{clean, clean_opt, LONG, MAX_ITEMS, SHORT};
 use crate::render::words::Words;
 use crate::render::PageContext;
 use crate::Diagnosis;
@@ -64,21 +75,76 @@ fn pct_encode(s: &str) -> String {
     out
 }
 
+/// A chain entry with its strings cleaned and at most [`MAX_ITEMS`] params.
+fn bounded_entry(e: &ProxyStatusEntry) -> ProxyStatusEntry {
+    let short = |s: &Option<String>| s.as_deref().map(|s| clean(s, SHORT));
+    ProxyStatusEntry {
+        proxy: clean(&e.proxy, SHORT),
+        error: short(&e.error),
+        next_hop: short(&e.next_hop),
+        next_protocol: short(&e.next_protocol),
+        received_status: e.received_status,
+        details: e.details.as_deref().map(|s| clean(s, LONG)),
+        params: e
+            .params
+            .iter()
+            .take(MAX_ITEMS)
+            .map(|(k, v)| (clean(k, SHORT), clean(v, SHORT)))
+            .collect(),
+    }
+}
+
+/// What of `d` the document shows (see the module docs for the bounds):
+/// built field by field, so that nothing unbounded is copied first.
+fn bounded(d: &Diagnosis, owner: bool) -> Diagnosis {
+    let (evidence, chain, detail) = if owner {
+        let skip = d.chain.len().saturating_sub(MAX_ITEMS);
+        (
+            d.evidence
+                .iter()
+                .take(MAX_ITEMS)
+                .map(|e| Evidence {
+                    source: e.source,
+                    fact: clean(&e.fact, LONG),
+                    rule: e.rule.as_deref().map(|r| clean(r, SHORT)),
+                })
+                .collect(),
+            d.chain.iter().skip(skip).map(bounded_entry).collect(),
+            d.detail.as_deref().map(|s| clean(s, LONG)),
+        )
+    } else {
+        (Vec::new(), Vec::new(), None)
+    };
+    Diagnosis {
+        error_type: d.error_type,
+        hop: d.hop,
+        segment: d.segment,
+        layer: d.layer,
+        received_status: d.received_status,
+        sub_status: d.sub_status,
+        vendor_code: clean_opt(d.vendor_code.as_deref(), SHORT),
+        status: d.status,
+        retryable: d.retryable,
+        reached: d.reached,
+        retry_after: d.retry_after,
+        confidence: d.confidence,
+        alternatives: d.alternatives.iter().take(MAX_ITEMS).copied().collect(),
+        evidence,
+        detail,
+        chain,
+    }
+}
+
 /// Renders the problem document (see the module docs).
 pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
     let w = Words::new(d, ctx);
-    let mut m = match serde_json::to_value(d) {
+    let shown = bounded(d, ctx.owner_details);
+    let mut m = match serde_json::to_value(&shown) {
         Ok(Value::Object(m)) => m,
         _ => Map::new(),
     };
-    let upstream_detail = m.remove("detail");
-    if ctx.owner_details {
-        if let Some(Value::String(s)) = upstream_detail {
-            m.insert("upstreamDetail".into(), Value::String(clean(&s, LONG)));
-        }
-    } else {
-        m.remove("evidence");
-        m.remove("chain");
+    if let Some(Value::String(s)) = m.remove("detail") {
+        m.insert("upstreamDetail".into(), Value::String(s));
     }
     m.insert("type".into(), Value::String(type_uri(d)));
     m.insert("title".into(), Value::String(w.title));

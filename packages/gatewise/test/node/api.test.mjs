@@ -196,6 +196,32 @@ test('classifyError: hostile error objects never hang or throw', () => {
   assert.equal(classifyError({ message: 'x'.repeat(1 << 20), code: 12 }).confidence, 'low');
 });
 
+/** `depth` nested `{ name, message, cause }` errors around `innermost`, built without recursion. */
+function deepChain(depth, innermost) {
+  let e = innermost;
+  for (let i = 0; i < depth; i++) e = { name: 'TypeError', message: 'fetch failed', cause: e };
+  return e;
+}
+
+test('classifyError: a 100,000-deep cause chain, through the package and straight into the wasm binding', async () => {
+  const refused = { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9' };
+  const { maxCauseDepth } = limits();
+  assert.equal(maxCauseDepth, 8);
+  // Within the bound the innermost error decides; beyond it, it is not read.
+  assert.equal(classifyError(deepChain(maxCauseDepth - 1, refused)).errorType, 'connection_refused');
+  const cut = classifyError(deepChain(maxCauseDepth, {}));
+  assert.equal(cut.errorType, null);
+  assert.deepEqual(classifyError(deepChain(100_000, refused)), cut);
+  // The wasm binding itself (the installed package's own file, past its JavaScript wrapper, which
+  // already bounds the chain): the core's Deserialize reads MAX_DEPTH levels and skips the rest
+  // unlooked-at, so nothing recurses 100,000 times (it overflowed the stack before issue 8).
+  const raw = await import(new URL('gatewise_wasm.js', import.meta.resolve('gatewise')));
+  const deep = raw.classifyError(deepChain(100_000, refused));
+  assert.deepEqual(deep, raw.classifyError(deepChain(maxCauseDepth, {})));
+  assert.equal(deep.errorType, null);
+  assert.equal(raw.classifyError(deepChain(maxCauseDepth - 1, refused)).errorType, 'connection_refused');
+});
+
 test('explainLog / explainLogs: nginx error log lines', () => {
   const e = explainLog(nginxLine);
   assert.equal(e.format, 'nginx_error');
