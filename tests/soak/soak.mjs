@@ -18,7 +18,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startWorkerd, WORKERD } from './workerd.mjs';
+import { startWorkerd, WORKERD } from '../worker/workerd.mjs';
 import { startOrigin } from './origin.mjs';
 import { startCache } from './cache.mjs';
 
@@ -261,7 +261,7 @@ const mib = (b) => (b / 2 ** 20).toFixed(1);
 
 let origin, cache, workerd;
 const stopAll = async () => {
-  await workerd?.stop();
+  await workerd?.close();
   await origin?.close();
   await cache?.close();
 };
@@ -282,7 +282,7 @@ let failures = [];
 try {
   origin = await startOrigin();
   cache = await startCache();
-  workerd = await startWorkerd({ vars: { ORIGIN_URL: origin.url, ...VARS }, cachePort: cache.port });
+  workerd = await startWorkerd({ ORIGIN_URL: origin.url, ...VARS }, { cachePort: cache.port, base: {} });
   log(`workerd PID ${workerd.pid} on ${workerd.url}, origin ${origin.url}, cache service :${cache.port}; ${SECONDS} s, ${CLIENTS} client loops`);
   let pending = '';
   workerd.child.stdout.on('data', (c) => {
@@ -366,7 +366,7 @@ try {
   clearInterval(sampler);
   await sleep(300);
   const endRss = rss(workerd.pid);
-  await workerd.stop();
+  await workerd.close();
 
   // -------------------------------------------------------------------------------------------
   // Analysis.

@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const BUILD = join(root, 'worker/build');
 // The platform binary itself (node_modules/.bin/workerd is a Node wrapper: ending it would leave
 // the real server running).
-const WORKERD = join(root, `node_modules/@cloudflare/workerd-${process.platform}-${process.arch === 'x64' ? '64' : process.arch}/bin/workerd`);
+export const WORKERD = join(root, `node_modules/@cloudflare/workerd-${process.platform}-${process.arch === 'x64' ? '64' : process.arch}/bin/workerd`);
 
 /** A free TCP port on 127.0.0.1 (bound, then released). */
 export function freePort() {
@@ -37,14 +37,16 @@ const capnpText = (s) => JSON.stringify(String(s)); // a capnp text literal: JSO
  * given) with the harness's BASE settings plus `vars`; `vars` may be a function of the port
  * (for an ORIGIN_URL that points back at the worker). `cachePort`: the Cache API's calls go to
  * an HTTP server there (workerd's `cacheApiOutbound`: GET = match, PUT = put, PURGE = delete);
- * without it the worker has no cache. Returns { port, url, logs, events, close }.
+ * without it the worker has no cache. `base`: the settings `vars` add to (default: the harness's
+ * BASE; `{}` for the worker's own defaults, as the soak runs it). Returns
+ * { pid, port, url, logs, events, output, close }.
  */
-export async function startWorkerd(vars, { port, cachePort } = {}) {
+export async function startWorkerd(vars, { port, cachePort, base = BASE } = {}) {
   for (const f of [WORKERD, join(BUILD, 'index.js'), join(BUILD, 'index_bg.wasm')]) {
     assert.ok(existsSync(f), `${f} is missing: run bash scripts/build-worker.sh (and npm run bootstrap)`);
   }
   port ??= await freePort();
-  const bindings = { ...BASE, ...(typeof vars === 'function' ? vars(port) : vars) };
+  const bindings = { ...base, ...(typeof vars === 'function' ? vars(port) : vars) };
   const tmp = mkdtempSync(join(os.tmpdir(), 'gatewise-workerd-'));
   copyFileSync(join(BUILD, 'index.js'), join(tmp, 'index.js'));
   copyFileSync(join(BUILD, 'index_bg.wasm'), join(tmp, 'index_bg.wasm'));
@@ -74,6 +76,7 @@ const gw :Workerd.Worker = (
   const logs = [];
   const keep = (chunk) => {
     for (const line of chunk.toString().split('\n')) if (line.trim()) logs.push(line);
+    if (logs.length > 50_000) logs.splice(0, 25_000); // a long soak logs every failure: keep the recent half
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
@@ -105,10 +108,14 @@ const gw :Workerd.Worker = (
     }
   }
   return {
+    child,
+    pid: child.pid,
     port,
     url,
     logs,
     close,
+    /** The last lines workerd wrote, for a failure message. */
+    output: () => logs.slice(-100).join('\n'),
     /** Lets workerd's stdout reach the log buffer. */
     settle: (ms = 200) => new Promise((r) => setTimeout(r, ms)),
     /** The structured log lines of one event kind, parsed. */
