@@ -66,7 +66,8 @@ fn pct_encode(s: &str) -> String {
 
 /// Renders the problem document (see the module docs).
 pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
-    let w = Words::new(d, ctx);
+    // The problem says what the visitor reads; the owner's texts are the page's.
+    let w = Words::visitor(d, ctx);
     let mut m = match serde_json::to_value(d) {
         Ok(Value::Object(m)) => m,
         _ => Map::new(),
