@@ -9,6 +9,7 @@
 //!
 //! Groups:
 //! - `core/<op>`: classify a captured nginx 502 (`tests/fixtures/responses/nginx/refused.http`),
+//!   and the same with its body padded to 16 KiB (`classify_16k`),
 //!   fingerprint it, explain its log line (`tests/fixtures/logs/nginx/refused.log`), negotiate
 //!   `Accept`, `Accept-Language` and a list of language tags, render the HTML page, the problem JSON and `Proxy-Status`.
 //! - `scale_body/<op>/<bytes>`: the same response with its body padded to 1 KB … 1 MB.
@@ -105,6 +106,16 @@ fn core_ops(c: &mut Criterion) {
     let mut g = c.benchmark_group("core");
     g.bench_function("classify", |b| {
         b.iter(|| classify::response(black_box(&view)))
+    });
+    // The same response with its body padded to the prefix the core reads (16 KiB): the
+    // body patterns' cost, which grew with the body before their literal prefilters.
+    let long_body = padded_body(&r, fingerprint::MAX_BODY);
+    let long_view = ResponseView {
+        body: &long_body,
+        ..view
+    };
+    g.bench_function("classify_16k", |b| {
+        b.iter(|| classify::response(black_box(&long_view)))
     });
     g.bench_function("fingerprint", |b| {
         b.iter(|| {

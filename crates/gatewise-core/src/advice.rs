@@ -598,20 +598,52 @@ pub fn all_remedies() -> &'static [Remedy] {
 
 /// The remedy with this id.
 pub fn remedy(id: &str) -> Option<&'static Remedy> {
-    REMEDIES.iter().find(|r| r.id == id)
+    // A page resolves a few dozen ids: a sorted index instead of a scan of every row.
+    static BY_ID: std::sync::OnceLock<Vec<&'static Remedy>> = std::sync::OnceLock::new();
+    let by_id = BY_ID.get_or_init(|| {
+        let mut v: Vec<&'static Remedy> = REMEDIES.iter().collect();
+        // Stable: of duplicate ids (a test forbids them) the first row wins, as a scan found it.
+        v.sort_by_key(|r| r.id);
+        v.dedup_by_key(|r| r.id);
+        v
+    });
+    let i = by_id.binary_search_by(|r| r.id.cmp(id)).ok()?;
+    by_id.get(i).copied()
 }
 
 fn row_for(when: When) -> Option<&'static AdviceRow> {
     ADVICE.iter().find(|r| r.when == when)
 }
 
+/// Every row of [`ADVICE`] with its ids resolved, per audience (visitor,
+/// owner, developer), in table order: done once, not per page.
+fn resolved_rows() -> &'static [[Vec<&'static Remedy>; 3]] {
+    static CACHE: std::sync::OnceLock<Vec<[Vec<&'static Remedy>; 3]>> = std::sync::OnceLock::new();
+    CACHE.get_or_init(|| {
+        ADVICE
+            .iter()
+            .map(|row| {
+                [Audience::Visitor, Audience::Owner, Audience::Developer]
+                    .map(|a| row.ids(a).iter().filter_map(|id| remedy(id)).collect())
+            })
+            .collect()
+    })
+}
+
 fn push_row(out: &mut Vec<&'static Remedy>, row: Option<&'static AdviceRow>, audience: Audience) {
     let Some(row) = row else { return };
-    for id in row.ids(audience) {
-        if let Some(rem) = remedy(id) {
-            if !out.iter().any(|r| r.id == rem.id) {
-                out.push(rem);
-            }
+    let Some(i) = ADVICE.iter().position(|r| r.when == row.when) else {
+        return;
+    };
+    let a = match audience {
+        Audience::Visitor => 0,
+        Audience::Owner => 1,
+        Audience::Developer => 2,
+    };
+    let resolved = resolved_rows().get(i).and_then(|r| r.get(a));
+    for rem in resolved.into_iter().flatten() {
+        if !out.iter().any(|r| std::ptr::eq(*r, *rem)) {
+            out.push(rem);
         }
     }
 }

@@ -51,6 +51,7 @@
 //! assert_eq!(best.fingerprint.role, Role::Generator);
 //! ```
 
+mod prefilter;
 mod rows;
 mod vendor_codes;
 
@@ -63,6 +64,7 @@ use crate::diagnosis::{Confidence, Evidence, EvidenceSource};
 use crate::layer::Layer;
 use crate::taxonomy::ErrorType;
 
+pub use prefilter::Prefilter;
 pub use rows::FINGERPRINTS;
 pub use vendor_codes::VENDOR_CODES;
 
@@ -366,17 +368,49 @@ fn all_patterns() -> impl Iterator<Item = &'static str> {
     })
 }
 
-fn compiled() -> &'static [(&'static str, Option<Regex>)] {
-    static CACHE: OnceLock<Vec<(&'static str, Option<Regex>)>> = OnceLock::new();
-    CACHE.get_or_init(|| all_patterns().map(|p| (p, Regex::new(p).ok())).collect())
+/// One of the table's patterns, compiled, with its literal prefilter.
+#[derive(Debug, Clone)]
+struct Pattern {
+    regex: Regex,
+    prefilter: prefilter::Compiled,
+}
+
+impl Pattern {
+    /// The leftmost match in `text`, as [`Regex::captures`] finds it; the
+    /// prefilter only skips texts and bytes that cannot hold a match.
+    fn captures<'t>(&self, text: &'t str) -> Option<regex_lite::Captures<'t>> {
+        let start = self.prefilter.start(text)?;
+        #[cfg(test)]
+        tests::REGEX_RUNS.with(|runs| runs.borrow_mut().push(self.regex.as_str().to_owned()));
+        self.regex.captures_at(text, start)
+    }
+}
+
+fn compiled() -> &'static [(&'static str, Option<Pattern>)] {
+    static CACHE: OnceLock<Vec<(&'static str, Option<Pattern>)>> = OnceLock::new();
+    CACHE.get_or_init(|| {
+        all_patterns()
+            .map(|p| {
+                let pattern = Regex::new(p).ok().map(|regex| Pattern {
+                    regex,
+                    prefilter: prefilter::Compiled::new(&Prefilter::of(p)),
+                });
+                (p, pattern)
+            })
+            .collect()
+    })
+}
+
+fn pattern(p: &str) -> Option<&'static Pattern> {
+    compiled()
+        .iter()
+        .find(|(q, _)| *q == p)
+        .and_then(|(_, r)| r.as_ref())
 }
 
 /// The compiled form of one of the table's patterns (`None` if it does not compile).
 pub fn regex(pattern: &str) -> Option<&'static Regex> {
-    compiled()
-        .iter()
-        .find(|(p, _)| *p == pattern)
-        .and_then(|(_, r)| r.as_ref())
+    self::pattern(pattern).map(|p| &p.regex)
 }
 
 /// Decodes the HTML entities vendors use in error pages (Akamai encodes
@@ -420,8 +454,7 @@ pub fn decode_entities(s: &str) -> String {
     prefix(out.trim(), MAX_SHOWN).to_owned()
 }
 
-fn collect_captures(re: &Regex, text: &str, caps: &mut Captures) -> Option<String> {
-    let c = re.captures(text)?;
+fn collect_captures(c: &regex_lite::Captures<'_>, caps: &mut Captures) -> String {
     let grab = |name: &str| {
         c.name(name)
             .map(|m| decode_entities(m.as_str()))
@@ -439,11 +472,9 @@ fn collect_captures(re: &Regex, text: &str, caps: &mut Captures) -> Option<Strin
     if caps.sub_status.is_none() {
         caps.sub_status = grab("sub_status").and_then(|s| s.parse().ok());
     }
-    Some(
-        c.get(0)
-            .map(|m| decode_entities(m.as_str()))
-            .unwrap_or_default(),
-    )
+    c.get(0)
+        .map(|m| decode_entities(m.as_str()))
+        .unwrap_or_default()
 }
 
 fn header_rule(rule: &HeaderRule, seen: &Observed, caps: &mut Captures) -> Option<(u32, Evidence)> {
@@ -454,32 +485,83 @@ fn header_rule(rule: &HeaderRule, seen: &Observed, caps: &mut Captures) -> Optio
         | HeaderRule::StartsWith(n, _)
         | HeaderRule::Regex(n, _) => (*n, W_HEADER_VALUE),
     };
-    let value = seen.header(name).find(|v| match rule {
-        HeaderRule::Present(_) => true,
-        HeaderRule::Equals(_, want) => v.eq_ignore_ascii_case(want),
-        HeaderRule::Contains(_, want) => {
-            v.to_ascii_lowercase().contains(&want.to_ascii_lowercase())
+    let value = match rule {
+        HeaderRule::Regex(_, p) => {
+            let pattern = pattern(p)?;
+            let (value, c) = seen
+                .header(name)
+                .find_map(|v| pattern.captures(v).map(|c| (v, c)))?;
+            collect_captures(&c, caps);
+            value
         }
-        HeaderRule::StartsWith(_, want) => v
-            .get(..want.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(want)),
-        HeaderRule::Regex(_, p) => regex(p).is_some_and(|re| re.is_match(v)),
-    })?;
-    if let HeaderRule::Regex(_, p) = rule {
-        let re = regex(p)?;
-        collect_captures(re, value, caps)?;
-    }
+        _ => seen.header(name).find(|v| match rule {
+            HeaderRule::Present(_) => true,
+            HeaderRule::Equals(_, want) => v.eq_ignore_ascii_case(want),
+            HeaderRule::Contains(_, want) => {
+                v.to_ascii_lowercase().contains(&want.to_ascii_lowercase())
+            }
+            HeaderRule::StartsWith(_, want) => v
+                .get(..want.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(want)),
+            HeaderRule::Regex(..) => false,
+        })?,
+    };
     let fact = format!("{name}: {}", prefix(value, MAX_SHOWN));
     Some((weight, Evidence::new(EvidenceSource::Header, fact, None)))
 }
 
-fn body_rule(rule: &BodyRule, seen: &Observed, caps: &mut Captures) -> Option<(u32, Evidence)> {
+/// A body rule prepared once: a substring searcher for `Contains` (memchr's:
+/// vectorised where the target allows, and faster than `str::contains` in wasm;
+/// building one costs more than a search of a short body, hence once) and the
+/// compiled pattern of `Regex`.
+#[derive(Debug)]
+enum Prepared {
+    Finder(Box<memchr::memmem::Finder<'static>>),
+    Pattern(Option<&'static Pattern>),
+    Plain,
+}
+
+impl Prepared {
+    fn new(rule: &BodyRule) -> Prepared {
+        match rule {
+            BodyRule::Contains(needle) => Prepared::Finder(Box::new(
+                memchr::memmem::Finder::new(needle.as_bytes()).into_owned(),
+            )),
+            BodyRule::Regex(p) => Prepared::Pattern(pattern(p)),
+            BodyRule::Equals(_) | BodyRule::Empty => Prepared::Plain,
+        }
+    }
+}
+
+/// The body rules of every row of [`FINGERPRINTS`], prepared, in table order.
+fn prepared() -> &'static [Vec<Prepared>] {
+    static CACHE: OnceLock<Vec<Vec<Prepared>>> = OnceLock::new();
+    CACHE.get_or_init(|| {
+        FINGERPRINTS
+            .iter()
+            .map(|f| f.body.iter().map(Prepared::new).collect())
+            .collect()
+    })
+}
+
+fn body_rule(
+    rule: &BodyRule,
+    prepared: &Prepared,
+    seen: &Observed,
+    caps: &mut Captures,
+) -> Option<(u32, Evidence)> {
     let body = &seen.body;
     match rule {
-        BodyRule::Contains(needle) => body.contains(needle).then(|| {
-            let fact = format!("body contains \"{}\"", prefix(needle, MAX_SHOWN));
-            (W_BODY, Evidence::new(EvidenceSource::Body, fact, None))
-        }),
+        BodyRule::Contains(needle) => {
+            let found = match prepared {
+                Prepared::Finder(f) => f.find(body.as_bytes()).is_some(),
+                _ => body.contains(needle),
+            };
+            found.then(|| {
+                let fact = format!("body contains \"{}\"", prefix(needle, MAX_SHOWN));
+                (W_BODY, Evidence::new(EvidenceSource::Body, fact, None))
+            })
+        }
         BodyRule::Equals(want) => (body.trim() == *want).then(|| {
             let fact = format!("body is \"{}\"", prefix(want, MAX_SHOWN));
             (W_BODY, Evidence::new(EvidenceSource::Body, fact, None))
@@ -491,7 +573,11 @@ fn body_rule(rule: &BodyRule, seen: &Observed, caps: &mut Captures) -> Option<(u
             )
         }),
         BodyRule::Regex(p) => {
-            let matched = collect_captures(regex(p)?, body, caps)?;
+            let pattern = match prepared {
+                Prepared::Pattern(compiled) => *compiled,
+                _ => pattern(p),
+            };
+            let matched = collect_captures(&pattern?.captures(body)?, caps);
             let fact = format!("body matches \"{matched}\"");
             Some((W_BODY, Evidence::new(EvidenceSource::Body, fact, None)))
         }
@@ -500,29 +586,45 @@ fn body_rule(rule: &BodyRule, seen: &Observed, caps: &mut Captures) -> Option<(u
 
 /// Tries one row against a response.
 pub fn try_match(fp: &'static Fingerprint, seen: &Observed) -> Option<Match> {
+    // A row of the table has its rules prepared; any other is prepared now.
+    let index = FINGERPRINTS.iter().position(|f| std::ptr::eq(f, fp));
+    match index.and_then(|i| prepared().get(i)) {
+        Some(rules) => try_prepared(fp, rules, seen),
+        None => {
+            let rules: Vec<Prepared> = fp.body.iter().map(Prepared::new).collect();
+            try_prepared(fp, &rules, seen)
+        }
+    }
+}
+
+fn try_prepared(fp: &'static Fingerprint, rules: &[Prepared], seen: &Observed) -> Option<Match> {
+    if !fp.statuses.is_empty() && !fp.statuses.contains(&seen.status) {
+        return None;
+    }
     let mut score: u32 = 0;
     let mut evidence = Vec::new();
     let mut captures = Captures::default();
-    if !fp.statuses.is_empty() {
-        if !fp.statuses.contains(&seen.status) {
-            return None;
-        }
-        score = score.saturating_add(W_STATUS);
-        evidence.push(Evidence::new(
-            EvidenceSource::Status,
-            format!("status {}", seen.status),
-            Some(fp.id),
-        ));
-    }
     for rule in fp.headers {
         let (w, e) = header_rule(rule, seen, &mut captures)?;
         score = score.saturating_add(w);
         evidence.push(e);
     }
-    for rule in fp.body {
-        let (w, e) = body_rule(rule, seen, &mut captures)?;
+    for (rule, prepared) in fp.body.iter().zip(rules) {
+        let (w, e) = body_rule(rule, prepared, seen, &mut captures)?;
         score = score.saturating_add(w);
         evidence.push(e);
+    }
+    if !fp.statuses.is_empty() {
+        // Written last (only for a match), shown first.
+        score = score.saturating_add(W_STATUS);
+        evidence.insert(
+            0,
+            Evidence::new(
+                EvidenceSource::Status,
+                format!("status {}", seen.status),
+                Some(fp.id),
+            ),
+        );
     }
     let status = seen.status.to_string();
     let code = captures
@@ -552,8 +654,9 @@ pub fn try_match(fp: &'static Fingerprint, seen: &Observed) -> Option<Match> {
 pub fn matches(seen: &Observed) -> Vec<Match> {
     let mut found: Vec<(usize, Match)> = FINGERPRINTS
         .iter()
+        .zip(prepared())
         .enumerate()
-        .filter_map(|(i, fp)| try_match(fp, seen).map(|m| (i, m)))
+        .filter_map(|(i, (fp, rules))| try_prepared(fp, rules, seen).map(|m| (i, m)))
         .collect();
     found.sort_by(|(ia, a), (ib, b)| {
         a.fingerprint
@@ -569,6 +672,49 @@ pub fn matches(seen: &Observed) -> Vec<Match> {
 mod tests {
     use super::*;
 
+    thread_local! {
+        /// The regexes that ran (their prefilter let the text through), on this thread.
+        pub(super) static REGEX_RUNS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    /// The regexes `matches` runs on `seen`, and the ids of the rows that match.
+    fn regex_runs(seen: &Observed) -> (Vec<String>, Vec<&'static str>) {
+        REGEX_RUNS.with(|runs| runs.borrow_mut().clear());
+        let ids = matches(seen).iter().map(|m| m.fingerprint.id).collect();
+        (REGEX_RUNS.with(|runs| runs.take()), ids)
+    }
+
+    #[test]
+    fn a_long_body_runs_only_the_regexes_whose_literals_it_holds() {
+        // The cost that grew with the body: regex-lite stepping over every byte of the
+        // 16 KiB prefix for each body pattern (milliseconds). Now only the patterns whose
+        // literal is in the body run, from the literal on: here nginx's two rows.
+        let page = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n";
+        let mut body = format!("{page}<!-- ");
+        while body.len() < 4 * MAX_BODY {
+            body.push_str("a padding to disable MSIE and Chrome friendly error page ");
+        }
+        let seen = Observed::new(502, &[("Server", "nginx/1.22.1")], body.as_bytes());
+        let (runs, ids) = regex_runs(&seen);
+        assert_eq!(
+            ids,
+            ["nginx.502_page", "nginx.error_page", "nginx.server_header"]
+        );
+        // nginx.502_page's tail, nginx.error_page's headline and tail; then the
+        // `Server` header's pattern (on the header value, not the body).
+        assert_eq!(
+            runs,
+            [
+                r"<hr><center>(?:nginx|openresty)(?:/[^<]*)?</center>",
+                r"<center><h1>\d{3} [^<]*</h1></center>",
+                r"<hr><center>(?:nginx|openresty)(?:/[^<]*)?</center>",
+                r"^(?:nginx|openresty)(?:/|$)",
+            ]
+        );
+        let padding_only = Observed::new(502, &[], &body.as_bytes()[page.len()..]);
+        assert_eq!(regex_runs(&padding_only), (vec![], vec![]));
+    }
+
     #[test]
     fn every_pattern_compiles() {
         let mut n = 0;
@@ -577,6 +723,151 @@ mod tests {
             n += 1;
         }
         assert!(n > 10);
+    }
+
+    fn body_patterns() -> impl Iterator<Item = &'static str> {
+        FINGERPRINTS.iter().flat_map(|f| {
+            f.body.iter().filter_map(|r| match r {
+                BodyRule::Regex(p) => Some(*p),
+                _ => None,
+            })
+        })
+    }
+
+    /// Every response fixture file's bytes, as text.
+    fn fixture_texts() -> Vec<(String, String)> {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/responses");
+        let mut out = Vec::new();
+        for dir in std::fs::read_dir(&root).unwrap() {
+            for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+                let path = file.unwrap().path();
+                if path.extension().and_then(|e| e.to_str()) == Some("http") {
+                    let bytes = std::fs::read(&path).unwrap();
+                    out.push((
+                        path.display().to_string(),
+                        String::from_utf8_lossy(&bytes).into_owned(),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    /// Every group's span of the leftmost match, or `None`.
+    fn spans(c: Option<regex_lite::Captures<'_>>) -> Option<Vec<Option<(usize, usize)>>> {
+        c.map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
+    }
+
+    /// The filtered search gives exactly the whole search's match, and a match
+    /// holds the required literal and starts with one of the starts.
+    fn assert_agrees(p: &str, text: &str, what: &str) -> bool {
+        let pat = pattern(p).unwrap();
+        let whole = pat.regex.captures(text);
+        let found = whole.as_ref().and_then(|c| c.get(0)).map(|m| m.as_str());
+        assert_eq!(
+            spans(pat.captures(text)),
+            spans(whole),
+            "{p} on {what}: the prefiltered search differs"
+        );
+        let pre = Prefilter::of(p);
+        if let Some(m) = found {
+            if let Some(r) = &pre.required {
+                assert!(m.contains(r.as_str()), "{p}: match {m:?} lacks {r:?}");
+            }
+            if let Some(starts) = &pre.starts {
+                assert!(
+                    starts.iter().any(|s| m.starts_with(s.as_str())),
+                    "{p}: match {m:?} starts with none of {starts:?}"
+                );
+            }
+        }
+        found.is_some()
+    }
+
+    #[test]
+    fn every_body_pattern_has_a_required_literal() {
+        let mut n = 0;
+        for p in body_patterns() {
+            let pre = Prefilter::of(p);
+            let required = pre.required.unwrap_or_default();
+            assert!(
+                required.len() >= 4,
+                "{p}: no required literal of 4 bytes or more ({required:?}): the regex would \
+                 scan every body byte by byte; start it with a literal or teach prefilter.rs its syntax"
+            );
+            n += 1;
+        }
+        assert!(n > 20, "{n} body patterns");
+        // Header patterns are read too (a header value is short: a filter is optional).
+        assert_eq!(
+            Prefilter::of(r"^(?P<vendor_code>ERR_[A-Z_]+)(?:\s+(?P<detail>-?\d+))?").required,
+            Some("ERR_".to_owned())
+        );
+    }
+
+    #[test]
+    fn prefilters_agree_with_the_whole_search_on_every_fixture() {
+        let texts = fixture_texts();
+        assert!(texts.len() > 100, "{} fixtures", texts.len());
+        let padding =
+            "<!-- a padding to disable MSIE and Chrome friendly error page -->\n".repeat(30);
+        let mut matched = std::collections::BTreeSet::new();
+        for p in all_patterns() {
+            for (name, text) in &texts {
+                let body = match crate::raw::parse_response(text.as_bytes()) {
+                    Ok(r) => String::from_utf8_lossy(&r.body).into_owned(),
+                    Err(_) => String::new(),
+                };
+                for (what, t) in [
+                    ("whole file", text.clone()),
+                    ("body", body.clone()),
+                    ("padded body", format!("{body}{padding}")),
+                    ("body after padding", format!("{padding}{body}")),
+                    ("body twice", format!("{body}{padding}{body}")),
+                ] {
+                    if assert_agrees(p, &t, &format!("{name} ({what})")) {
+                        matched.insert(p);
+                    }
+                }
+            }
+        }
+        // Not vacuous: the fixtures exercise the patterns' matches, not only their misses.
+        let body_patterns: std::collections::BTreeSet<_> = body_patterns().collect();
+        let unmatched: Vec<_> = body_patterns.difference(&matched).collect();
+        assert!(
+            unmatched.len() <= 2,
+            "body patterns no fixture matches: {unmatched:?}"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Texts made of the patterns' own literals, near-misses of them and noise:
+        /// the filtered search still finds exactly what the whole search finds.
+        #[test]
+        fn prefilters_agree_on_made_up_texts(
+            picks in proptest::collection::vec((0usize..1000, 0usize..6, "[ -~\n]{0,6}"), 0..40),
+        ) {
+            let mut pieces: Vec<String> = Vec::new();
+            for p in all_patterns() {
+                let pre = Prefilter::of(p);
+                pieces.extend(pre.required);
+                pieces.extend(pre.starts.unwrap_or_default());
+            }
+            pieces.extend(["502", "3", "0x80072efd", " ", "</h1>", "</strong>", "</i>", "&#46;", ".", "#", "a6b9", "cache-lhr", "</title>", "\n", "</h4>", "</center>"].map(str::to_owned));
+            let mut text = String::new();
+            for (i, cut, noise) in picks {
+                let piece = &pieces[i % pieces.len()];
+                // A piece whole, or cut short (a near miss), then some noise.
+                let keep = if cut == 0 { piece.len().saturating_sub(1) } else { piece.len() };
+                text.push_str(prefix(piece, keep));
+                text.push_str(&noise);
+            }
+            for p in all_patterns() {
+                assert_agrees(p, &text, "a made-up text");
+            }
+        }
     }
 
     #[test]

@@ -112,8 +112,33 @@ impl<'de> Deserialize<'de> for Lang {
     }
 }
 
+mod key_hash;
+
+/// A `KEY_SLOTS` slot that holds no key.
+const EMPTY_SLOT: u16 = u16::MAX;
+
+/// The index of `key` in `KEYS`, through `KEY_SLOTS` (see build.rs): a
+/// binary search compared a dozen strings sharing long prefixes (`remedy.`,
+/// `status.5`) per lookup, and a page makes about a hundred lookups.
 fn key_index(key: &str) -> Option<usize> {
-    generated::KEYS.binary_search(&key).ok()
+    let slots = generated::KEY_SLOTS;
+    let mask = slots.len().checked_sub(1)?;
+    // Truncation is the point: the low bits pick the slot.
+    #[allow(clippy::cast_possible_truncation)]
+    let mut slot = (key_hash::key_hash(key) as usize) & mask;
+    for _ in 0..slots.len() {
+        let index = *slots.get(slot)?;
+        if index == EMPTY_SLOT {
+            return None;
+        }
+        let index = usize::from(index);
+        let candidate = generated::KEYS.get(index)?;
+        if *candidate == key {
+            return Some(index);
+        }
+        slot = slot.wrapping_add(1) & mask;
+    }
+    None
 }
 
 /// The message for `key` in `lang`, falling back to English; `None` if no catalog has it.
@@ -142,6 +167,10 @@ pub fn has_key(key: &str) -> bool {
 /// An unknown key yields the key itself, so that a missing message is visible, never a panic.
 pub fn format(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     let template = message(lang, key).unwrap_or(key);
+    if args.is_empty() {
+        // What `fill` gives with nothing to fill: the template, placeholders and all.
+        return template.to_owned();
+    }
     fill(template, args)
 }
 
@@ -229,6 +258,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_key_is_found_at_its_index_and_no_other_key_is() {
+        assert!(generated::KEYS.len() > 1000);
+        for (i, k) in generated::KEYS.iter().enumerate() {
+            assert_eq!(key_index(k), Some(i), "{k}");
+        }
+        // The table is at most half full: a miss ends at an empty slot.
+        let empty = generated::KEY_SLOTS
+            .iter()
+            .filter(|s| **s == EMPTY_SLOT)
+            .count();
+        assert!(empty * 2 >= generated::KEY_SLOTS.len());
+        for k in [
+            "",
+            "remedy.",
+            "remedy.refresh_pag",
+            "page.code ",
+            "PAGE.CODE",
+            "x",
+        ] {
+            assert_eq!(key_index(k), None, "{k:?}");
+        }
+        assert!(key_index("page.code").is_some());
+    }
+
+    #[test]
     fn there_are_at_least_eight_languages_with_one_rtl() {
         let tags: Vec<_> = Lang::all().map(Lang::tag).collect();
         for t in ["en", "es", "fr", "de", "pt", "ja", "zh-Hans", "ar"] {
@@ -271,6 +325,17 @@ mod tests {
             })
             .collect();
         assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn format_without_arguments_is_fill_without_arguments() {
+        for lang in Lang::all() {
+            for k in keys() {
+                let template = message(lang, k).unwrap_or(k);
+                assert_eq!(format(lang, k, &[]), fill(template, &[]), "{lang} {k}");
+            }
+        }
+        assert_eq!(format(Lang::EN, "no.such.key", &[]), "no.such.key");
     }
 
     #[test]

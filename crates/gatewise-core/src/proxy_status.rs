@@ -320,12 +320,25 @@ fn serialize_member(entry: &ProxyStatusEntry) -> Option<String> {
 /// intermediaries to preserve them), at most [`MAX_MEMBERS`]` - 1` of them
 /// (the last ones).
 pub fn header_value(d: &crate::Diagnosis, proxy: &str) -> String {
-    let skip = d.chain.len().saturating_sub(MAX_MEMBERS.saturating_sub(1));
-    let mut entries: Vec<ProxyStatusEntry> = d.chain.iter().skip(skip).cloned().collect();
+    header_value_of(&d.chain, d.error_type, d.received_status, proxy)
+}
+
+/// [`header_value`] from the only members of a diagnosis it reads: the
+/// upstream `chain`, the failure type and the received status (for callers
+/// that hold these without a whole [`crate::Diagnosis`], such as a binding
+/// that should not convert the rest).
+pub fn header_value_of(
+    chain: &[ProxyStatusEntry],
+    error_type: Option<crate::ErrorType>,
+    received_status: Option<u16>,
+    proxy: &str,
+) -> String {
+    let skip = chain.len().saturating_sub(MAX_MEMBERS.saturating_sub(1));
+    let mut entries: Vec<ProxyStatusEntry> = chain.iter().skip(skip).cloned().collect();
     entries.push(ProxyStatusEntry {
         proxy: proxy.to_owned(),
-        error: d.error_type.map(|t| t.name().to_owned()),
-        received_status: d.received_status,
+        error: error_type.map(|t| t.name().to_owned()),
+        received_status,
         ..ProxyStatusEntry::default()
     });
     serialize(&entries)

@@ -29,20 +29,52 @@ use gatewise_core::explain::InputKind;
 use gatewise_core::logs::{LineKind, LogExplanation, LogFormat};
 use gatewise_core::policy::{Backoff, OverMax, Reason, RetryDecision, RetryPolicy, WaitSource};
 use gatewise_core::render::{negotiate, PageContext, Texts};
-use gatewise_core::{Diagnosis, Lang};
+use gatewise_core::{Diagnosis, ErrorType, Lang, ProxyStatusEntry};
 use serde::{Deserialize, Serialize};
 
 /// A language preference: one tag (`"de-CH"`) or a list in order of
 /// preference (`navigator.languages`). The core picks the best catalog;
 /// English when none fits.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(untagged)]
+#[cfg_attr(feature = "schema", schemars(untagged))]
 pub enum LangPreference {
     /// One BCP 47 tag.
     One(String),
     /// Tags in order of preference.
     Many(Vec<String>),
+}
+
+// Read by looking at the value's type first (a string or an array), not with serde's
+// `untagged`, which tried a string first and, for a list, built and dropped an error: in
+// wasm a JavaScript `Error` with its stack, ~25× the cost of the whole call.
+impl<'de> Deserialize<'de> for LangPreference {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Pref;
+        impl<'de> serde::de::Visitor<'de> for Pref {
+            type Value = LangPreference;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a language tag or a list of language tags")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<LangPreference, E> {
+                Ok(LangPreference::One(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<LangPreference, E> {
+                Ok(LangPreference::One(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<LangPreference, A::Error> {
+                let mut tags = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                while let Some(tag) = seq.next_element::<String>()? {
+                    tags.push(tag);
+                }
+                Ok(LangPreference::Many(tags))
+            }
+        }
+        d.deserialize_any(Pref)
+    }
 }
 
 /// The language `pref` asks for, as the core negotiates it (English by default).
@@ -119,6 +151,20 @@ impl TextOptions {
     pub fn context(&self) -> PageContext {
         PageContext::new(pick_lang(self.lang.as_ref()))
     }
+}
+
+/// The members of a diagnosis that `proxyStatus` reads (the others are not
+/// converted from JavaScript: reading a whole diagnosis, evidence and all, cost
+/// ~25× the rendering).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ProxyStatusFacts {
+    /// The failure type (`errorType`).
+    pub error_type: Option<ErrorType>,
+    /// The status received from upstream (`receivedStatus`).
+    pub received_status: Option<u16>,
+    /// The upstream `Proxy-Status` entries (`chain`).
+    pub chain: Vec<ProxyStatusEntry>,
 }
 
 /// A response's status line and headers (the body travels separately, as bytes).
@@ -365,4 +411,57 @@ pub struct CheckVerdict {
     pub title: String,
     /// The explanation and advice.
     pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_language_is_one_tag_or_a_list_and_nothing_else() {
+        let read = |json: &str| serde_json::from_str::<TextOptions>(json).map(|o| o.lang);
+        assert_eq!(
+            read(r#"{"lang":"de-CH"}"#).unwrap(),
+            Some(LangPreference::One("de-CH".into()))
+        );
+        assert_eq!(
+            read(r#"{"lang":["xx-YY","ar-EG"]}"#).unwrap(),
+            Some(LangPreference::Many(vec!["xx-YY".into(), "ar-EG".into()]))
+        );
+        assert_eq!(
+            read(r#"{"lang":[]}"#).unwrap(),
+            Some(LangPreference::Many(vec![]))
+        );
+        assert_eq!(read(r#"{"lang":null}"#).unwrap(), None);
+        for bad in [r#"{"lang":42}"#, r#"{"lang":[1]}"#, r#"{"lang":{"a":"b"}}"#] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn proxy_status_facts_give_the_header_of_the_whole_diagnosis() {
+        let view = gatewise_core::classify::ResponseView {
+            status: 502,
+            headers: &[("Proxy-Status", "cdn-1;error=connection_timeout")],
+            body: b"",
+        };
+        let d = gatewise_core::classify::response(&view);
+        let json = serde_json::to_string(&d).unwrap();
+        let facts: ProxyStatusFacts = serde_json::from_str(&json).unwrap();
+        let header = gatewise_core::proxy_status::header_value_of(
+            &facts.chain,
+            facts.error_type,
+            facts.received_status,
+            "edge",
+        );
+        assert_eq!(
+            header,
+            gatewise_core::proxy_status::header_value(&d, "edge")
+        );
+        assert_eq!(
+            header,
+            "cdn-1;error=connection_timeout, edge;error=connection_timeout;received-status=502"
+        );
+    }
 }

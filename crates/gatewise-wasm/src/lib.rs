@@ -42,8 +42,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::api::{
     CheckVerdict, ExplainedDiagnosis, Explanation, LanguageInfo, Limits, LogLineExplanation,
-    Messages, PageOptions, ResponseHead, RetryAnswer, RetryPolicyOptions, RetryQuestion,
-    TextOptions,
+    Messages, PageOptions, ProxyStatusFacts, ResponseHead, RetryAnswer, RetryPolicyOptions,
+    RetryQuestion, TextOptions,
 };
 use crate::convert::{arg, options, out, Failure};
 
@@ -167,9 +167,14 @@ pub fn problem_details(diagnosis: JsValue, opts: JsValue) -> Result<JsValue, JsV
 /// named `proxy` (default [`DEFAULT_PROXY_NAME`]) sends ([`proxy_status::header_value`]).
 #[wasm_bindgen(js_name = proxyStatus)]
 pub fn proxy_status_value(diagnosis: JsValue, proxy: Option<String>) -> Result<String, JsValue> {
-    let d: Diagnosis = arg("diagnosis", diagnosis)?;
+    let d: ProxyStatusFacts = arg("diagnosis", diagnosis)?;
     let proxy = proxy.as_deref().unwrap_or(DEFAULT_PROXY_NAME);
-    Ok(proxy_status::header_value(&d, proxy))
+    Ok(proxy_status::header_value_of(
+        &d.chain,
+        d.error_type,
+        d.received_status,
+        proxy,
+    ))
 }
 
 /// `retryDecision({ method, diagnosis, attempt, bodyReplayable, policy, seed })`:

@@ -36,18 +36,25 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Appends `s` to `out`, escaped as by [`escape`].
+/// Appends `s` to `out`, escaped as by [`escape`]: the runs between the five
+/// characters are copied whole (they are ASCII, so a run never splits a character).
 pub fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let mut rest = s;
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        out.push_str(match rest.as_bytes().get(i) {
+            Some(b'&') => "&amp;",
+            Some(b'<') => "&lt;",
+            Some(b'>') => "&gt;",
+            Some(b'"') => "&quot;",
+            _ => "&#39;",
+        });
+        rest = rest.get(i.saturating_add(1)..).unwrap_or_default();
     }
+    out.push_str(rest);
 }
 
 /// Whether `c` must not reach a page or a terminal as is: C0 and C1
@@ -137,6 +144,10 @@ mod tests {
         assert_eq!(escape("&<>\"'"), "&amp;&lt;&gt;&quot;&#39;");
         assert_eq!(escape("é → 日本 / = ;"), "é → 日本 / = ;");
         assert_eq!(escape(""), "");
+        assert_eq!(escape("日<本>&é\"x'"), "日&lt;本&gt;&amp;é&quot;x&#39;");
+        let mut out = String::from("a");
+        escape_into(&mut out, "<<");
+        assert_eq!(out, "a&lt;&lt;");
     }
 
     #[test]

@@ -186,7 +186,7 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
     let lang = ctx.lang;
     let w = Words::new(d, ctx);
     let mut p = Page {
-        s: String::with_capacity(12 * 1024),
+        s: String::with_capacity(16 * 1024),
         lang,
     };
     let site = clean_opt(ctx.site_name.as_deref(), SHORT);

@@ -137,7 +137,8 @@ fn bounded(d: &Diagnosis, owner: bool) -> Diagnosis {
 
 /// Renders the problem document (see the module docs).
 pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
-    let w = Words::new(d, ctx);
+    // The problem says what the visitor reads; the owner's texts are the page's.
+    let w = Words::visitor(d, ctx);
     let shown = bounded(d, ctx.owner_details);
     let mut m = match serde_json::to_value(&shown) {
         Ok(Value::Object(m)) => m,

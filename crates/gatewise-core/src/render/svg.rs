@@ -22,6 +22,8 @@
 //! assert!(page.contains(r#"class="k bad""#)); // the gateway → origin link
 //! ```
 
+use std::fmt::Write as _;
+
 use crate::checks::Mark;
 use crate::i18n::{self, Lang};
 use crate::render::escape::escape_into;
@@ -102,26 +104,29 @@ pub(crate) fn diagram(d: &Diagnosis, lang: Lang) -> String {
             Mark::Bad => "k bad",
             Mark::Plain => "k",
         };
-        o.push_str(&format!(
+        let _ = write!(
+            o,
             r#"<line class="{class}" id="{id}" x1="{}" y1="{CY}" x2="{}" y2="{CY}"/>"#,
             x(from.saturating_add(R)),
             x(to.saturating_sub(R))
-        ));
+        );
     }
     for ((id, mark), (nx, label)) in [("gw-you", you), ("gw-edge", edge), ("gw-origin", origin)]
         .into_iter()
         .zip(NODES)
     {
         let class = if mark == Mark::Bad { "n bad" } else { "n" };
-        o.push_str(&format!(
+        let _ = write!(
+            o,
             r#"<circle class="{class}" id="{id}" cx="{}" cy="{CY}" r="{R}"/>"#,
             x(nx)
-        ));
-        o.push_str(&format!(
+        );
+        let _ = write!(
+            o,
             r#"<text x="{}" y="{}" text-anchor="middle">"#,
             x(nx),
             CY + R + 24
-        ));
+        );
         escape_into(&mut o, &t(lang, label));
         o.push_str("</text>");
     }
@@ -136,16 +141,18 @@ pub(crate) fn diagram(d: &Diagnosis, lang: Lang) -> String {
     .find(|(m, _)| *m == Mark::Bad)
     .map(|(_, c)| x(c));
     if let Some(c) = centre {
-        o.push_str(&format!(
+        let _ = write!(
+            o,
             r#"<g class="x" id="gw-x" aria-hidden="true"><circle cx="{c}" cy="{CY}" r="11"/><path d="M{} {}l10 10m0-10l-10 10"/></g>"#,
             c.saturating_sub(5),
             CY - 5
-        ));
+        );
         if let Some(h) = d.hop {
-            o.push_str(&format!(
+            let _ = write!(
+                o,
                 r#"<text class="h" id="gw-h" x="{c}" y="{}" text-anchor="middle">"#,
                 CY - R - 8
-            ));
+            );
             escape_into(&mut o, &hop_name(h, lang));
             o.push_str("</text>");
         }

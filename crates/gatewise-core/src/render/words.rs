@@ -127,6 +127,21 @@ impl Words {
     /// Resolves every text for `d` in `ctx.lang`.
     pub fn new(d: &Diagnosis, ctx: &PageContext) -> Words {
         let lang = ctx.lang;
+        let target = Target::from_url(ctx.url.as_deref());
+        Words {
+            owner: pick(d, lang, OWNER),
+            developer: pick(d, lang, DEVELOPER),
+            owner_advice: remedies(d, Audience::Owner, lang, &target),
+            developer_advice: remedies(d, Audience::Developer, lang, &target),
+            ..Words::visitor(d, ctx)
+        }
+    }
+
+    /// Resolves only what the visitor reads (the code, title, summary, visitor
+    /// text and advice: what the problem JSON says); the owner's and the
+    /// developer's texts stay empty.
+    pub fn visitor(d: &Diagnosis, ctx: &PageContext) -> Words {
+        let lang = ctx.lang;
         let status = d.status.to_string();
         let code = match d.error_type {
             Some(t) => i18n::format(
@@ -136,24 +151,24 @@ impl Words {
             ),
             None => i18n::format(lang, "page.code_status", &[("status", &status)]),
         };
-        let target = Target::from_url(ctx.url.as_deref());
+        let title = pick(d, lang, TITLE);
         Words {
             code,
-            summary: match (pick(d, lang, TITLE), pick(d, lang, SUMMARY)) {
+            summary: match (&title, pick(d, lang, SUMMARY)) {
                 // A status-only diagnosis titles itself with the status's meaning:
                 // then the summary says where, instead of repeating it.
-                (Some(title), Some(summary)) if title == summary => {
+                (Some(title), Some(summary)) if *title == summary => {
                     pick(d, lang, &[Src::Segment("summary")]).unwrap_or_default()
                 }
                 (_, summary) => summary.unwrap_or_default(),
             },
-            title: pick(d, lang, TITLE).unwrap_or_default(),
+            title: title.unwrap_or_default(),
             visitor: pick(d, lang, VISITOR).unwrap_or_default(),
-            owner: pick(d, lang, OWNER),
-            developer: pick(d, lang, DEVELOPER),
+            owner: None,
+            developer: None,
             visitor_advice: visitor_advice(d, lang),
-            owner_advice: remedies(d, Audience::Owner, lang, &target),
-            developer_advice: remedies(d, Audience::Developer, lang, &target),
+            owner_advice: Vec::new(),
+            developer_advice: Vec::new(),
         }
     }
 }
@@ -226,11 +241,10 @@ pub(crate) fn t(lang: Lang, key: &str) -> String {
 
 /// The localized name of the layer that wrote the error.
 pub(crate) fn layer_name(d: &Diagnosis, lang: Lang) -> String {
-    let key = format!("layer.{}", d.layer.name());
-    if i18n::has_key(&key) {
-        t(lang, &key)
-    } else {
-        d.layer.info().display.to_owned()
+    // One lookup: `message` is `Some` exactly when the catalog has the key.
+    match i18n::message(lang, &format!("layer.{}", d.layer.name())) {
+        Some(name) => name.to_owned(),
+        None => d.layer.info().display.to_owned(),
     }
 }
 
@@ -246,8 +260,7 @@ pub(crate) fn segment_name(s: Segment, lang: Lang) -> String {
 
 /// The localized title of a failure type, when the taxonomy has one.
 pub(crate) fn type_title(e: ErrorType, lang: Lang) -> Option<String> {
-    let key = format!("type.{}.title", e.name());
-    i18n::has_key(&key).then(|| t(lang, &key))
+    i18n::message(lang, &format!("type.{}.title", e.name())).map(str::to_owned)
 }
 
 /// What visitors can do: a `Retry-After` hint, then the advice table's
