@@ -434,6 +434,9 @@ fn keep_for_stale(
     ) else {
         return;
     };
+    if !state::cache_usable(now) {
+        return;
+    }
     let key = cache_key(config, parts);
     let interval = (u64::from(kept.fresh_secs) * 1000).max(1000);
     if !state::should_store(&key, interval, now) {
@@ -460,9 +463,27 @@ fn keep_for_stale(
     let promise = cache.put_with_str(&key, &stored);
     ctx.wait_until(async move {
         if let Err(e) = JsFuture::from(promise).await {
-            worker::console_warn!("gatewise: cache put failed: {:?}", e);
+            cache_failed("put", &e);
         }
     });
+}
+
+/// A failed Cache API call: the cache is left alone for a while
+/// ([`state::CACHE_PAUSE_MS`]), and that is logged once per pause.
+fn cache_failed(call: &str, e: &JsValue) {
+    if state::cache_failed(state::now_ms()) {
+        let why = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|x| String::from(x.message()))
+            .unwrap_or_else(|| format!("{e:?}"))
+            .replace(['\n', '\r'], " ");
+        worker::console_warn!(
+            "gatewise: cache {} failed ({}): serve-stale paused for {} s",
+            call,
+            why,
+            state::CACHE_PAUSE_MS / 1000
+        );
+    }
 }
 
 fn cache_key(config: &Config, parts: UrlParts<'_>) -> String {
@@ -481,10 +502,17 @@ fn default_cache() -> Option<web_sys::Cache> {
 
 /// A usable stale copy of this GET, if the cache has one within its window.
 async fn stale_copy(config: &Config, parts: UrlParts<'_>) -> Option<(web_sys::Response, u64)> {
+    if !state::cache_usable(state::now_ms()) {
+        return None;
+    }
     let cache = default_cache()?;
-    let found = JsFuture::from(cache.match_with_str(&cache_key(config, parts)))
-        .await
-        .ok()?;
+    let found = match JsFuture::from(cache.match_with_str(&cache_key(config, parts))).await {
+        Ok(found) => found,
+        Err(e) => {
+            cache_failed("match", &e);
+            return None;
+        }
+    };
     let resp: web_sys::Response = found.dyn_into().ok()?;
     let h = resp.headers();
     let num = |n: &'static str| header(&h, n).and_then(|v| v.parse::<u64>().ok());

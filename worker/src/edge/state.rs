@@ -26,7 +26,13 @@ pub struct Isolate {
     pub origin_status: Option<(u64, Rc<(String, String)>)>,
     /// Keys of copies stored for serving stale, and until when they need no refresh.
     pub stored: Vec<(String, u64)>,
+    /// Until when the Cache API is left alone after it failed (ms; 0: it works).
+    pub cache_down_until: u64,
 }
+
+/// How long the Cache API is left alone after a call to it failed (a runtime without a cache
+/// service rejects every call: looking up a stale copy must not cost every failure an exception).
+pub const CACHE_PAUSE_MS: u64 = 30_000;
 
 /// How many stored keys the isolate remembers (older ones are stored again when seen).
 const STORED_ENTRIES: usize = 256;
@@ -66,6 +72,7 @@ fn load(env: &Env) -> Isolate {
         drill: Vec::new(),
         origin_status: None,
         stored: Vec::new(),
+        cache_down_until: 0,
     }
 }
 
@@ -180,6 +187,21 @@ pub fn should_store(key: &str, interval_ms: u64, now: u64) -> bool {
         }
         s.stored.push((key.to_owned(), now + interval_ms));
         true
+    })
+    .unwrap_or(false)
+}
+
+/// Whether the Cache API may be used at `now` (not within [`CACHE_PAUSE_MS`] of a failure).
+pub fn cache_usable(now: u64) -> bool {
+    with(None, |s| now >= s.cache_down_until).unwrap_or(true)
+}
+
+/// Records a failed Cache API call at `now`; true when this starts a pause (log it once).
+pub fn cache_failed(now: u64) -> bool {
+    with(None, |s| {
+        let starts = now >= s.cache_down_until;
+        s.cache_down_until = now.saturating_add(CACHE_PAUSE_MS);
+        starts
     })
     .unwrap_or(false)
 }
