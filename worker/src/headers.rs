@@ -328,6 +328,10 @@ pub fn encode_header_lines(headers: &[(&str, String)]) -> String {
 fn push_header_line(out: &mut String, name: &str, value: &str) {
     out.push_str(name);
     out.push(':');
+    if !value.contains(['\n', '\r', '\0']) {
+        out.push_str(value);
+        return;
+    }
     out.extend(value.chars().map(|c| match c {
         '\n' | '\r' | '\0' => ' ',
         c => c,
