@@ -62,16 +62,26 @@ pub fn start_forward(req: &web_sys::Request, env: &Env, t0: f64) -> Option<js_sy
     proxy::start(req, &config, t0 as u64)
 }
 
-/// See [`proxy::finish_start`].
+/// See [`proxy::finish_start`]; `status`, `cache_control` and `now` (ms) as
+/// the entry read them of `resp`.
 #[wasm_bindgen(js_name = finishForward)]
+#[allow(clippy::too_many_arguments)]
 pub fn finish_forward(
     req: &web_sys::Request,
     env: &Env,
     ctx: worker::worker_sys::Context,
     resp: web_sys::Response,
+    status: u16,
+    cache_control: Option<String>,
+    now: f64,
 ) -> Option<web_sys::Response> {
     let config = state::config(env).ok()?;
-    proxy::finish_start(req, resp, &config, &Context::new(ctx)).ok()
+    let answered = proxy::Answered {
+        status,
+        cache_control,
+        now: now as u64,
+    };
+    proxy::finish_start(req, resp, answered, &config, &Context::new(ctx)).ok()
 }
 
 /// The full path after a first attempt that `startForward` made: the

@@ -88,6 +88,17 @@ pub fn start(req: &web_sys::Request, config: &Config, t0: u64) -> Option<js_sys:
     .ok()
 }
 
+/// What the entry read of the origin's answer before calling back in (cheaper
+/// in JS than one call out of Wasm each): its status, its Cache-Control, the clock.
+pub struct Answered {
+    /// The response's status.
+    pub status: u16,
+    /// Its `Cache-Control`, if any.
+    pub cache_control: Option<String>,
+    /// When it arrived (ms).
+    pub now: u64,
+}
+
 /// The happy path's end, synchronous: the origin answered with `resp` and it
 /// is not a gateway failure — recorded with the breaker, kept for serving
 /// stale when storable, returned. `Err(resp)`: a gateway status, for
@@ -95,19 +106,23 @@ pub fn start(req: &web_sys::Request, config: &Config, t0: u64) -> Option<js_sys:
 pub fn finish_start(
     req: &web_sys::Request,
     resp: web_sys::Response,
+    answered: Answered,
     config: &Config,
     ctx: &Context,
 ) -> Result<web_sys::Response, web_sys::Response> {
-    let status = resp.status();
+    let Answered {
+        status,
+        cache_control,
+        now,
+    } = answered;
     if gateway_status(status) {
         return Err(resp);
     }
-    let now = state::now_ms();
     state::record(true, now);
-    // Only explicitly cacheable responses are kept: without Cache-Control, one call and done
-    // (the request's facts are read again only for a response worth storing).
+    // Only explicitly cacheable responses are kept (the request's facts are read again only for
+    // a response worth storing).
     if config.stale_if_error > 0 && stale::STORABLE_STATUSES.contains(&status) {
-        if let Some(cache_control) = js::response_header(&resp, "cache-control") {
+        if let Some(cache_control) = cache_control {
             if let Some(facts) = js::request_facts(req).filter(|f| f.method == "GET") {
                 let parts = crate::route::split_url(&facts.url);
                 keep_for_stale(&facts, &resp, &cache_control, config, ctx, parts, now);
