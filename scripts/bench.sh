@@ -11,7 +11,7 @@
 #     --smoke: every benchmark once, small — criterion in test mode (debug build, smallest sizes),
 #     one 1 s wrk run per variant, 16 MiB transfers, one cold start — no report, no thresholds.
 #
-# Builds the worker first when worker/build is missing. Needs wrk (installed with apt-get when root).
+# Builds the worker and the npm package first when they are missing. Needs wrk (installed with apt-get when root).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -24,6 +24,9 @@ command -v wrk >/dev/null || {
   exit 1
 }
 [ -f worker/build/index_bg.wasm ] || bash scripts/build-worker.sh
+# The size and wasm sections measure the npm package as built (on a fresh clone the bench gate runs
+# before the npm gate has built it).
+[ -f packages/gatewise/dist/gatewise_wasm_bg.wasm ] || bash scripts/build-npm.sh
 if [[ " $* " == *" --profile "* ]]; then
   args=()
   for a in "$@"; do [ "$a" = --profile ] || args+=("$a"); done
