@@ -24,6 +24,21 @@ export const BASE = {
   DEBUG_TOKEN: TOKEN,
 };
 
+/** The worker's structured log lines (JSON, possibly after a runtime prefix) of one event kind, parsed. */
+export function logEvents(logs, kind) {
+  return logs
+    .map((l) => l.slice(l.indexOf('{')))
+    .filter((l) => l.startsWith('{'))
+    .map((l) => {
+      try {
+        return JSON.parse(l);
+      } catch {
+        return null;
+      }
+    })
+    .filter((e) => e && e.event === kind);
+}
+
 export async function startWorker(vars, { assets } = {}) {
   assert.ok(existsSync(SHIM), `${SHIM} is missing: run bash scripts/build-worker.sh`);
   const logs = [];
@@ -64,18 +79,7 @@ export async function startWorker(vars, { assets } = {}) {
     /** Lets the runtime's stdout reach the log buffer. */
     settle: (ms = 150) => new Promise((r) => setTimeout(r, ms)),
     /** The structured log lines of one event kind, parsed. */
-    events: (kind) =>
-      logs
-        .map((l) => l.slice(l.indexOf('{')))
-        .filter((l) => l.startsWith('{'))
-        .map((l) => {
-          try {
-            return JSON.parse(l);
-          } catch {
-            return null;
-          }
-        })
-        .filter((e) => e && e.event === kind),
+    events: (kind) => logEvents(logs, kind),
   };
   return w;
 }

@@ -10,7 +10,7 @@ import { mkdtempSync, copyFileSync, writeFileSync, rmSync, existsSync } from 'no
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { BASE } from './harness.mjs';
+import { BASE, logEvents } from './harness.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const BUILD = join(root, 'worker/build');
@@ -119,18 +119,7 @@ const gw :Workerd.Worker = (
     /** Lets workerd's stdout reach the log buffer. */
     settle: (ms = 200) => new Promise((r) => setTimeout(r, ms)),
     /** The structured log lines of one event kind, parsed. */
-    events: (kind) =>
-      logs
-        .map((l) => l.slice(l.indexOf('{')))
-        .filter((l) => l.startsWith('{'))
-        .map((l) => {
-          try {
-            return JSON.parse(l);
-          } catch {
-            return null;
-          }
-        })
-        .filter((e) => e && e.event === kind),
+    events: (kind) => logEvents(logs, kind),
   };
 }
 
