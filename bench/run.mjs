@@ -76,9 +76,11 @@ const origin = http.createServer((req, res) => {
 origin.keepAliveTimeout = 60_000;
 await new Promise((r) => origin.listen(0, '127.0.0.1', r));
 const originPort = origin.address().port;
+// Everything that listens on a port the kernel picks starts before the ports workerd will bind are
+// chosen: a port freePort() has just released could otherwise be handed to it first.
+const streamOrigin = await startStreamOrigin();
 const closedPort = await freePort(); // nothing listens here: connections are refused
 const ports = { js: await freePort(), jsfwd: await freePort(), gw: await freePort(), jserr: await freePort(), gwerr: await freePort(), jsbig: await freePort(), gwbig: await freePort(), jsbuf: await freePort() };
-const streamOrigin = await startStreamOrigin();
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'gatewise-bench-'));
 copyFileSync(join(BUILD, 'index.js'), join(tmp, 'index.js'));
