@@ -10,8 +10,6 @@
 //
 // Writes bench/results/profile.md. Proportions are what to read: sampling under a shared machine
 // inflates every absolute figure alike.
-import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -19,6 +17,7 @@ import { mkdtempSync, copyFileSync, writeFileSync, rmSync, existsSync } from 'no
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WORKERS } from './workers.mjs';
+import { freePort, startFixedOrigin } from './net.mjs';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -37,22 +36,7 @@ try {
 }
 for (const f of [WORKERD, join(BUILD, 'index.js')]) if (!existsSync(f)) throw new Error(`${f} is missing: run npm run bootstrap and scripts/build-worker.sh`);
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-const BODY = Buffer.from('<!doctype html><title>ok</title><p>hello from the origin</p>\n');
-const origin = http.createServer((req, res) => {
-  req.resume();
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': BODY.length });
-  res.end(BODY);
-});
-origin.keepAliveTimeout = 60_000;
-await new Promise((r) => origin.listen(0, '127.0.0.1', r));
+const origin = await startFixedOrigin();
 const originUrl = `http://127.0.0.1:${origin.address().port}`;
 const closedUrl = `http://127.0.0.1:${await freePort()}`;
 

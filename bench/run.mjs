@@ -15,8 +15,6 @@
 //     (npm run bench; --smoke: one short run of each, 16 MiB transfers, no report, no thresholds)
 //
 // Writes bench/results/latest.md and latest.json (not in --smoke mode).
-import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -25,6 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { WORKERS } from './workers.mjs';
+import { freePort, BODY, startFixedOrigin } from './net.mjs';
 import { startStreamOrigin, download, upload, rss, sampleRss } from './stream.mjs';
 import { bundleSize, packageSize, errorPage, coldStart } from './size.mjs';
 import { wasmOps } from './wasm.mjs';
@@ -54,27 +53,8 @@ for (const f of [join(BUILD, 'index.js'), join(BUILD, 'index_bg.wasm')]) {
 }
 if (!WORKERD) throw new Error('workerd is missing from node_modules: run npm run bootstrap');
 
-/** A free TCP port on 127.0.0.1 (bound, then released). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-// The origin: a small fixed HTML body, keep-alive, as fast as Node answers.
-const BODY = Buffer.from('<!doctype html><title>ok</title><p>hello from the origin</p>\n');
-const origin = http.createServer((req, res) => {
-  req.resume();
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': BODY.length });
-  res.end(BODY);
-});
-origin.keepAliveTimeout = 60_000;
-await new Promise((r) => origin.listen(0, '127.0.0.1', r));
+// The origin: a small fixed HTML body, keep-alive, as fast as Node answers (bench/net.mjs).
+const origin = await startFixedOrigin();
 const originPort = origin.address().port;
 // Everything that listens on a port the kernel picks starts before the ports workerd will bind are
 // chosen: a port freePort() has just released could otherwise be handed to it first.

@@ -44,6 +44,19 @@ pub struct UrlParts<'a> {
     pub path_and_query: &'a str,
 }
 
+impl UrlParts<'_> {
+    /// The public URL without its fragment: `scheme://host/path?query`.
+    ///
+    /// # Example
+    /// ```
+    /// use gatewise_worker::route::split_url;
+    /// assert_eq!(split_url("https://a.example:8443/x?y=1#top").public_url(), "https://a.example:8443/x?y=1");
+    /// ```
+    pub fn public_url(&self) -> String {
+        format!("{}://{}{}", self.scheme, self.host, self.path_and_query)
+    }
+}
+
 /// Splits an absolute URL (`scheme://host/path?query#fragment`); the
 /// fragment is dropped. A URL without `://` is all path.
 ///

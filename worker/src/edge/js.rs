@@ -14,8 +14,12 @@ extern "C" {
     #[wasm_bindgen(js_name = requestFacts)]
     fn request_facts_line(request: &web_sys::Request, names: &js_sys::Array) -> String;
 
-    #[wasm_bindgen(catch, js_name = forward)]
-    fn forward_js(
+    /// The origin fetch of one attempt: the request's method and headers
+    /// with `edits` applied (`headers::encode_edits`), `body`, redirects not
+    /// followed, `timeout_ms` to the response headers (0: none). The promise
+    /// rejects with the runtime's error or a `GatewiseTimeout`.
+    #[wasm_bindgen(catch)]
+    pub fn forward(
         request: &web_sys::Request,
         target: &str,
         edits: &str,
@@ -30,8 +34,9 @@ extern "C" {
         body: &[u8],
     ) -> Result<web_sys::Response, JsValue>;
 
+    /// One header of a response (`None`: absent), in one call into JS.
     #[wasm_bindgen(js_name = responseHeader)]
-    fn response_header_js(response: &web_sys::Response, name: &str) -> Option<String>;
+    pub fn response_header(response: &web_sys::Response, name: &str) -> Option<String>;
 }
 
 thread_local! {
@@ -43,25 +48,6 @@ thread_local! {
 pub fn request_facts(req: &web_sys::Request) -> Option<RequestFacts> {
     let line = FACT_NAMES.with(|names| request_facts_line(req, names));
     RequestFacts::decode(&line)
-}
-
-/// The origin fetch of one attempt (see `worker/js/forward.js`): the
-/// request's method and headers with `edits` applied, `body`, redirects not
-/// followed, `timeout_ms` to the response headers (0: none). One call into
-/// JS; the promise rejects with the runtime's error or a `GatewiseTimeout`.
-pub fn forward(
-    req: &web_sys::Request,
-    target: &str,
-    edits: &str,
-    body: Option<&JsValue>,
-    timeout_ms: u32,
-) -> Result<js_sys::Promise, JsValue> {
-    forward_js(req, target, edits, body, timeout_ms)
-}
-
-/// One header of a response in one call into JS.
-pub fn response_header(resp: &web_sys::Response, name: &str) -> Option<String> {
-    response_header_js(resp, name)
 }
 
 /// A header's value, `None` when absent (or unreadable).

@@ -452,7 +452,7 @@ fn keep_for_stale(
     if !state::cache_usable(now) {
         return;
     }
-    let key = cache_key(config, parts);
+    let key = cache_key(parts);
     let interval = (u64::from(kept.fresh_secs) * 1000).max(1000);
     if !state::should_store(&key, interval, now) {
         return;
@@ -501,10 +501,9 @@ fn cache_failed(call: &str, e: &JsValue) {
     }
 }
 
-fn cache_key(config: &Config, parts: UrlParts<'_>) -> String {
-    // The public URL, so that the copy is the one visitors of this URL saw.
-    let _ = config;
-    format!("{}://{}{}", parts.scheme, parts.host, parts.path_and_query)
+/// The public URL, so that the copy is the one visitors of this URL saw.
+fn cache_key(parts: UrlParts<'_>) -> String {
+    parts.public_url()
 }
 
 fn default_cache() -> Option<web_sys::Cache> {
@@ -516,12 +515,12 @@ fn default_cache() -> Option<web_sys::Cache> {
 }
 
 /// A usable stale copy of this GET, if the cache has one within its window.
-async fn stale_copy(config: &Config, parts: UrlParts<'_>) -> Option<(web_sys::Response, u64)> {
+async fn stale_copy(parts: UrlParts<'_>) -> Option<(web_sys::Response, u64)> {
     if !state::cache_usable(state::now_ms()) {
         return None;
     }
     let cache = default_cache()?;
-    let found = match JsFuture::from(cache.match_with_str(&cache_key(config, parts))).await {
+    let found = match JsFuture::from(cache.match_with_str(&cache_key(parts))).await {
         Ok(found) => found,
         Err(e) => {
             cache_failed("match", &e);
@@ -656,7 +655,7 @@ async fn finish(
         && config.stale_if_error > 0
         && f.diagnosis.error_type != Some(ErrorType::ProxyLoopDetected)
     {
-        stale_copy(config, parts).await
+        stale_copy(parts).await
     } else {
         None
     };
@@ -664,15 +663,7 @@ async fn finish(
     if let Some((copy, at)) = stale {
         return serve_stale(copy, at, &f.diagnosis, &viewer, config).await;
     }
-    let mut x = extras(
-        req,
-        config,
-        &id,
-        Some(format!(
-            "{}://{}{}",
-            parts.scheme, parts.host, parts.path_and_query
-        )),
-    );
+    let mut x = extras(req, config, &id, Some(parts.public_url()));
     x.retry_after_hint = f.retry_hint;
     x.owner_facts = owner_facts(&f, config);
     let a = answer::failure(&f.diagnosis, &viewer, &x);
@@ -766,7 +757,7 @@ async fn origin_failure(
     };
     let id = request_id(req);
     let stale = if method == "GET" && config.stale_if_error > 0 {
-        stale_copy(config, parts).await
+        stale_copy(parts).await
     } else {
         None
     };
@@ -785,15 +776,7 @@ async fn origin_failure(
         }
         let mut shown = f.diagnosis.clone();
         shown.status = status;
-        let mut x = extras(
-            req,
-            config,
-            &id,
-            Some(format!(
-                "{}://{}{}",
-                parts.scheme, parts.host, parts.path_and_query
-            )),
-        );
+        let mut x = extras(req, config, &id, Some(parts.public_url()));
         x.owner_facts = owner_facts(&f, config);
         return js::answer(&answer::failure(&shown, &viewer, &x));
     }
