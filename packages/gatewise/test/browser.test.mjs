@@ -200,7 +200,10 @@ test('<gatewise-error> renders the core texts in a shadow root, styled through :
           const c = document.getElementById('arabic').shadowRoot.querySelector('[part~="container"]');
           return { lang: c.lang, dir: c.dir };
         })(),
-        fromError: document.getElementById('from-error').shadowRoot.querySelector('[part~="code"]')?.textContent,
+        fromError: (() => {
+          const r = document.getElementById('from-error').shadowRoot;
+          return { code: r.querySelector('[part~="code"]')?.textContent, status: r.querySelector('[part~="status"]'), text: r.textContent };
+        })(),
         invalidChildren: document.getElementById('invalid').shadowRoot.childElementCount,
       };
     });
@@ -219,7 +222,9 @@ test('<gatewise-error> renders the core texts in a shadow root, styled through :
     assert.deepEqual(el.slotted, ['retry']);
     assert.equal(el.hasDetails, true);
     assert.deepEqual(el.arabic, { lang: 'ar', dir: 'rtl' });
-    assert.equal(el.fromError, v.realError.status.toString());
+    // Issue 14, item 4: a failure the browser itself saw was answered with no status: none is shown.
+    assert.deepEqual([el.fromError.code, el.fromError.status], [undefined, null]);
+    assert.ok(!el.fromError.text.includes(String(v.realError.status)), el.fromError.text);
     assert.equal(el.invalidChildren, 1, 'an invalid status renders only the style sheet');
 
     // Attributes re-render; untrusted text stays text.

@@ -45,9 +45,9 @@ function start(script) {
 
   addStyle();
   const panel = new ChecksPanel({ t, lang, dir, checks: CHECKS, labels: LABELS, timeoutMs });
-  // After the visitor's advice, before the diagram.
-  const figure = main.querySelector('figure');
-  if (figure) figure.before(panel.root);
+  // After the visitor's advice (the path picture heads the page).
+  const advice = main.querySelector('#gw-visitor');
+  if (advice) advice.after(panel.root);
   else main.append(panel.root);
 
   let attempt = 0;
