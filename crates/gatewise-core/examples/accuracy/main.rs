@@ -13,6 +13,8 @@
 //! - `--check`: fail (exit 1) when the wild or captures accuracy is under `tests/corpus/floor.toml`.
 //! - `--answers-out FILE`: also write every answer by id (how `accuracy-baseline.json` is made).
 //! - `--commit SHA`: the commit named in the report.
+//! - `--root DIR`: read the corpus and fixtures under DIR instead of this workspace (how an older
+//!   core answers today's corpus for the baseline).
 
 mod adapter;
 mod corpus;
@@ -52,6 +54,7 @@ struct FloorPair {
 }
 
 struct Args {
+    root: PathBuf,
     out: PathBuf,
     commit: String,
     check: bool,
@@ -60,6 +63,7 @@ struct Args {
 
 fn parse_args(root: &Path) -> Result<Args, String> {
     let mut args = Args {
+        root: root.to_path_buf(),
         out: root.join("bench/results"),
         commit: "unknown".to_owned(),
         check: false,
@@ -70,6 +74,7 @@ fn parse_args(root: &Path) -> Result<Args, String> {
         match a.as_str() {
             "--out" => args.out = PathBuf::from(it.next().ok_or("--out needs a directory")?),
             "--commit" => args.commit = it.next().ok_or("--commit needs a value")?,
+            "--root" => args.root = PathBuf::from(it.next().ok_or("--root needs a directory")?),
             "--check" => args.check = true,
             "--answers-out" => {
                 args.answers_out = Some(PathBuf::from(
@@ -154,6 +159,7 @@ fn run() -> Result<bool, String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let root = root.canonicalize().unwrap_or(root);
     let args = parse_args(&root)?;
+    let root = args.root.clone();
     let corpus = corpus::load(&root);
     if !corpus.errors.is_empty() {
         return Err(format!(
