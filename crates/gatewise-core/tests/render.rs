@@ -178,8 +178,8 @@ fn assert_page_structure(html: &str, lang: Lang, d: &Diagnosis) {
     let pos = |s: &str| html.find(s).unwrap_or_else(|| panic!("{what}: no {s}"));
     let status_line = i18n::format(lang, "page.code_line", &[("status", &d.status.to_string())]);
     let status_line = format!(r#"<p class="status">{status_line}</p>"#);
-    // A failure a browser reported was answered with no status: none is shown.
-    let shown = !gatewise_core::advice::is_client_runtime(d.layer);
+    // A failure a browser reported itself was answered with no status: none is shown.
+    let shown = d.received_status.is_some() || !gatewise_core::advice::is_client_runtime(d.layer);
     assert_eq!(html.contains(&status_line), shown, "{what}");
     let order = [
         pos("<main"),

@@ -14,7 +14,7 @@
 //! let mut ctx = render::PageContext::new(Lang::EN);
 //! ctx.request_id = Some("req-42".into());
 //! let body = render::text(&d, &ctx);
-//! assert!(body.starts_with("Gateway timed out waiting for the server\n"));
+//! assert!(body.starts_with("Server stopped responding\nError code 504\n"));
 //! assert!(body.contains("504 · connection_read_timeout"));
 //! assert!(body.contains("\nFor developers\n"));
 //! assert!(body.contains("req-42"));
