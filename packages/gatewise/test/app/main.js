@@ -1,5 +1,11 @@
-// A front-end app that uses every entry point of the installed package; the results go to
-// window.__gatewise for the browser test to check (packages/gatewise/test/browser.test.mjs).
+// A front-end app that uses every entry point of the INSTALLED package, built by each bundler
+// of the recipes (packages/gatewise/test/<bundler>/, scripts/test-npm.sh) and driven in headless
+// Chromium by packages/gatewise/test/browser.test.mjs.
+//
+// Lazy loading: importing the package and the element fetches nothing. The page loads, calls
+// one synchronous function too early (it throws GatewiseNotReadyError, and fetches nothing
+// either), and waits for the test to call window.__gatewiseApp.run(): then the failures'
+// <gatewise-error> elements are connected (which loads the core), and everything runs.
 import {
   backoffDelay,
   classifyError,
@@ -11,6 +17,7 @@ import {
   explainStatus,
   fetchWithRetry,
   GatewiseFetchError,
+  init,
   languages,
   limits,
   parseRetryAfter,
@@ -19,9 +26,15 @@ import {
   renderPage,
   retryDecision,
 } from 'gatewise';
-import 'gatewise/element';
-import raw from './nginx-refused.http?raw';
-import nginxLine from './nginx-refused.log?raw';
+import { GatewiseErrorElement } from 'gatewise/element';
+
+const beforeInit = { elementDefined: customElements.get('gatewise-error') === GatewiseErrorElement };
+try {
+  explainStatus('502');
+  beforeInit.threw = null;
+} catch (e) {
+  beforeInit.threw = { name: e.name, code: e.code };
+}
 
 function parseRaw(text) {
   const at = text.indexOf('\r\n\r\n');
@@ -33,8 +46,40 @@ function parseRaw(text) {
   };
 }
 
+async function fixture(name) {
+  const res = await fetch(`fixtures/${name}`);
+  if (!res.ok) throw new Error(`fixture ${name}: ${res.status}`);
+  return res.text();
+}
+
+/** Resolves when `check()` is truthy, polling every 20 ms for at most 15 s. */
+function until(check, what) {
+  return new Promise((resolve, reject) => {
+    let tries = 0;
+    const tick = () => {
+      const value = check();
+      if (value) resolve(value);
+      else if (++tries > 750) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
 async function run() {
-  const out = {};
+  const out = { beforeInit };
+  // The failures' elements: connecting them loads the core; they render when it is ready.
+  document.querySelector('main').append(document.getElementById('failures').content.cloneNode(true));
+  const rendered = () => document.getElementById('status').shadowRoot?.querySelector('[part~="title"]');
+  // If the element never renders, init() (the same load) says why: e.g. the .wasm answered 404.
+  await until(rendered, 'the element').catch(async (e) => {
+    await init();
+    throw e;
+  });
+  await init(); // already loaded by the element: resolves at once
+  const raw = await fixture('nginx-refused.http');
+  const nginxLine = await fixture('nginx-refused.log');
+
   out.navigatorLanguages = [...navigator.languages];
   out.status524 = explainStatus('524');
   out.status502 = explainStatus('502');
@@ -70,11 +115,13 @@ async function run() {
   out.languages = languages().map((l) => l.tag);
   out.limits = limits();
 
-  // fetchWithRetry in the browser: the same-origin /flaky endpoint answers 503 (Retry-After: 1), then 200.
-  const t0 = performance.now();
-  const events = [];
-  const ok = await fetchWithRetry('/flaky', undefined, { onRetry: (e) => events.push(e.source) });
-  out.flaky = { status: ok.status, text: await ok.text(), elapsed: performance.now() - t0, events };
+  // fetchWithRetry in the browser: the same-origin flaky endpoint answers 503 (Retry-After: 1), then 200.
+  if (window.__flaky) {
+    const t0 = performance.now();
+    const events = [];
+    const ok = await fetchWithRetry(window.__flaky, undefined, { onRetry: (e) => events.push(e.source) });
+    out.flaky = { status: ok.status, text: await ok.text(), elapsed: performance.now() - t0, events };
+  }
   // …and a refused POST to another origin: the browser hides why, so it may have reached: not retried.
   const failed = await fetchWithRetry(refusedUrl, { method: 'POST', body: 'x' }).catch((e) => e);
   out.refusedPost = {
@@ -89,7 +136,11 @@ async function run() {
   return out;
 }
 
-window.__gatewise = run().then(
-  (value) => ({ ok: true, value }),
-  (e) => ({ ok: false, error: `${e?.name}: ${e?.message}\n${e?.stack}` }),
-);
+window.__gatewiseApp = {
+  beforeInit,
+  run: () =>
+    run().then(
+      (value) => ({ ok: true, value }),
+      (e) => ({ ok: false, error: `${e?.name}: ${e?.message}\n${e?.stack}` }),
+    ),
+};
