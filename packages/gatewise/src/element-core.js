@@ -2,7 +2,7 @@
 // Every text comes from the core (describe / explainStatus) and is set with textContent:
 // no markup is ever built from strings. Styled through CSS custom properties and ::part.
 import { describe, explainStatus } from './explain.js';
-import { init, loaded } from './loader.js';
+import { init, loaded, whenLoaded } from './loader.js';
 
 const Base = globalThis.HTMLElement ?? class {};
 
@@ -147,17 +147,13 @@ export class GatewiseErrorElement extends Base {
   #renderWhenLoaded() {
     if (this.#waiting) return;
     this.#waiting = true;
-    init().then(
-      () => {
-        this.#waiting = false;
-        this.render();
-      },
-      () => {
-        // The core could not load (init() rejects for whoever awaits it): the element's
-        // children (e.g. a "Try again" button) stay as the page wrote them.
-        this.#waiting = false;
-      },
-    );
+    // If the core cannot load (init() rejects for whoever awaits it), the element's children
+    // (e.g. a "Try again" button) stay as the page wrote them, until a later init() succeeds.
+    init().catch(() => {});
+    whenLoaded().then(() => {
+      this.#waiting = false;
+      this.render();
+    });
   }
 
   /** Loads the core now (the same as `init()`), e.g. to render new elements at once. */

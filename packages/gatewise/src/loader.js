@@ -9,6 +9,10 @@ import initAsync, * as binding from './gatewise_wasm.js';
 
 let ready = false;
 let pending;
+let markLoaded;
+const everLoaded = new Promise((resolve) => {
+  markLoaded = resolve;
+});
 let locate; // () => where the .wasm is (browsers)
 let readSync; // () => the .wasm's bytes (Node)
 
@@ -32,8 +36,14 @@ export function loaded() {
   if (!ready && readSync) {
     binding.initSync({ module: readSync() });
     ready = true;
+    markLoaded();
   }
   return ready;
+}
+
+/** Resolves when the core has loaded, by whichever call; never rejects (a failed load is retried by a later `init()`). */
+export function whenLoaded() {
+  return everLoaded;
 }
 
 /** The wasm-bindgen binding, loaded; throws a GatewiseNotReadyError when it is not yet. */
@@ -61,6 +71,7 @@ export function init(options) {
   pending ??= initAsync({ module_or_path: source ?? locate() }).then(
     () => {
       ready = true;
+      markLoaded();
     },
     (e) => {
       pending = undefined;

@@ -315,6 +315,47 @@ for (const app of apps) {
   });
 }
 
+for (const app of apps) {
+  test(`${app.name}: when the .wasm answers 404, the page goes on and a later init() recovers`, async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    const wasm = [];
+    await page.route('**/*.wasm', (route) => {
+      wasm.push(route.request().url());
+      return route.fulfill({ status: 404, body: 'not here' });
+    });
+    const flakyId = String(++flakyIds);
+    await page.addInitScript((port) => {
+      window.__refusedPort = port;
+    }, refusedPort);
+    try {
+      await page.goto(`${app.origin}/`, { waitUntil: 'networkidle' });
+      assert.deepEqual(wasm, []);
+      const out = await page.evaluate((p) => window.__gatewiseApp.withoutCore(p), `/flaky?id=${flakyId}`);
+      assert.match(out.init, /^rejected: failed to fetch Wasm: 404 /);
+      assert.deepEqual({ ...out, init: undefined }, {
+        response: { status: 503, text: 'busy' },
+        thrown: { name: 'TypeError', message: 'Failed to fetch', isGatewiseFetchError: false },
+        init: undefined,
+        sync: 'GatewiseNotReadyError',
+        shadow: false,
+        buttonShown: true,
+      });
+      assert.equal(app.flaky.get(flakyId), 1, 'not retried without the core');
+      assert.ok(wasm.length >= 1);
+      await page.unroute('**/*.wasm');
+      const after = await page.evaluate(() => window.__gatewiseApp.retry());
+      assert.equal(after.status, 502);
+      assert.ok(after.title.length > 0);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
 test('the Vite dev server serves the package without configuration too', { skip: !devServer }, async () => {
   const o = await open('en-US', devServer, { flaky: false });
   try {

@@ -136,7 +136,47 @@ async function run() {
   return out;
 }
 
+/**
+ * When the .wasm cannot load (the test answers it with a 404): the page goes on. fetchWithRetry
+ * is plain fetch (the response as it is, fetch's own error), an element shows its own children,
+ * init() rejects; the test then lets the .wasm through and calls `retry`.
+ */
+async function withoutCore(flakyPath) {
+  const el = document.createElement('gatewise-error');
+  el.setAttribute('status', '502');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = 'Try again';
+  el.append(button);
+  document.querySelector('main').append(el);
+  const res = await fetchWithRetry(flakyPath);
+  const response = { status: res.status, text: await res.text() };
+  const e = await fetchWithRetry(`http://127.0.0.1:${window.__refusedPort}/`).catch((x) => x);
+  const thrown = { name: e.name, message: e.message, isGatewiseFetchError: e instanceof GatewiseFetchError };
+  const loading = await init().then(
+    () => 'resolved',
+    (x) => `rejected: ${x.message}`,
+  );
+  let sync;
+  try {
+    explainStatus('502');
+  } catch (x) {
+    sync = x.name;
+  }
+  return { response, thrown, init: loading, sync, shadow: el.shadowRoot !== null, buttonShown: button.offsetHeight > 0 };
+}
+
+/** After a failed load: init() tries again; the element waiting since then renders. */
+async function retry() {
+  await init();
+  const el = document.querySelector('main > gatewise-error');
+  await until(() => el.shadowRoot?.querySelector('[part~="title"]'), 'the element after the retry');
+  return { status: explainStatus('502').status, title: el.shadowRoot.querySelector('[part~="title"]').textContent };
+}
+
 window.__gatewiseApp = {
+  withoutCore,
+  retry,
   beforeInit,
   run: () =>
     run().then(
