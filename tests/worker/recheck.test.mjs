@@ -198,7 +198,8 @@ test('attacks: another path, host, scheme, method or body cannot be made to fetc
 });
 
 test('the rate limit holds: at most the burst plus the refill reach the origin, the rest get 429', async () => {
-  const fresh = await startWorker({ ORIGIN_URL: origin.url, RETRY_MAX_ATTEMPTS: '1', DRILL_BUDGET_MS: '0' });
+  // No DEBUG_TOKEN here: the isolate draws its own key (crypto.getRandomValues), which its pages' tokens use.
+  const fresh = await startWorker({ ORIGIN_URL: origin.url, RETRY_MAX_ATTEMPTS: '1', DRILL_BUDGET_MS: '0', DEBUG_TOKEN: '' });
   try {
     const n = 30;
     const urls = [];
