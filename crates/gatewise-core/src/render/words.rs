@@ -140,13 +140,13 @@ impl Words {
             developer: pick(d, lang, DEVELOPER),
             owner_advice: remedies(d, Audience::Owner, lang, &facts, commands),
             developer_advice: remedies(d, Audience::Developer, lang, &facts, commands),
-            causes: crate::taxonomy::likely_causes(d)
-                .into_iter()
+            causes: crate::causes::cause_keys(d)
+                .iter()
                 .take(advice::MAX_PER_AUDIENCE)
-                .filter_map(|c| i18n::message(lang, &c.text_key()).map(str::to_owned))
+                .filter_map(|k| i18n::message(lang, k).map(str::to_owned))
                 .collect(),
-            note: crate::classify::transport::note_key(d)
-                .and_then(|k| i18n::message(lang, &k).map(str::to_owned)),
+            note: crate::causes::note_key(d)
+                .and_then(|k| i18n::message(lang, k).map(str::to_owned)),
             ..Words::visitor(d, ctx)
         }
     }
