@@ -27,6 +27,7 @@
 //! ```
 
 pub mod escape;
+pub mod incidents;
 mod html;
 pub mod negotiate;
 pub mod problem;
