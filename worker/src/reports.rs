@@ -127,6 +127,8 @@ pub struct Request<'a> {
 /// assert_eq!(check(&plain, site), Err(Refusal::ContentType));
 /// let other = Request { origin: Some("https://evil.example"), ..ok };
 /// assert_eq!(check(&other, site), Err(Refusal::CrossSite));
+/// let sandboxed = Request { origin: Some("null"), ..ok };
+/// assert_eq!(check(&sandboxed, site), Err(Refusal::CrossSite));
 /// ```
 pub fn check(r: &Request<'_>, site: &str) -> Result<(), Refusal> {
     if r.method != "POST" {

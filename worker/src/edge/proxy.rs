@@ -19,7 +19,7 @@ use super::js::{self, header};
 use super::{drill as drill_rt, state};
 use crate::answer::{self, Extras, Viewer};
 use crate::config::{Config, InterceptMode};
-use crate::headers::{self as policy, RequestFacts, DEBUG_HEADER, STALE_HEADER};
+use crate::headers::{self as policy, RequestFacts, DEBUG_HEADER, REQUEST_ID_HEADER, STALE_HEADER};
 use crate::log::FailureLog;
 use crate::route::UrlParts;
 
@@ -538,11 +538,13 @@ async fn serve_stale(
     d: &Diagnosis,
     viewer: &Viewer,
     config: &Config,
+    id: &str,
 ) -> Result<web_sys::Response, JsValue> {
     let h = web_sys::Headers::new_with_headers(&copy.headers())?;
     for n in [STORED_AT, STORED_FRESH, STORED_SIE] {
         h.delete(n)?;
     }
+    h.set(REQUEST_ID_HEADER, id)?;
     let age = state::now_ms().saturating_sub(stored_at) / 1000;
     let kind = d.error_type.map_or("origin_error", |t| t.name());
     h.set(STALE_HEADER, &format!("1; error={kind}; age={age}"))?;
@@ -708,7 +710,7 @@ async fn finish(
     log(req, &id, method, parts.path, &f, stale.is_some(), t0);
     if let Some((copy, at)) = stale {
         record(req, ctx, config, parts, &f, Served::Stale, copy.status(), &id);
-        return serve_stale(copy, at, &f.diagnosis, &viewer, config).await;
+        return serve_stale(copy, at, &f.diagnosis, &viewer, config, &id).await;
     }
     let by_breaker = f
         .diagnosis
@@ -836,7 +838,7 @@ async fn origin_failure(
             let _ = b.cancel();
         }
         record(req, ctx, config, parts, &f, Served::Stale, copy.status(), &id);
-        return serve_stale(copy, at, &f.diagnosis, &viewer, config).await;
+        return serve_stale(copy, at, &f.diagnosis, &viewer, config, &id).await;
     }
     let recognised = f.diagnosis.error_type.is_some()
         && !matches!(f.diagnosis.layer, Layer::OriginApp | Layer::Unknown);
@@ -854,6 +856,7 @@ async fn origin_failure(
     record(req, ctx, config, parts, &f, Served::Origin, status, &id);
     // Passed through: status and body untouched; this worker's Proxy-Status entry appended.
     let h = web_sys::Headers::new_with_headers(&passthrough.headers())?;
+    h.set(REQUEST_ID_HEADER, &id)?;
     h.set(
         "proxy-status",
         &gatewise_core::proxy_status::header_value(
