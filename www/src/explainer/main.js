@@ -227,6 +227,7 @@ async function boot() {
   await new Promise((resolve) => afterFirstPaint(resolve));
   gw = await import('gatewise');
   await import('gatewise/element');
+  await gw.init(); // the core (the .wasm beside this script), loaded once: every call below is synchronous
   const prefs = navigator.languages?.length ? [...navigator.languages] : [navigator.language || 'en'];
   const all = {};
   for (const prefix of ['explainer.', 'checks.', 'page.', 'hop.', 'segment.']) {
