@@ -422,10 +422,12 @@ fn monitor_paths(text: &str) -> Result<Vec<String>, ConfigError> {
     if paths.len() > 8 {
         return Err(bad("lists more than 8 paths"));
     }
-    if paths
-        .iter()
-        .any(|p| !p.starts_with('/') || p.starts_with("//") || p.len() > 256 || p.contains(char::is_whitespace))
-    {
+    if paths.iter().any(|p| {
+        !p.starts_with('/')
+            || p.starts_with("//")
+            || p.len() > 256
+            || p.contains(char::is_whitespace)
+    }) {
         return Err(bad("must list paths like /health, each starting with /"));
     }
     Ok(paths)

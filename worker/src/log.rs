@@ -183,11 +183,17 @@ mod tests {
 
     #[test]
     fn every_dangerous_character_is_escaped_and_the_line_stays_json() {
-        let nasty: String = ['\u{85}', '\u{9b}', '\u{2028}', '\u{2029}', '\u{202e}', '\u{2066}', '\u{200f}', '\u{1b}', '\n']
-            .iter()
-            .collect();
+        let nasty: String = [
+            '\u{85}', '\u{9b}', '\u{2028}', '\u{2029}', '\u{202e}', '\u{2066}', '\u{200f}',
+            '\u{1b}', '\n',
+        ]
+        .iter()
+        .collect();
         let line = to_line("t", &serde_json::json!({ "v": nasty }));
-        assert!(!line.chars().any(|c| c.is_control() || escaped(c)), "{line:?}");
+        assert!(
+            !line.chars().any(|c| c.is_control() || escaped(c)),
+            "{line:?}"
+        );
         let v: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert_eq!(v["v"], nasty);
     }

@@ -148,7 +148,10 @@ pub fn check(r: &Request<'_>, site: &str) -> Result<(), Refusal> {
         }
     }
     if let Some(s) = r.sec_fetch_site {
-        if matches!(s.trim().to_ascii_lowercase().as_str(), "cross-site" | "same-site") {
+        if matches!(
+            s.trim().to_ascii_lowercase().as_str(),
+            "cross-site" | "same-site"
+        ) {
             return Err(Refusal::CrossSite);
         }
     }
@@ -259,7 +262,10 @@ mod tests {
             vec![r#"{"type":"network-error","url":"https://site.example/","body":{"type":"tcp.reset"}}"#; 200].join(",")
         );
         let got = nel_reports(many.as_bytes(), SITE).unwrap();
-        assert_eq!((got.reports.len(), got.over), (MAX_REPORTS, 200 - MAX_REPORTS as u32));
+        assert_eq!(
+            (got.reports.len(), got.over),
+            (MAX_REPORTS, 200 - MAX_REPORTS as u32)
+        );
     }
 
     #[test]

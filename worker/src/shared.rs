@@ -298,7 +298,8 @@ pub mod sql {
     pub const PUT_OUTAGE: &str = "INSERT INTO outages (started, ended, json) VALUES (?1, ?2, ?3) \
         ON CONFLICT (started) DO UPDATE SET ended = excluded.ended, json = excluded.json";
     /// `?1` at, `?2` path (or NULL), `?3` from, `?4` to.
-    pub const PUT_TRANSITION: &str = "INSERT INTO transitions (at, path, from_state, to_state) VALUES (?1, ?2, ?3, ?4)";
+    pub const PUT_TRANSITION: &str =
+        "INSERT INTO transitions (at, path, from_state, to_state) VALUES (?1, ?2, ?3, ?4)";
 
     /// How many rows are on record.
     pub const COUNT_ROWS: &str = "SELECT count(*) FROM incidents";
@@ -306,7 +307,8 @@ pub mod sql {
     /// `?1` key: a stored value (a JSON array of at most one string).
     pub const GET: &str = "SELECT json_group_array(v) FROM kv WHERE k = ?1";
     /// `?1` key, `?2` value.
-    pub const PUT: &str = "INSERT INTO kv (k, v) VALUES (?1, ?2) ON CONFLICT (k) DO UPDATE SET v = excluded.v";
+    pub const PUT: &str =
+        "INSERT INTO kv (k, v) VALUES (?1, ?2) ON CONFLICT (k) DO UPDATE SET v = excluded.v";
 }
 
 #[cfg(test)]

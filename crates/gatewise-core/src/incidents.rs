@@ -171,7 +171,13 @@ impl Incident {
     /// A row for what the edge answered a visitor with, from the diagnosis it
     /// answered with: `served` says how, `path_and_query` is cut to its path
     /// key, `id` is the worker's own request id.
-    pub fn observed(d: &Diagnosis, served: Served, path_and_query: &str, at: u64, id: &str) -> Self {
+    pub fn observed(
+        d: &Diagnosis,
+        served: Served,
+        path_and_query: &str,
+        at: u64,
+        id: &str,
+    ) -> Self {
         Incident {
             at,
             source: Source::Edge,
@@ -305,15 +311,33 @@ pub fn rfc3339(ms: u64) -> String {
 /// Days since 1970-01-01 as (year, month, day) in the proleptic Gregorian
 /// calendar (Howard Hinnant's `civil_from_days`, for days ≥ 0).
 fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    // Bounded inputs (days ≤ u64::MAX / 86_400_000): no step can overflow; the
+    // saturating forms only keep the lint's promise.
     let z = days.saturating_add(719_468);
     let era = z / 146_097;
     let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + u64::from(m <= 2);
+    let yoe = doe
+        .saturating_sub(doe / 1460)
+        .saturating_add(doe / 36_524)
+        .saturating_sub(doe / 146_096)
+        / 365;
+    let doy = doe.saturating_sub(
+        yoe.saturating_mul(365)
+            .saturating_add(yoe / 4)
+            .saturating_sub(yoe / 100),
+    );
+    let mp = doy.saturating_mul(5).saturating_add(2) / 153;
+    let d = doy
+        .saturating_sub(mp.saturating_mul(153).saturating_add(2) / 5)
+        .saturating_add(1);
+    let m = if mp < 10 {
+        mp.saturating_add(3)
+    } else {
+        mp.saturating_sub(9)
+    };
+    let y = yoe
+        .saturating_add(era.saturating_mul(400))
+        .saturating_add(u64::from(m <= 2));
     (y, m, d)
 }
 

@@ -27,8 +27,8 @@
 //! ```
 
 pub mod escape;
-pub mod incidents;
 mod html;
+pub mod incidents;
 pub mod negotiate;
 pub mod problem;
 mod svg;

@@ -67,7 +67,10 @@ fn refused(config: &Config, why: &'static str, n: u64) {
             .drain(..)
             .map(|(k, c)| (k.to_owned(), json!(c)))
             .collect();
-        Some(crate::log::to_line("gatewise.nel_refused", &json!({ "refused": counts })))
+        Some(crate::log::to_line(
+            "gatewise.nel_refused",
+            &json!({ "refused": counts }),
+        ))
     });
     if let Some(line) = line {
         worker::console_log!("{}", line);
@@ -122,7 +125,9 @@ pub async fn endpoint(
         .and_then(|c| gatewise_core::incidents::token(&c, 64))
         .unwrap_or_else(|| "unknown".into());
     let now = state::now_ms();
-    let (left_client, left_all) = with_limits(config, |l| (l.clients.left(&client, now), l.all.left("all", now)));
+    let (left_client, left_all) = with_limits(config, |l| {
+        (l.clients.left(&client, now), l.all.left("all", now))
+    });
     if left_client == 0 || left_all == 0 {
         refused(config, "rate_limited", 1);
         return answer(429, Some("rate_limited"));
@@ -134,7 +139,15 @@ pub async fn endpoint(
     }
     let body = js::read_prefix(req.body(), reports::MAX_BODY + 1).await;
     let Some(got) = reports::nel_reports(&body, &site) else {
-        refused(config, if body.len() > reports::MAX_BODY { "too_large" } else { "not_json" }, 1);
+        refused(
+            config,
+            if body.len() > reports::MAX_BODY {
+                "too_large"
+            } else {
+                "not_json"
+            },
+            1,
+        );
         return answer(400, Some("not a reports+json body"));
     };
     if got.foreign > 0 {

@@ -75,7 +75,10 @@ pub async fn endpoint(
         .iter()
         .map(|(n, v)| (*n, (*v).to_owned()))
         .collect();
-    headers.push(("x-gatewise-record", if reply.view.shared { "shared" } else { "local" }.into()));
+    headers.push((
+        "x-gatewise-record",
+        if reply.view.shared { "shared" } else { "local" }.into(),
+    ));
     match format {
         Format::Html => {
             headers.push(("content-type", "text/html; charset=utf-8".into()));
@@ -99,7 +102,10 @@ pub async fn endpoint(
             headers.push(("content-type", "text/csv; charset=utf-8".into()));
             headers.push((
                 "content-disposition",
-                format!("attachment; filename=\"gatewise-incidents-{}.csv\"", window.name()),
+                format!(
+                    "attachment; filename=\"gatewise-incidents-{}.csv\"",
+                    window.name()
+                ),
             ));
             js::response(200, &headers, Some(&csv::write(&reply.rows)))
         }

@@ -645,9 +645,15 @@ fn record(
         return;
     };
     let (colo, country) = cf_location(req);
-    let mut row = Incident::observed(&f.diagnosis, served, parts.path_and_query, state::now_ms(), id)
-        .with_request(f.attempts, ray(req).as_deref())
-        .with_location(colo.as_deref(), country.as_deref());
+    let mut row = Incident::observed(
+        &f.diagnosis,
+        served,
+        parts.path_and_query,
+        state::now_ms(),
+        id,
+    )
+    .with_request(f.attempts, ray(req).as_deref())
+    .with_location(colo.as_deref(), country.as_deref());
     row.status = status;
     super::shared::record(ctx, &crate::shared::object_name(&origin.base), row);
 }
@@ -709,7 +715,16 @@ async fn finish(
     };
     log(req, &id, method, parts.path, &f, stale.is_some(), t0);
     if let Some((copy, at)) = stale {
-        record(req, ctx, config, parts, &f, Served::Stale, copy.status(), &id);
+        record(
+            req,
+            ctx,
+            config,
+            parts,
+            &f,
+            Served::Stale,
+            copy.status(),
+            &id,
+        );
         return serve_stale(copy, at, &f.diagnosis, &viewer, config, &id).await;
     }
     let by_breaker = f
@@ -717,7 +732,11 @@ async fn finish(
         .evidence
         .iter()
         .any(|e| e.rule.as_deref().is_some_and(|r| r.starts_with("breaker.")));
-    let served = if by_breaker { Served::Breaker } else { Served::Page };
+    let served = if by_breaker {
+        Served::Breaker
+    } else {
+        Served::Page
+    };
     record(req, ctx, config, parts, &f, served, f.diagnosis.status, &id);
     let mut x = extras(req, config, &id, Some(parts.public_url()));
     x.retry_after_hint = f.retry_hint;
@@ -837,7 +856,16 @@ async fn origin_failure(
         if let Some(b) = passthrough.body() {
             let _ = b.cancel();
         }
-        record(req, ctx, config, parts, &f, Served::Stale, copy.status(), &id);
+        record(
+            req,
+            ctx,
+            config,
+            parts,
+            &f,
+            Served::Stale,
+            copy.status(),
+            &id,
+        );
         return serve_stale(copy, at, &f.diagnosis, &viewer, config, &id).await;
     }
     let recognised = f.diagnosis.error_type.is_some()

@@ -62,7 +62,10 @@ async fn run(env: &Env, cron: &str, at: u64) {
         Err(e) => {
             worker::console_log!(
                 "{}",
-                crate::log::to_line("gatewise.robot", &json!({"cron": cron, "error": e.to_string()}))
+                crate::log::to_line(
+                    "gatewise.robot",
+                    &json!({"cron": cron, "error": e.to_string()})
+                )
             );
             return;
         }
@@ -99,7 +102,10 @@ async fn run(env: &Env, cron: &str, at: u64) {
                 first = Some((path.clone(), d));
             }
             // An unreachable origin fails every path the same way: one row is enough.
-            if steps.iter().any(|s| s.failed() && s.hop != gatewise_core::Hop::Response) {
+            if steps
+                .iter()
+                .any(|s| s.failed() && s.hop != gatewise_core::Hop::Response)
+            {
                 break;
             }
         }

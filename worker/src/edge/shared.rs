@@ -251,7 +251,9 @@ async fn flush() {
             Some((object, req))
         });
         let Some((object, req)) = batch else { break };
-        let Ok(payload) = serde_json::to_string(&req) else { break };
+        let Ok(payload) = serde_json::to_string(&req) else {
+            break;
+        };
         if call::<SyncReply>(&object, "sync", &payload, FLUSH_TIMEOUT_MS)
             .await
             .is_err()
@@ -259,7 +261,12 @@ async fn flush() {
             // Put the rows back (the oldest first), within the outbox's bound.
             CLIENT.with(|c| {
                 let mut c = c.borrow_mut();
-                for row in req.reports.into_iter().rev().chain(req.rows.into_iter().rev()) {
+                for row in req
+                    .reports
+                    .into_iter()
+                    .rev()
+                    .chain(req.rows.into_iter().rev())
+                {
                     if c.outbox.len() >= MAX_OUTBOX {
                         c.dropped = c.dropped.saturating_add(1);
                         continue;

@@ -16,14 +16,17 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use worker::Env;
 
-use crate::shared::{sql, SharedSettings, SyncReply, SyncRequest, ViewReply, ViewRequest, MAX_BATCH, MAX_EXPORT};
+use crate::shared::{
+    sql, SharedSettings, SyncReply, SyncRequest, ViewReply, ViewRequest, MAX_BATCH, MAX_EXPORT,
+};
 
 #[wasm_bindgen]
 extern "C" {
     /// `ctx.storage.sql`.
     pub type SqlStorage;
     #[wasm_bindgen(method, catch, variadic)]
-    fn exec(this: &SqlStorage, query: &str, bindings: &js_sys::Array) -> Result<SqlCursor, JsValue>;
+    fn exec(this: &SqlStorage, query: &str, bindings: &js_sys::Array)
+        -> Result<SqlCursor, JsValue>;
     #[wasm_bindgen(method, getter, js_name = databaseSize)]
     fn database_size(this: &SqlStorage) -> f64;
 
@@ -75,7 +78,11 @@ impl HealthStore {
     }
 
     /// The one value of a one-row, one-column query (a JSON text), as `T`.
-    fn json<T: DeserializeOwned + Default>(&self, query: &str, args: &[JsValue]) -> Result<T, JsValue> {
+    fn json<T: DeserializeOwned + Default>(
+        &self,
+        query: &str,
+        args: &[JsValue],
+    ) -> Result<T, JsValue> {
         let rows = self.run(query, args)?.to_array();
         let first = rows.get(0);
         if first.is_undefined() {
@@ -94,7 +101,10 @@ impl HealthStore {
         if first.is_undefined() {
             return Ok(0);
         }
-        let v = js_sys::Object::values(&first.into()).get(0).as_f64().unwrap_or(0.0);
+        let v = js_sys::Object::values(&first.into())
+            .get(0)
+            .as_f64()
+            .unwrap_or(0.0);
         Ok(v.max(0.0) as u64)
     }
 
@@ -154,10 +164,15 @@ fn bounded(rows: Vec<Incident>) -> Vec<Incident> {
         .take(MAX_BATCH * 2)
         .map(|mut r| {
             r.path = gatewise_core::incidents::path_key(&r.path).to_owned();
-            r.id = gatewise_core::incidents::token(&r.id, gatewise_core::incidents::MAX_ID).unwrap_or_default();
-            r.ray = r.ray.and_then(|x| gatewise_core::incidents::token(&x, gatewise_core::incidents::MAX_ID));
+            r.id = gatewise_core::incidents::token(&r.id, gatewise_core::incidents::MAX_ID)
+                .unwrap_or_default();
+            r.ray = r.ray.and_then(|x| {
+                gatewise_core::incidents::token(&x, gatewise_core::incidents::MAX_ID)
+            });
             r.colo = r.colo.and_then(|x| gatewise_core::incidents::token(&x, 8));
-            r.country = r.country.and_then(|x| gatewise_core::incidents::token(&x, 4));
+            r.country = r
+                .country
+                .and_then(|x| gatewise_core::incidents::token(&x, 4));
             r
         })
         .collect()
@@ -193,10 +208,18 @@ impl HealthStore {
         if self.reports.minute != minute {
             self.reports = ReportCap { minute, taken: 0 };
         }
-        let room = self.settings.reports_per_minute.saturating_sub(self.reports.taken);
-        let take = usize::try_from(room).unwrap_or(usize::MAX).min(reports.len());
+        let room = self
+            .settings
+            .reports_per_minute
+            .saturating_sub(self.reports.taken);
+        let take = usize::try_from(room)
+            .unwrap_or(usize::MAX)
+            .min(reports.len());
         let refused = u32::try_from(reports.len() - take).unwrap_or(u32::MAX);
-        self.reports.taken = self.reports.taken.saturating_add(u32::try_from(take).unwrap_or(u32::MAX));
+        self.reports.taken = self
+            .reports
+            .taken
+            .saturating_add(u32::try_from(take).unwrap_or(u32::MAX));
         rows.extend(reports.into_iter().take(take).map(|mut r| {
             // Whatever the sender said, a report is the visitor's word.
             r.source = Source::Visitor;
@@ -254,12 +277,16 @@ impl HealthStore {
         }
         let latest: Vec<Incident> = self.json(
             &sql::latest(),
-            &[from_js.clone(), JsValue::from_f64(gatewise_core::incidents::view::MAX_LATEST as f64)],
+            &[
+                from_js.clone(),
+                JsValue::from_f64(gatewise_core::incidents::view::MAX_LATEST as f64),
+            ],
         )?;
         for r in latest {
             b.latest(r);
         }
-        let changes: Vec<Transition> = self.json(sql::TRANSITIONS, std::slice::from_ref(&from_js))?;
+        let changes: Vec<Transition> =
+            self.json(sql::TRANSITIONS, std::slice::from_ref(&from_js))?;
         for t in changes {
             b.transition(t);
         }
@@ -267,14 +294,25 @@ impl HealthStore {
         for o in outages {
             b.outage(o);
         }
-        if let Some(id) = req.id.as_deref().and_then(|i| gatewise_core::incidents::token(i, gatewise_core::incidents::MAX_ID)) {
+        if let Some(id) = req
+            .id
+            .as_deref()
+            .and_then(|i| gatewise_core::incidents::token(i, gatewise_core::incidents::MAX_ID))
+        {
             let found: Vec<Incident> = self.json(&sql::find(), &[JsValue::from_str(&id)])?;
             b.asked(&id, found.into_iter().next());
         }
         let stored = self.number(sql::COUNT_ROWS)?;
-        b.stored(self.settings.retention, stored, Some(self.sql.database_size().max(0.0) as u64));
+        b.stored(
+            self.settings.retention,
+            stored,
+            Some(self.sql.database_size().max(0.0) as u64),
+        );
         let rows: Vec<Incident> = if req.rows {
-            self.json(&sql::export(), &[from_js, JsValue::from_f64(f64::from(MAX_EXPORT))])?
+            self.json(
+                &sql::export(),
+                &[from_js, JsValue::from_f64(f64::from(MAX_EXPORT))],
+            )?
         } else {
             Vec::new()
         };
@@ -300,7 +338,8 @@ impl HealthStore {
                 sql::PUT_OUTAGE,
                 &[
                     JsValue::from_f64(o.started as f64),
-                    o.ended.map_or(JsValue::NULL, |e| JsValue::from_f64(e as f64)),
+                    o.ended
+                        .map_or(JsValue::NULL, |e| JsValue::from_f64(e as f64)),
                     JsValue::from_str(&serde_json::to_string(o).map_err(err)?),
                 ],
             )?;

@@ -143,11 +143,19 @@ mod tests {
     fn a_failing_outage_counts_its_runs_and_keeps_its_first_cause() {
         let first = RobotRun::failed(0, "/", Some(ErrorType::DnsError), Some(Hop::Dns));
         let (o, _) = apply(None, &first);
-        let later = RobotRun::failed(300_000, "/api", Some(ErrorType::ConnectionRefused), Some(Hop::Connect));
+        let later = RobotRun::failed(
+            300_000,
+            "/api",
+            Some(ErrorType::ConnectionRefused),
+            Some(Hop::Connect),
+        );
         let (o, change) = apply(o, &later);
         assert_eq!(change, Change::Continues);
         let o = o.unwrap();
-        assert_eq!((o.failed_runs, o.last_failed, o.error_type), (2, 300_000, Some(ErrorType::DnsError)));
+        assert_eq!(
+            (o.failed_runs, o.last_failed, o.error_type),
+            (2, 300_000, Some(ErrorType::DnsError))
+        );
         assert_eq!(apply(None, &RobotRun::passed(1)), (None, Change::None));
     }
 }

@@ -67,7 +67,7 @@ impl Window {
 
     /// How many bars the chart has.
     pub fn buckets(self) -> usize {
-        usize::try_from(self.length_ms() / self.bucket_ms()).unwrap_or(0)
+        usize::try_from(self.length_ms().checked_div(self.bucket_ms()).unwrap_or(0)).unwrap_or(0)
     }
 
     /// The window's start at `now`: whole buckets, the last one holding `now`.
@@ -78,7 +78,11 @@ impl Window {
     /// assert_eq!(Window::Hour.start(3_600_000 + 90_000), 120_000);
     /// ```
     pub fn start(self, now: u64) -> u64 {
-        let end = (now / self.bucket_ms()).saturating_add(1) * self.bucket_ms();
+        let end = now
+            .checked_div(self.bucket_ms())
+            .unwrap_or(0)
+            .saturating_add(1)
+            .saturating_mul(self.bucket_ms());
         end.saturating_sub(self.length_ms())
     }
 }
@@ -300,7 +304,12 @@ impl ViewBuilder {
         if at < self.view.from {
             return;
         }
-        let i = usize::try_from((at - self.view.from) / self.view.bucket_ms).unwrap_or(usize::MAX);
+        let i = usize::try_from(
+            at.saturating_sub(self.view.from)
+                .checked_div(self.view.bucket_ms)
+                .unwrap_or(0),
+        )
+        .unwrap_or(usize::MAX);
         let series = match source {
             Source::Edge => &mut self.view.series,
             Source::Visitor => &mut self.view.visitor_series,
@@ -347,7 +356,10 @@ impl ViewBuilder {
 
     /// Adds an outage of the robot (kept latest first).
     pub fn outage(&mut self, o: Outage) {
-        let at = self.view.outages.partition_point(|x| x.started >= o.started);
+        let at = self
+            .view
+            .outages
+            .partition_point(|x| x.started >= o.started);
         self.view.outages.insert(at, o);
         self.view.outages.truncate(MAX_LATEST);
     }
@@ -386,7 +398,13 @@ mod tests {
         let d = Diagnosis::for_type(ErrorType::ConnectionTimeout, Layer::Workerd);
         let rows: Vec<Incident> = (0..40)
             .map(|i| {
-                let mut r = Incident::observed(&d, Served::Page, &format!("/p{}", i % 3), now - i * 70_000, "gw-1");
+                let mut r = Incident::observed(
+                    &d,
+                    Served::Page,
+                    &format!("/p{}", i % 3),
+                    now - i * 70_000,
+                    "gw-1",
+                );
                 if i % 4 == 0 {
                     r.source = Source::Visitor;
                 }

@@ -155,13 +155,24 @@ pub fn html(v: &View, lang: Lang, links: &Links) -> String {
     p.raw(lang.dir());
     p.raw(r#""><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">"#);
     p.raw(r#"<meta name="color-scheme" content="light dark"><meta name="robots" content="noindex"><title>"#);
-    let title = format!("{} — {}", p.t("incidents.title"), p.t(&format!("incidents.window.{}", v.window.name())));
+    let title = format!(
+        "{} — {}",
+        p.t("incidents.title"),
+        p.t(&format!("incidents.window.{}", v.window.name()))
+    );
     p.text(&title);
     p.raw("</title><style>");
     p.raw(CSS);
     p.raw("</style></head><body><main>");
     p.key_el("h1", "incidents.heading");
-    p.key_el("p", if v.shared { "incidents.shared" } else { "incidents.local" });
+    p.key_el(
+        "p",
+        if v.shared {
+            "incidents.shared"
+        } else {
+            "incidents.local"
+        },
+    );
     nav(&mut p, v, links);
     if let Some(id) = &v.asked {
         found(&mut p, id, v.found.as_ref());
@@ -208,7 +219,10 @@ fn nav(p: &mut Page, v: &View, links: &Links) {
         p.text(&p.t(&format!("incidents.window.{}", w.name())));
         p.raw("</a></li>");
     }
-    for (fmt, key) in [("json", "incidents.export.json"), ("csv", "incidents.export.csv")] {
+    for (fmt, key) in [
+        ("json", "incidents.export.json"),
+        ("csv", "incidents.export.csv"),
+    ] {
         p.raw(r#"<li><a href=""#);
         p.raw(&base);
         p.raw("?window=");
@@ -225,7 +239,11 @@ fn nav(p: &mut Page, v: &View, links: &Links) {
 
 fn found(p: &mut Page, id: &str, row: Option<&Incident>) {
     p.raw(r#"<section aria-labelledby="gw-found"><h2 id="gw-found">"#);
-    let heading = i18n::format(p.lang, "incidents.found.heading", &[("id", &clean(id, SHORT))]);
+    let heading = i18n::format(
+        p.lang,
+        "incidents.found.heading",
+        &[("id", &clean(id, SHORT))],
+    );
     p.text(&heading);
     p.raw("</h2>");
     match row {
@@ -235,10 +253,19 @@ fn found(p: &mut Page, id: &str, row: Option<&Incident>) {
             p.raw("<dl>");
             let rows: [(&str, String); 8] = [
                 ("incidents.col.time", escape(&rfc3339(r.at))),
-                ("incidents.col.served", escape(&t(lang, &format!("incidents.served.{}", r.served.name())))),
+                (
+                    "incidents.col.served",
+                    escape(&t(lang, &format!("incidents.served.{}", r.served.name()))),
+                ),
                 ("incidents.col.path", code(&r.path)),
-                ("incidents.col.type", type_html(r.error_type.map_or(UNCLASSIFIED, |e| e.name()), lang)),
-                ("incidents.col.hop", hop_html(r.hop.map_or("", |h| h.name()), lang)),
+                (
+                    "incidents.col.type",
+                    type_html(r.error_type.map_or(UNCLASSIFIED, |e| e.name()), lang),
+                ),
+                (
+                    "incidents.col.hop",
+                    hop_html(r.hop.map_or("", |h| h.name()), lang),
+                ),
                 ("incidents.col.layer", escape(&layer_text(r.layer, lang))),
                 ("incidents.col.status", status_html(r)),
                 ("incidents.col.location", escape(&location(r))),
@@ -257,7 +284,11 @@ fn found(p: &mut Page, id: &str, row: Option<&Incident>) {
 }
 
 fn status_html(r: &Incident) -> String {
-    let sent = if r.status == 0 { "—".to_owned() } else { r.status.to_string() };
+    let sent = if r.status == 0 {
+        "—".to_owned()
+    } else {
+        r.status.to_string()
+    };
     match r.received {
         Some(got) => format!("{} ← {}", code(&sent), code(&got.to_string())),
         None => code(&sent),
@@ -311,33 +342,42 @@ fn chart(p: &mut Page, v: &View) {
     p.raw(r#"</title><desc id="gw-cd">"#);
     p.text(&summary);
     p.raw("</desc>");
-    let plot = H - TOP - BOTTOM;
-    let slot = (W * 1000) / n; // thousandths of a unit
-    for (i, (e, vis)) in v.series.iter().zip(v.visitor_series.iter()).enumerate() {
-        let x = (i as u64) * slot;
-        for (k, (count, class)) in [(*e, "e"), (*vis, "v")].into_iter().enumerate() {
+    const PLOT: u64 = H - TOP - BOTTOM;
+    let slot = (W * 1000).checked_div(n).unwrap_or(0); // thousandths of a unit
+    let half = slot / 2;
+    let mut x = 0u64;
+    for (e, vis) in v.series.iter().zip(v.visitor_series.iter()) {
+        for (bx, count, class) in [(x, *e, "e"), (x.saturating_add(half), *vis, "v")] {
             if count == 0 {
                 continue;
             }
-            let h = (count.saturating_mul(plot) / max).max(1);
-            let bx = x + (k as u64) * slot / 2;
+            let h = count
+                .saturating_mul(PLOT)
+                .checked_div(max)
+                .unwrap_or(0)
+                .clamp(1, PLOT);
             p.raw(&format!(
                 r#"<rect class="{class}" x="{}.{:03}" y="{}" width="{}.{:03}" height="{h}"/>"#,
                 bx / 1000,
                 bx % 1000,
-                TOP + plot - h,
-                (slot / 2) / 1000,
-                (slot / 2) % 1000,
+                (TOP + PLOT).saturating_sub(h),
+                half / 1000,
+                half % 1000,
             ));
         }
+        x = x.saturating_add(slot);
     }
     p.raw(&format!(
         r#"<line class="ax" x1="0" y1="{y}" x2="{W}" y2="{y}"/><text x="2" y="12">{max}</text><text x="2" y="{ty}">"#,
-        y = TOP + plot,
+        y = TOP + PLOT,
         ty = H - 4
     ));
     p.text(&short_time(v.from, v.window));
-    p.raw(&format!(r#"</text><text x="{}" y="{}" text-anchor="end">"#, W - 2, H - 4));
+    p.raw(&format!(
+        r#"</text><text x="{}" y="{}" text-anchor="end">"#,
+        W - 2,
+        H - 4
+    ));
     p.text(&short_time(to, v.window));
     p.raw("</text></svg><figcaption>");
     p.raw(r#"<span class="key e"></span>"#);
@@ -367,18 +407,41 @@ fn counts(p: &mut Page, c: &Counts, id: &str) {
     }
     p.raw(r#"<div class="grid">"#);
     let dims = [
-        (Dimension::Type, "incidents.counts.by_type", "incidents.col.type"),
-        (Dimension::Hop, "incidents.counts.by_hop", "incidents.col.hop"),
-        (Dimension::Status, "incidents.counts.by_status", "incidents.col.status"),
-        (Dimension::Served, "incidents.counts.by_served", "incidents.col.served"),
-        (Dimension::Path, "incidents.counts.by_path", "incidents.col.path"),
+        (
+            Dimension::Type,
+            "incidents.counts.by_type",
+            "incidents.col.type",
+        ),
+        (
+            Dimension::Hop,
+            "incidents.counts.by_hop",
+            "incidents.col.hop",
+        ),
+        (
+            Dimension::Status,
+            "incidents.counts.by_status",
+            "incidents.col.status",
+        ),
+        (
+            Dimension::Served,
+            "incidents.counts.by_served",
+            "incidents.col.served",
+        ),
+        (
+            Dimension::Path,
+            "incidents.counts.by_path",
+            "incidents.col.path",
+        ),
     ];
     for (dim, caption, col) in dims {
         let rows = c.ranked(dim);
         if rows.is_empty() {
             continue;
         }
-        p.raw(&format!(r#"<table id="gw-{id}-{}"><caption>"#, caption.rsplit('.').next().unwrap_or("")));
+        p.raw(&format!(
+            r#"<table id="gw-{id}-{}"><caption>"#,
+            caption.rsplit('.').next().unwrap_or("")
+        ));
         p.text(&t(lang, caption));
         p.raw(r#"</caption><thead><tr><th scope="col">"#);
         p.text(&t(lang, col));
@@ -391,8 +454,12 @@ fn counts(p: &mut Page, c: &Counts, id: &str) {
                 Dimension::Hop => hop_html(key, lang),
                 Dimension::Status if key == "0" => "—".into(),
                 Dimension::Status => code(key),
-                Dimension::Served => escape(&t(lang, &format!("incidents.served.{}", clean(key, 16)))),
-                Dimension::Path if key == OTHER_PATHS => escape(&t(lang, "incidents.counts.other_paths")),
+                Dimension::Served => {
+                    escape(&t(lang, &format!("incidents.served.{}", clean(key, 16))))
+                }
+                Dimension::Path if key == OTHER_PATHS => {
+                    escape(&t(lang, "incidents.counts.other_paths"))
+                }
                 Dimension::Path => code(key),
             };
             p.raw(r#"<tr><th scope="row">"#);
@@ -419,7 +486,12 @@ fn breaker(p: &mut Page, changes: &[Transition]) {
         p.key_el("p", "incidents.breaker.none");
     } else {
         p.raw(r#"<div class="wide"><table><thead><tr>"#);
-        for k in ["incidents.col.time", "incidents.breaker.scope", "incidents.breaker.from", "incidents.breaker.to"] {
+        for k in [
+            "incidents.col.time",
+            "incidents.breaker.scope",
+            "incidents.breaker.from",
+            "incidents.breaker.to",
+        ] {
             p.raw(r#"<th scope="col">"#);
             p.text(&t(lang, k));
             p.raw("</th>");
@@ -454,7 +526,13 @@ fn robot(p: &mut Page, outages: &[Outage], checks: &Counts) {
         p.key_el("p", "incidents.robot.none");
     } else {
         p.raw(r#"<div class="wide"><table><thead><tr>"#);
-        for k in ["incidents.robot.started", "incidents.robot.ended", "incidents.robot.cause", "incidents.col.path", "incidents.robot.runs"] {
+        for k in [
+            "incidents.robot.started",
+            "incidents.robot.ended",
+            "incidents.robot.cause",
+            "incidents.col.path",
+            "incidents.robot.runs",
+        ] {
             p.raw(r#"<th scope="col">"#);
             p.text(&t(lang, k));
             p.raw("</th>");
@@ -473,7 +551,10 @@ fn robot(p: &mut Page, outages: &[Outage], checks: &Counts) {
                 }
             }
             p.raw("</td><td>");
-            p.raw(&type_html(o.error_type.map_or(UNCLASSIFIED, |e| e.name()), lang));
+            p.raw(&type_html(
+                o.error_type.map_or(UNCLASSIFIED, |e| e.name()),
+                lang,
+            ));
             p.raw("</td><td>");
             p.raw(&code(&o.path));
             p.raw(r#"</td><td class="n">"#);
@@ -536,7 +617,10 @@ fn latest(p: &mut Page, rows: &[Incident], asked: Option<&str>) {
         p.raw("</td><td>");
         p.raw(&code(&r.path));
         p.raw("</td><td>");
-        p.raw(&type_html(r.error_type.map_or(UNCLASSIFIED, |e| e.name()), lang));
+        p.raw(&type_html(
+            r.error_type.map_or(UNCLASSIFIED, |e| e.name()),
+            lang,
+        ));
         p.raw("</td><td>");
         p.raw(&status_html(r));
         p.raw(r#"</td><td class="n">"#);
@@ -556,7 +640,10 @@ fn storage(p: &mut Page, v: &View) {
     let mut rows = vec![
         ("incidents.storage.rows", v.retention.rows.to_string()),
         ("incidents.storage.days", v.retention.days.to_string()),
-        ("incidents.storage.aggregate", v.retention.aggregate_days.to_string()),
+        (
+            "incidents.storage.aggregate",
+            v.retention.aggregate_days.to_string(),
+        ),
         ("incidents.storage.stored", v.stored_rows.to_string()),
     ];
     if let Some(b) = v.storage_bytes {
@@ -589,14 +676,25 @@ mod tests {
         let mut b = ViewBuilder::new(Window::Day, now, false);
         let d = Diagnosis::for_type(ErrorType::ConnectionRefused, Layer::Workerd);
         for i in 0..30 {
-            let mut r = Incident::observed(&d, Served::Page, "/\u{202e}evil\"<b>", now - i * 600_000, &format!("gw-{i}"));
+            let mut r = Incident::observed(
+                &d,
+                Served::Page,
+                "/\u{202e}evil\"<b>",
+                now - i * 600_000,
+                &format!("gw-{i}"),
+            );
             if i % 5 == 0 {
                 r.source = Source::Visitor;
                 r.served = Served::Report;
             }
             b.add(&r);
         }
-        b.transition(Transition { at: now - 1, path: None, from: BreakerState::Closed, to: BreakerState::Open });
+        b.transition(Transition {
+            at: now - 1,
+            path: None,
+            from: BreakerState::Closed,
+            to: BreakerState::Open,
+        });
         b.asked("gw-3", None);
         html(&b.finish(), lang, &Links::default())
     }
@@ -605,8 +703,17 @@ mod tests {
     fn every_language_renders_without_missing_keys() {
         for lang in Lang::all() {
             let page = sample(lang);
-            assert!(!page.contains("incidents."), "{}: a key shows: {}", lang.tag(), page);
-            assert!(page.contains(&format!(r#"<html lang="{}" dir="{}">"#, lang.tag(), lang.dir())));
+            assert!(
+                !page.contains("incidents."),
+                "{}: a key shows: {}",
+                lang.tag(),
+                page
+            );
+            assert!(page.contains(&format!(
+                r#"<html lang="{}" dir="{}">"#,
+                lang.tag(),
+                lang.dir()
+            )));
         }
     }
 
