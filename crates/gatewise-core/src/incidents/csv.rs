@@ -18,7 +18,7 @@
 //! ```
 
 use super::Incident;
-use crate::render::escape::clean;
+use crate::escape::clean;
 
 /// The header line's fields, in order.
 pub const COLUMNS: &[&str] = &[

@@ -25,10 +25,10 @@
 //! assert!(page.contains("<svg") && page.contains("role=\"img\""));
 //! ```
 
+use crate::escape::{clean, escape, escape_into, SHORT};
 use crate::i18n::{self, Lang};
 use crate::incidents::view::{Counts, Dimension, OTHER_PATHS, UNCLASSIFIED};
 use crate::incidents::{rfc3339, Incident, Outage, Source, Transition, View, Window};
-use crate::render::escape::{clean, escape, escape_into, SHORT};
 use crate::render::words::t;
 use crate::{ErrorType, Hop, Layer};
 
