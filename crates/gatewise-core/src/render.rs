@@ -27,8 +27,10 @@
 //! assert!(body.contains("&lt;b&gt;id&lt;/b&gt;"));
 //! ```
 
-pub mod escape;
+/// Escaping and cleaning of reflected values (the crate-level [`crate::escape`], a leaf module).
+pub use crate::escape;
 mod html;
+pub mod incidents;
 mod markdown;
 pub mod negotiate;
 pub mod problem;
@@ -115,5 +117,18 @@ pub fn body(format: negotiate::Format, d: &Diagnosis, ctx: &PageContext) -> Stri
         negotiate::Format::ProblemJson => problem_json(d, ctx),
         negotiate::Format::Text => text(d, ctx),
         negotiate::Format::Markdown => markdown(d, ctx),
+    }
+}
+
+/// What the page's live checks are told, read from the page context.
+impl crate::checks::PageInfo for PageContext {
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    fn time(&self) -> Option<&str> {
+        self.time.as_deref()
+    }
+    fn checks_config(&self) -> Option<&crate::checks::ChecksConfig> {
+        self.checks.as_ref()
     }
 }
