@@ -3,10 +3,13 @@
 
 What it does
 ------------
-1. Installs the Debian packages nginx, apache2, haproxy, varnish, squid and caddy
-   if they are missing (apt-get; a temporary /usr/sbin/policy-rc.d stops the
-   packages' init scripts from starting system-wide daemons), and prints the
-   version of each server.
+1. Installs what the chosen servers need if it is missing: the Debian packages
+   (nginx, apache2, haproxy, varnish, squid, caddy, and those of servers.SPECS;
+   apt-get, with a temporary /usr/sbin/policy-rc.d that stops the packages' init
+   scripts from starting system-wide daemons), the PyPI packages of servers.SPECS
+   into a private venv and its npm packages into a private folder, both under
+   $GATEWISE_CAPTURE_DEPS (default /var/tmp/gatewise-capture-deps, never the
+   repository). Prints the version of each server.
 2. Starts misbehaving upstreams on 127.0.0.1 (threads in this script), one per
    scenario (see SCENARIOS below), plus a tiny DNS stub on 127.0.0.1:53 (udp+tcp) that
    answers NXDOMAIN to every query (used by the `dns` scenario).
@@ -1175,6 +1178,14 @@ def readme_tables() -> str:
         cell = "; ".join(f"**{status_of(files[v[0]].read_bytes())}**: " + ", ".join(f"`{x}`" for x in v)
                          for v in g) or "none"
         lines.append(f"| {n} | {cell} |")
+    lines += ["", "### Servers of the spec table (servers.py)", "",
+              "| server | from | mode | configured with |", "|---|---|---|---|"]
+    for spec in servers.SPECS:
+        kind, _, pkg = spec.origin.partition(":")
+        where = {"apt": "Debian", "pip": "PyPI", "npm": "npm"}.get(kind, kind)
+        extra = "".join(f", {o.partition(':')[2]}" for o in spec.extra_origins)
+        mode = spec.mode + (", one process per scenario" if spec.per_endpoint else "")
+        lines.append(f"| {spec.name} | {where} `{pkg}`{extra} | {mode} | {spec.notes} |")
     skipped = []
     for c in SERVERS:
         if c.no_dns_reason:
@@ -1281,7 +1292,10 @@ def capture_server(srv: Server, scenarios: list[Scenario], today: str) -> None:
             (resp_dir / f"{s.name}.http").unlink(missing_ok=True)
         err = [c for lf, c in zip(logs, chunks) if lf.kind == "error"]
         acc = [c for lf, c in zip(logs, chunks) if lf.kind == "access"]
-        (log_dir / f"{s.name}.log").write_bytes(b"".join(err + acc))
+        if any(err + acc):
+            (log_dir / f"{s.name}.log").write_bytes(b"".join(err + acc))
+        else:                     # the server wrote no line: the manifest row says 0 and 0
+            (log_dir / f"{s.name}.log").unlink(missing_ok=True)
         common = {"source": "captured", "server": version, "upstream": s.upstream, "captured": today,
                   "request_accept": s.accept}
         if srv.request_target(s)[1]:                      # forward proxy: absolute-form target

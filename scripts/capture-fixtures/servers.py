@@ -291,8 +291,8 @@ SPECS: list[Spec] = [
          lambda c: ["nghttpx", f"--conf={c.d}/nghttpx-{c.end.scenario}.conf"],   # type: ignore[union-attr]
          [("errorlog-file", "error.log", "error"), ("accesslog-file", "access.log", "access")],
          per_endpoint=True,
-         notes="one process per scenario (`frontend=…;no-tls`, `backend=…;;proto=http/1.1`, `;dns` for "
-               "`dns`), `backend-connect-timeout`/`backend-read-timeout` 2s; `errorlog-file`; "
+         notes="`frontend=…;no-tls`, `backend=…;;proto=http/1.1`, `;dns` for "
+               "`dns`, `backend-connect-timeout`/`backend-read-timeout` 2s; `errorlog-file`; "
                "`accesslog-file` (default format)", owner="www-data"),
     Spec("trafficserver", "apt:trafficserver", 19100, (["traffic_server", "--version"], r"(Traffic Server \S+)"), trafficserver_conf,
          lambda c: ["traffic_server"],
@@ -325,24 +325,23 @@ SPECS: list[Spec] = [
     Spec("http_proxy", "npm:http-proxy@1.18.1", 19600, npm_version("http-proxy"), no_files,
          node_app("http-proxy.mjs"), [("stderr", "stderr.txt", "error"), ("stdout", "stdout.txt", "access")],
          per_endpoint=True,
-         notes="`httpProxy.createProxyServer({target, proxyTimeout: 2000})` with the README's "
-               "`proxy.on('error', …)` handler (500, \"Something went wrong.\"); one process per scenario"),
+         notes="`httpProxy.createProxyServer({target, proxyTimeout: 2000}).listen(port)` (its README's "
+               "first example) without an `error` listener: an upstream error crashes the process"),
     Spec("http_proxy_middleware", "npm:http-proxy-middleware@4.2.1", 19700,
          npm_version("http-proxy-middleware"), no_files, node_app("http-proxy-middleware.mjs"),
          [("stderr", "stderr.txt", "error"), ("stdout", "stdout.txt", "access")],
          per_endpoint=True, extra_origins=("npm:express@5.3.0",),
          notes="express 5 + `createProxyMiddleware({target, changeOrigin: true, proxyTimeout: 2000, "
-               "logger: console})`; one process per scenario"),
+               "logger: console})`"),
     Spec("express_http_proxy", "npm:express-http-proxy@2.1.2", 19800,
          npm_version("express-http-proxy"), no_files, node_app("express-http-proxy.mjs"),
          [("stderr", "stderr.txt", "error"), ("stdout", "stdout.txt", "access")],
          per_endpoint=True, extra_origins=("npm:express@5.3.0",),
-         notes="express 5 + `proxy(target, {timeout: 2000})`, express's default error handler; "
-               "one process per scenario"),
+         notes="express 5 + `proxy(target, {timeout: 2000})`, express's default error handler"),
     Spec("fastify_http_proxy", "npm:@fastify/http-proxy@11.6.3", 19900,
          npm_version("@fastify/http-proxy"), no_files, node_app("fastify-http-proxy.mjs"),
          [("stdout (pino)", "stdout.txt", "error")],
          per_endpoint=True, extra_origins=("npm:fastify@5.12.8",),
          notes="fastify 5 (`logger: true`) + `@fastify/http-proxy` `{upstream, http: {requestOptions: "
-               "{timeout: 2000}}}`; one process per scenario"),
+               "{timeout: 2000}}}`"),
 ]

@@ -105,6 +105,26 @@ layers! {
     Caddy = "caddy", "Caddy", Server, "https://caddyserver.com/docs/caddyfile/directives/reverse_proxy", ["journalctl -u caddy"];
     /// Traefik.
     Traefik = "traefik", "Traefik", Proxy, "https://doc.traefik.io/traefik/observability/access-logs/", ["traefik access log (accessLog.filePath)"];
+    /// lighttpd with mod_proxy.
+    Lighttpd = "lighttpd", "lighttpd", Server, "https://redmine.lighttpd.net/projects/lighttpd/wiki/Mod_proxy", ["/var/log/lighttpd/error.log", "/var/log/lighttpd/access.log"];
+    /// H2O.
+    H2o = "h2o", "H2O", Server, "https://h2o.examp1e.net/configure/proxy_directives.html", ["/var/log/h2o/error.log", "/var/log/h2o/access.log"];
+    /// nghttpx, the HTTP/2 proxy of nghttp2.
+    Nghttpx = "nghttpx", "nghttpx", Proxy, "https://nghttp2.org/documentation/nghttpx.1.html", ["nghttpx --errorlog-file", "journalctl -u nghttpx"];
+    /// Apache Traffic Server.
+    Trafficserver = "trafficserver", "Apache Traffic Server", Proxy, "https://docs.trafficserver.apache.org/en/latest/admin-guide/logging/understanding.en.html", ["/var/log/trafficserver/error.log", "/var/log/trafficserver/diags.log", "/var/log/trafficserver/squid.log"];
+    /// Tinyproxy.
+    Tinyproxy = "tinyproxy", "Tinyproxy", Proxy, "https://tinyproxy.github.io/", ["/var/log/tinyproxy/tinyproxy.log"];
+    /// Privoxy.
+    Privoxy = "privoxy", "Privoxy", Proxy, "https://www.privoxy.org/user-manual/config.html", ["/var/log/privoxy/logfile"];
+    /// mitmproxy (mitmdump, mitmweb).
+    Mitmproxy = "mitmproxy", "mitmproxy", Proxy, "https://docs.mitmproxy.org/stable/", ["mitmdump's terminal output"];
+    /// proxy.py (the PyPI package `proxy.py`).
+    ProxyPy = "proxy_py", "proxy.py", Proxy, "https://github.com/abhinavsingh/proxy.py", ["proxy --log-file"];
+    /// node-http-proxy (the npm package `http-proxy`), also under Vite's dev-server proxy.
+    NodeHttpProxy = "node_http_proxy", "node-http-proxy", Proxy, "https://github.com/http-party/node-http-proxy", ["the Node.js process's standard error"];
+    /// http-proxy-middleware (also webpack-dev-server's and create-react-app's proxy).
+    HttpProxyMiddleware = "http_proxy_middleware", "http-proxy-middleware", Proxy, "https://github.com/chimurai/http-proxy-middleware", ["the dev server's terminal output"];
     /// Cloudflare's edge.
     Cloudflare = "cloudflare", "Cloudflare", Cdn, "https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-5xx-errors/", ["Cloudflare dashboard → Analytics → Traffic"];
     /// AWS Elastic Load Balancing (ALB, CLB, NLB).
@@ -133,6 +153,10 @@ layers! {
     Uwsgi = "uwsgi", "uWSGI", AppServer, "https://uwsgi-docs.readthedocs.io/en/latest/Logging.html", ["uwsgi --logto"];
     /// PHP-FPM.
     PhpFpm = "php_fpm", "PHP-FPM", AppServer, "https://www.php.net/manual/en/install.fpm.configuration.php", ["/var/log/php*-fpm.log"];
+    /// Express (Node.js), its default error handler and express-http-proxy.
+    Express = "express", "Express", AppServer, "https://expressjs.com/en/guide/error-handling.html", ["the Node.js process's standard error"];
+    /// Fastify (Node.js), including @fastify/http-proxy and @fastify/reply-from.
+    Fastify = "fastify", "Fastify", AppServer, "https://github.com/fastify/fastify-reply-from", ["the Fastify logger (pino JSON on standard output)"];
     /// The origin application, passed through unchanged by the proxies in front of it.
     OriginApp = "origin_app", "the site's application", Application, "RFC 9110 §15.6", ["the application's own log"];
     /// A web browser's fetch (Chrome, Firefox, Safari).

@@ -148,6 +148,23 @@ const VERCEL_SRC: &str = "https://vercel.com/docs/errors";
 const NETLIFY_SRC: &str = "https://answers.netlify.com/t/netlify-function-invocations-fail-with-502-error-0-1-of-the-time/52673";
 const TRAEFIK_SRC: &str = "https://doc.traefik.io/traefik/getting-started/faq/ (and pkg/proxy/httputil ErrorHandler: body is http.StatusText; other Go proxies may answer alike)";
 
+const LIGHTTPD_SRC: &str = "lighttpd1.4 src/http-header-glue.c (http_response_body_clear/error pages), src/gw_backend.c; captured: lighttpd/1.4.69";
+const H2O_SRC: &str =
+    "h2o lib/core/proxy.c (h2o_req_log_error + h2o_send_error_502); captured: h2o 2.2.5";
+const NGHTTPX_SRC: &str =
+    "nghttp2 src/http2.cc (create_error_html); captured: nghttpx nghttp2/1.52.0";
+const ATS_SRC: &str = "trafficserver configs/body_factory/default (connect#failed_connect, timeout#inactivity, connect#dns_failed); captured: ATS 9.2";
+const TINYPROXY_SRC: &str = "tinyproxy data/templates/default.html.in, src/reqs.c (indicate_http_error); captured: tinyproxy 1.11.1";
+const PRIVOXY_SRC: &str = "privoxy templates/ (connect-failed, connection-timeout, no-server-data, no-such-domain), jcc.c (INVALID_SERVER_HEADERS_RESPONSE); captured: Privoxy 3.0.34";
+const MITMPROXY_SRC: &str =
+    "mitmproxy/proxy/layers/http (make_error_response); captured: mitmproxy 11.0.2";
+const PROXY_PY_SRC: &str = "proxy.py proxy/http/exception/proxy_conn_failed.py (BAD_GATEWAY_RESPONSE_PKT); captured: proxy.py 2.4.10";
+const HPM_SRC: &str = "http-proxy-middleware src/handlers/response-interceptor / src/plugins/default/error-response-plugin.ts; captured: http-proxy-middleware 4.2.1";
+const EXPRESS_SRC: &str = "finalhandler (Express's default error handler: <pre> with the error's stack); captured: express 5.3.0";
+const EXPRESS_PROXY_SRC: &str = "express-http-proxy app/steps/sendProxyRequest.js (X-Timeout-Reason); captured: express-http-proxy 2.1.2";
+const FASTIFY_SRC: &str =
+    "@fastify/reply-from lib/errors.js (FST_REPLY_FROM_*); captured: @fastify/http-proxy 11.6.3";
+
 /// Every fingerprint, generator rows first (by layer), on-path rows last.
 pub static FINGERPRINTS: &[Fingerprint] = &[
     // ---- nginx ----
@@ -179,8 +196,13 @@ pub static FINGERPRINTS: &[Fingerprint] = &[
         out(Some(E::ConnectionRefused), &[E::DestinationUnavailable, E::ConnectionTimeout, E::ConnectionLimitReached], Low), APACHE_SRC),
     generator("apache.504_page", L::Apache, &[504], &[], &[B::Contains("<title>504 Gateway Timeout</title>"), B::Contains("The gateway did not receive a timely")],
         out(Some(E::HttpResponseTimeout), &[E::ConnectionTimeout], Medium), APACHE_SRC),
-    generator("apache.error_page", L::Apache, &[], &[], &[B::Regex(r#"^<!DOCTYPE HTML PUBLIC "-//(?:IETF//DTD HTML 2\.0|W3C//DTD HTML 4\.01)//EN""#), B::Regex(r"<title>\d{3} [^<]*</title>")],
+    // An HTML 2.0/4.01 page with "<title>NNN …</title>" is written by many servers (Privoxy,
+    // Tinyproxy's older templates, Java and Python servers): Apache needs its own signal too,
+    // the Server header or the signature line (server/core.c ap_psignature).
+    generator("apache.error_page", L::Apache, &[], &[H::StartsWith("server", "Apache")], &[B::Regex(r#"^<!DOCTYPE HTML PUBLIC "-//(?:IETF//DTD HTML 2\.0|W3C//DTD HTML 4\.01)//EN"[^<]*<html><head>\s*<title>\d{3} [^<]*</title>"#)],
         NONE, APACHE_SRC),
+    generator("apache.error_page_signature", L::Apache, &[], &[], &[B::Regex(r"<address>(?P<detail>Apache(?:/[\w.]+)?(?: \([^)]*\))?[^<]*) Server at [^<]* Port \d+</address>"), B::Regex(r"<title>\d{3} [^<]*</title>")],
+        NONE, "Apache httpd server/core.c (ap_psignature: ServerSignature On)"),
     // ---- Microsoft IIS, ARR, ANCM ----
     generator("iis.ancm_out_of_process", L::Iis, &[502], &[], &[B::Contains("HTTP Error 502.5 - ANCM Out-Of-Process Startup Failure")],
         out_sub(Some(E::DestinationUnavailable), High, "502.5", 5), ANCM_SRC),
@@ -243,6 +265,90 @@ pub static FINGERPRINTS: &[Fingerprint] = &[
         out(Some(E::HttpResponseTimeout), &[E::ConnectionTimeout], Low), TRAEFIK_SRC),
     generator("traefik.service_unavailable_text", L::Traefik, &[503], &[], &[B::Equals("Service Unavailable")],
         out(Some(E::DestinationUnavailable), &[], Low), TRAEFIK_SRC),
+    // ---- lighttpd (XHTML 1.0 page with the status as title and h1; only the Server header names it) ----
+    generator("lighttpd.503_page", L::Lighttpd, &[503], &[H::StartsWith("server", "lighttpd")], &[B::Contains("<title>503 Service Unavailable</title>"), B::Contains("<h1>503 Service Unavailable</h1>")],
+        out(Some(E::ConnectionRefused), &[E::DestinationUnavailable, E::ConnectionTimeout], Low), LIGHTTPD_SRC),
+    generator("lighttpd.504_page", L::Lighttpd, &[504], &[H::StartsWith("server", "lighttpd")], &[B::Contains("<title>504 Gateway Timeout</title>"), B::Contains("<h1>504 Gateway Timeout</h1>")],
+        out(Some(E::HttpResponseTimeout), NO_RESPONSE_IN_TIME, Medium), LIGHTTPD_SRC),
+    generator("lighttpd.502_page", L::Lighttpd, &[502], &[H::StartsWith("server", "lighttpd")], &[B::Contains("<title>502 Bad Gateway</title>"), B::Contains("<h1>502 Bad Gateway</h1>")],
+        out(Some(E::HttpProtocolError), &[E::HttpResponseHeaderSectionSize], Medium), LIGHTTPD_SRC),
+    generator("lighttpd.500_page", L::Lighttpd, &[500], &[H::StartsWith("server", "lighttpd")], &[B::Contains("<title>500 Internal Server Error</title>"), B::Contains("<h1>500 Internal Server Error</h1>")],
+        out(Some(E::ConnectionTerminated), &[E::ProxyInternalError], Low), LIGHTTPD_SRC),
+    // ---- H2O (plain-text body: the reason lib/core/proxy.c gives) ----
+    generator("h2o.connection_failed", L::H2o, &[502], &[H::StartsWith("server", "h2o")], &[B::Equals("connection failed")],
+        out(Some(E::ConnectionRefused), &[E::ConnectionTimeout], Medium), H2O_SRC),
+    generator("h2o.io_timeout", L::H2o, &[502], &[H::StartsWith("server", "h2o")], &[B::Equals("I/O timeout")],
+        out(Some(E::HttpResponseTimeout), &[E::ConnectionReadTimeout], Medium), H2O_SRC),
+    generator("h2o.io_error", L::H2o, &[502], &[H::StartsWith("server", "h2o")], &[B::Regex(r"^I/O error(?: \((?P<detail>[^)]*)\))?\s*$")],
+        out(Some(E::ConnectionTerminated), &[E::HttpResponseIncomplete], Medium), H2O_SRC),
+    generator("h2o.parse_failed", L::H2o, &[502], &[H::StartsWith("server", "h2o")], &[B::Equals("failed to parse the response")],
+        out(Some(E::HttpProtocolError), &[], High), H2O_SRC),
+    generator("h2o.name_not_known", L::H2o, &[502], &[H::StartsWith("server", "h2o")], &[B::Equals("Name or service not known")],
+        out(Some(E::DnsError), &[E::DnsTimeout], High), H2O_SRC),
+    // ---- nghttpx (HTML5 page with <footer>nghttpx</footer>) ----
+    generator("nghttpx.502_page", L::Nghttpx, &[502], &[], &[B::Contains("<title>502 Bad Gateway</title>"), B::Contains("<footer>nghttpx</footer>")],
+        out(Some(E::ConnectionRefused), &[E::ConnectionTerminated, E::HttpProtocolError, E::HttpResponseHeaderSectionSize, E::DnsError], Low), NGHTTPX_SRC),
+    generator("nghttpx.504_page", L::Nghttpx, &[504], &[], &[B::Contains("<title>504 Gateway Timeout</title>"), B::Contains("<footer>nghttpx</footer>")],
+        out(Some(E::HttpResponseTimeout), NO_RESPONSE_IN_TIME, Medium), NGHTTPX_SRC),
+    // ---- Apache Traffic Server (body_factory/default templates, Server: ATS/…) ----
+    generator("trafficserver.could_not_connect", L::Trafficserver, &[], &[], &[B::Contains("<TITLE>Could Not Connect</TITLE>"), B::Contains("Description: Could not connect to the requested server host.")],
+        out(Some(E::ConnectionRefused), &[E::ConnectionTimeout, E::ConnectionTerminated, E::HttpProtocolError], Low), ATS_SRC),
+    generator("trafficserver.inactivity_timeout", L::Trafficserver, &[], &[], &[B::Contains("<TITLE>Inactivity Timeout</TITLE>"), B::Contains("Description: Too much time has passed without sending any data for document.")],
+        out(Some(E::HttpResponseTimeout), &[E::ConnectionReadTimeout], Medium), ATS_SRC),
+    generator("trafficserver.unknown_host", L::Trafficserver, &[], &[], &[B::Contains("<TITLE>Unknown Host</TITLE>"), B::Contains("Description: Unable to locate the server requested")],
+        out(Some(E::DnsError), &[E::DnsTimeout], High), ATS_SRC),
+    generator("trafficserver.bad_response", L::Trafficserver, &[502], &[], &[B::Contains("<TITLE>Web Server Error</TITLE>"), B::Contains("Description: The host requested did not return the document correctly.")],
+        out(Some(E::ConnectionTerminated), &[E::HttpProtocolError, E::HttpResponseIncomplete], Low), ATS_SRC),
+    // ---- Tinyproxy (default.html: "Generated by tinyproxy version …") ----
+    generator("tinyproxy.unable_to_connect", L::Tinyproxy, &[], &[], &[B::Contains("Tinyproxy was unable to connect to the remote web server."), B::Contains("Generated by <a href=\"https://tinyproxy.github.io/\">tinyproxy</a>")],
+        out(Some(E::ConnectionRefused), &[E::ConnectionTimeout, E::DnsError, E::DestinationIpUnroutable], Low), TINYPROXY_SRC),
+    generator("tinyproxy.headers_failed", L::Tinyproxy, &[], &[], &[B::Contains("Tinyproxy was unable to retrieve and process headers from the remote web server."), B::Contains("Generated by <a href=\"https://tinyproxy.github.io/\">tinyproxy</a>")],
+        out(Some(E::HttpProtocolError), &[E::ConnectionTerminated], Medium), TINYPROXY_SRC),
+    // ---- Privoxy (templates/*: "<title>NNN - … (Privoxy@host)</title>", or a plain-text line) ----
+    generator("privoxy.connect_failed", L::Privoxy, &[], &[], &[B::Regex(r"<title>\d{3} - Connect failed \(Privoxy@[^)]*\)</title>"), B::Contains("Privoxy")],
+        out(Some(E::ConnectionRefused), &[E::ConnectionTimeout, E::DestinationIpUnroutable], Medium), PRIVOXY_SRC),
+    generator("privoxy.connection_timeout", L::Privoxy, &[], &[], &[B::Regex(r"<title>\d{3} - Connection timeout \(Privoxy@[^)]*\)</title>"), B::Contains("Privoxy")],
+        out(Some(E::HttpResponseTimeout), &[E::ConnectionTimeout], Medium), PRIVOXY_SRC),
+    generator("privoxy.no_server_data", L::Privoxy, &[], &[], &[B::Regex(r"<title>\d{3} - No server or forwarder data received \(Privoxy@[^)]*\)</title>"), B::Contains("Privoxy")],
+        out(Some(E::ConnectionTerminated), &[], High), PRIVOXY_SRC),
+    generator("privoxy.no_such_domain", L::Privoxy, &[], &[], &[B::Regex(r"\(Privoxy@[^)]*\)</title>"), B::Contains("<h2>No such domain</h2>")],
+        out(Some(E::DnsError), &[E::DnsTimeout], High), PRIVOXY_SRC),
+    generator("privoxy.invalid_response", L::Privoxy, &[502], &[], &[B::Equals("Bad response. The server or forwarder response doesn't look like HTTP.")],
+        out(Some(E::HttpProtocolError), &[], High), PRIVOXY_SRC),
+    // ---- mitmproxy (502 page with the Python exception text; Server: mitmproxy …) ----
+    generator("mitmproxy.connect_refused", L::Mitmproxy, &[502], &[H::StartsWith("server", "mitmproxy")], &[B::Regex(r"<p>(?P<detail>\[Errno 111\] Connect call failed[^<]*)</p>")],
+        out(Some(E::ConnectionRefused), &[], High), MITMPROXY_SRC),
+    generator("mitmproxy.dns", L::Mitmproxy, &[502], &[H::StartsWith("server", "mitmproxy")], &[B::Regex(r"<p>(?P<detail>\[Errno -[235]\] (?:Name or service not known|Temporary failure in name resolution|No address associated with hostname))</p>")],
+        out(Some(E::DnsError), &[E::DnsTimeout], High), MITMPROXY_SRC),
+    generator("mitmproxy.incomplete_body", L::Mitmproxy, &[502], &[H::StartsWith("server", "mitmproxy")], &[B::Regex(r"<p>(?P<detail>HTTP/1 protocol error: peer closed connection without sending complete message body[^<]*)</p>")],
+        out(Some(E::HttpResponseIncomplete), &[], High), MITMPROXY_SRC),
+    generator("mitmproxy.closed", L::Mitmproxy, &[502], &[H::StartsWith("server", "mitmproxy")], &[B::Regex(r"<p>(?P<detail>(?:HTTP/1 protocol error: )?(?:[Ss]erver disconnected|server closed connection|peer closed connection)[^<]*)</p>")],
+        out(Some(E::ConnectionTerminated), &[], Medium), MITMPROXY_SRC),
+    generator("mitmproxy.unexpected_response", L::Mitmproxy, &[502], &[H::StartsWith("server", "mitmproxy")], &[B::Regex(r"<p>(?P<detail>unexpected server response: [^<]*)</p>")],
+        out(Some(E::HttpProtocolError), &[], High), MITMPROXY_SRC),
+    // ---- proxy.py (Proxy-agent: proxy.py vX, body "Bad Gateway") ----
+    generator("proxy_py.bad_gateway", L::ProxyPy, &[502], &[H::StartsWith("proxy-agent", "proxy.py")], &[B::Equals("Bad Gateway")],
+        out(Some(E::ConnectionRefused), &[E::DnsError, E::ConnectionTimeout], Low), PROXY_PY_SRC),
+    // ---- http-proxy-middleware (webpack-dev-server, create-react-app) ----
+    // 504 for ECONNRESET/ENOTFOUND/ECONNREFUSED/ETIMEDOUT, 502 for HPE_INVALID_*, 500 otherwise.
+    generator("http_proxy_middleware.error_504", L::HttpProxyMiddleware, &[504], &[], &[B::Regex(r"^Error occurred while trying to proxy: (?P<detail>\S*)\s*$")],
+        out(Some(E::ConnectionRefused), &[E::ConnectionTerminated, E::HttpResponseTimeout, E::DnsError, E::ConnectionTimeout], Low), HPM_SRC),
+    generator("http_proxy_middleware.error_502", L::HttpProxyMiddleware, &[502], &[], &[B::Regex(r"^Error occurred while trying to proxy: (?P<detail>\S*)\s*$")],
+        out(Some(E::HttpProtocolError), &[], Medium), HPM_SRC),
+    generator("http_proxy_middleware.error_500", L::HttpProxyMiddleware, &[500], &[], &[B::Regex(r"^Error occurred while trying to proxy: (?P<detail>\S*)\s*$")],
+        out(Some(E::ProxyInternalError), &[E::HttpResponseHeaderSectionSize, E::HttpProtocolError], Low), HPM_SRC),
+    // ---- Express (finalhandler's page; express-http-proxy's timeout header) ----
+    generator("express.proxy_timeout", L::Express, &[504], &[H::Contains("x-timeout-reason", "express-http-proxy")], &[],
+        out(Some(E::HttpResponseTimeout), &[E::ConnectionTerminated], Low), EXPRESS_PROXY_SRC),
+    generator("express.node_error_page", L::Express, &[500], &[], &[B::Contains("<title>Error</title>"), B::Regex(r"<pre>(?P<detail>Error: (?:connect|getaddrinfo|read|write) (?P<vendor_code>E[A-Z]+)[^<]*)<br>")],
+        out_code(None, &[], Medium, CodeSource::None), EXPRESS_SRC),
+    generator("express.header_overflow", L::Express, &[500], &[], &[B::Contains("<title>Error</title>"), B::Regex(r"<pre>(?P<detail>Error: Parse Error: Header overflow)")],
+        out(Some(E::HttpResponseHeaderSectionSize), &[], Medium), EXPRESS_SRC),
+    generator("express.parse_error", L::Express, &[500], &[], &[B::Contains("<title>Error</title>"), B::Regex(r"<pre>(?P<detail>Error: Parse Error: [^<]*)<br>")],
+        out(Some(E::HttpProtocolError), &[], Medium), EXPRESS_SRC),
+    // ---- Fastify (@fastify/reply-from error codes in Fastify's JSON error body) ----
+    generator("fastify.reply_from", L::Fastify, &[], &[], &[B::Regex(r#"^\{"statusCode":\d{3},"code":"(?P<vendor_code>FST_REPLY_FROM_[A-Z_]+|E[A-Z]+)","error":"[^"]*","message":"(?P<detail>[^"]*)"\}"#)],
+        out(Some(E::ProxyInternalError), &[], Low), FASTIFY_SRC),
     // ---- Cloudflare ----
     generator("cloudflare.error_page", L::Cloudflare, &[], &[], &[B::Regex(r#"(?:class="code-label">Error code |class="cf-error-code">)(?P<vendor_code>\d{3,4})"#)],
         out(Some(E::ProxyInternalError), &[], Low), CF_5XX_SRC),
@@ -344,5 +450,15 @@ pub static FINGERPRINTS: &[Fingerprint] = &[
     on_path("caddy.server_header", L::Caddy, &[H::Equals("server", "Caddy")], "https://caddyserver.com/docs/caddyfile/directives/reverse_proxy"),
     on_path("apache.server_header", L::Apache, &[H::StartsWith("server", "Apache")], APACHE_SRC),
     on_path("gunicorn.server_header", L::Gunicorn, &[H::StartsWith("server", "gunicorn")], "https://docs.gunicorn.org/en/stable/settings.html"),
+    on_path("lighttpd.server_header", L::Lighttpd, &[H::StartsWith("server", "lighttpd")], LIGHTTPD_SRC),
+    on_path("h2o.server_header", L::H2o, &[H::StartsWith("server", "h2o/")], H2O_SRC),
+    on_path("nghttpx.server_header", L::Nghttpx, &[H::Equals("server", "nghttpx")], NGHTTPX_SRC),
+    on_path("nghttpx.via", L::Nghttpx, &[H::Contains("via", "nghttpx")], NGHTTPX_SRC),
+    on_path("trafficserver.server_header", L::Trafficserver, &[H::StartsWith("server", "ATS/")], ATS_SRC),
+    on_path("trafficserver.via", L::Trafficserver, &[H::Contains("via", "ApacheTrafficServer")], ATS_SRC),
+    on_path("tinyproxy.via", L::Tinyproxy, &[H::Contains("via", "tinyproxy")], TINYPROXY_SRC),
+    on_path("tinyproxy.server_header", L::Tinyproxy, &[H::StartsWith("server", "tinyproxy")], TINYPROXY_SRC),
+    on_path("mitmproxy.server_header", L::Mitmproxy, &[H::StartsWith("server", "mitmproxy")], MITMPROXY_SRC),
+    on_path("proxy_py.proxy_agent", L::ProxyPy, &[H::StartsWith("proxy-agent", "proxy.py")], PROXY_PY_SRC),
     on_path("nginx.server_header", L::Nginx, &[H::Regex("server", r"^(?:nginx|openresty)(?:/|$)")], NGINX_SRC),
 ];

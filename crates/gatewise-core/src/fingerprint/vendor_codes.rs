@@ -57,6 +57,9 @@ const VERCEL: &str = "https://vercel.com/docs/errors";
 const ELB: &str = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html";
 const FASTLY: &str = "https://www.fastly.com/documentation/guides/vcl/errors/ and https://docs.fastly.com/en/guides/common-503-errors";
 
+const NODE_ERR: &str = "https://nodejs.org/api/errors.html#common-system-errors; captured: express 5.3.0 + express-http-proxy 2.1.2";
+const REPLY_FROM: &str = "@fastify/reply-from lib/errors.js and index.js (onErrorDefault); captured: @fastify/http-proxy 11.6.3";
+
 /// Every known vendor code (see the module docs).
 pub static VENDOR_CODES: &[VendorCode] = &[
     // ---- Squid: X-Squid-Error ----
@@ -181,6 +184,20 @@ pub static VENDOR_CODES: &[VendorCode] = &[
     code(L::Fastly, "unable to get local issuer certificate", Some(E::TlsCertificateError), &[], High, FASTLY),
     code(L::Fastly, "SSL handshake error", Some(E::TlsProtocolError), &[], High, FASTLY),
     code(L::Fastly, "Response object too large", Some(E::HttpResponseBodySize), &[], High, FASTLY),
+    // ---- Express: the Node.js error code its default error page shows ----
+    code(L::Express, "ECONNREFUSED", Some(E::ConnectionRefused), &[], High, NODE_ERR),
+    code(L::Express, "ECONNRESET", Some(E::ConnectionTerminated), &[], High, NODE_ERR),
+    code(L::Express, "ENOTFOUND", Some(E::DnsError), &[], High, NODE_ERR),
+    code(L::Express, "EAI_AGAIN", Some(E::DnsTimeout), &[E::DnsError], Medium, NODE_ERR),
+    code(L::Express, "ETIMEDOUT", Some(E::ConnectionTimeout), &[E::HttpResponseTimeout], Medium, NODE_ERR),
+    // ---- Fastify (@fastify/reply-from): the code of its JSON error, refined by the message ----
+    with_detail(L::Fastify, "FST_REPLY_FROM_INTERNAL_SERVER_ERROR", "ECONNREFUSED", E::ConnectionRefused, High, REPLY_FROM),
+    with_detail(L::Fastify, "FST_REPLY_FROM_INTERNAL_SERVER_ERROR", "Header overflow", E::HttpResponseHeaderSectionSize, High, REPLY_FROM),
+    with_detail(L::Fastify, "FST_REPLY_FROM_INTERNAL_SERVER_ERROR", "Parse Error", E::HttpProtocolError, High, REPLY_FROM),
+    code(L::Fastify, "FST_REPLY_FROM_INTERNAL_SERVER_ERROR", Some(E::ProxyInternalError), &[E::ConnectionRefused, E::HttpProtocolError], Low, REPLY_FROM),
+    code(L::Fastify, "FST_REPLY_FROM_GATEWAY_TIMEOUT", Some(E::HttpResponseTimeout), &[E::ConnectionTimeout], Medium, REPLY_FROM),
+    code(L::Fastify, "FST_REPLY_FROM_SERVICE_UNAVAILABLE", Some(E::DnsError), &[E::DestinationUnavailable, E::ConnectionRefused], Low, REPLY_FROM),
+    code(L::Fastify, "ECONNRESET", Some(E::ConnectionTerminated), &[], High, REPLY_FROM),
     // ---- Akamai: the first number of a "Reference #" ----
     code(L::Akamai, "30", Some(E::TlsProtocolError), &[E::TlsCertificateError], Low, "https://cloud.ibm.com/docs/CDN?topic=CDN-troubleshoot-cdn-503-error"),
 ];

@@ -98,6 +98,37 @@ log_formats! {
     SquidAccess = "squid_access", Squid, "https://wiki.squid-cache.org/Features/LogFormat", Some("squid_code");
     /// Squid `cache.log`.
     SquidCache = "squid_cache", Squid, "https://wiki.squid-cache.org/SquidFaq/SquidLogs#cachelog", None;
+    /// Apache Traffic Server's `squid.log`: Squid's native layout with ATS's own codes
+    /// (`ERR_CONNECT_FAIL/502`, `ERR_READ_TIMEOUT/504`, hierarchy `TIMEOUT_DIRECT`).
+    TrafficserverSquid = "trafficserver_squid", Trafficserver, "https://docs.trafficserver.apache.org/en/latest/admin-guide/logging/formatting.en.html", Some("squid_code");
+    /// An access log in Squid's native layout whose codes name no one proxy (Squid 2's
+    /// `DIRECT/…` hierarchy, Apache Traffic Server's plain `TCP_MISS` lines, other proxies).
+    SquidFormat = "squid_format", Unknown, "https://wiki.squid-cache.org/Features/LogFormat", Some("squid_code");
+    /// Apache Traffic Server `error.log` (`YYYYMMDD.HHhMMmSSs message`).
+    TrafficserverError = "trafficserver_error", Trafficserver, "https://docs.trafficserver.apache.org/en/latest/admin-guide/logging/understanding.en.html", None;
+    /// lighttpd `server.errorlog` (`YYYY-MM-DD HH:MM:SS: (file.c.line) message`).
+    LighttpdError = "lighttpd_error", Lighttpd, "https://redmine.lighttpd.net/projects/lighttpd/wiki/Server_errorlogDetails", None;
+    /// H2O `error-log` lines of its proxy (`[lib/core/proxy.c] in request:/path:reason`).
+    H2oError = "h2o_error", H2o, "https://h2o.examp1e.net/configure/base_directives.html#error-log", None;
+    /// nghttpx `errorlog-file` (`time pid tid id LEVEL (file.cc:line) message`).
+    NghttpxError = "nghttpx_error", Nghttpx, "https://nghttp2.org/documentation/nghttpx.1.html#logging", None;
+    /// Tinyproxy `LogFile` (`LEVEL  Mon DD HH:MM:SS.mmm [pid]: message`).
+    Tinyproxy = "tinyproxy", Tinyproxy, "https://tinyproxy.github.io/", None;
+    /// Privoxy `logfile` (`YYYY-MM-DD HH:MM:SS.mmm thread Level: message`).
+    Privoxy = "privoxy", Privoxy, "https://www.privoxy.org/user-manual/config.html#DEBUG", None;
+    /// mitmproxy / mitmdump terminal output (`[HH:MM:SS.mmm][client] message`, flow lines, `<< reason`).
+    Mitmproxy = "mitmproxy", Mitmproxy, "https://docs.mitmproxy.org/stable/concepts/options/", None;
+    /// proxy.py log (`date - pid:N [L] module.function:line - message`).
+    ProxyPy = "proxy_py", ProxyPy, "https://github.com/abhinavsingh/proxy.py#flags", None;
+    /// http-proxy-middleware's `[HPM]` lines (also in webpack-dev-server and create-react-app output).
+    HttpProxyMiddleware = "http_proxy_middleware", HttpProxyMiddleware, "https://github.com/chimurai/http-proxy-middleware#logger-object", Some("error_code");
+    /// Fastify's pino JSON log (request lines, @fastify/reply-from's errors).
+    FastifyJson = "fastify_json", Fastify, "https://fastify.dev/docs/latest/Reference/Logging/", Some("error_code");
+    /// The crash of a Node.js process in node-http-proxy (an `error` event nobody handled).
+    NodeHttpProxyCrash = "node_http_proxy_crash", NodeHttpProxy, "https://github.com/http-party/node-http-proxy#listening-for-proxy-events", None;
+    /// A Node.js error as an uncaught exception or `console.error` prints it (`Error: connect
+    /// ECONNREFUSED …`), with its stack and fields.
+    NodeError = "node_error", Node, "https://nodejs.org/api/errors.html#common-system-errors", Some("error_code");
 }
 
 impl LogFormat {
@@ -169,6 +200,11 @@ pub const IIS_DEFAULT_FIELDS: &[&str] = &[
     "sc-win32-status",
     "time-taken",
 ];
+
+/// Squid's native access-log layout (`logformat squid`), also written by Apache Traffic Server.
+const SQUID_LAYOUT: &str = r"^(?P<time>\d+\.\d+)\s+(?P<elapsed>\d+) (?P<client>\S+) (?P<squid_code>[A-Z_]+)/(?P<status>\d{3}) (?P<bytes>\d+) (?P<method>[A-Z]+) (?P<path>\S+) (?P<user>\S+) (?P<hierarchy>[A-Z_]+)/(?P<peer>\S+) (?P<content_type>\S+)";
+/// Hierarchy codes only Squid 3 and later write (Squid's `src/hier_code.h`).
+const SQUID3_HIERARCHY: &str = r"^(?:HIER_[A-Z_]+|SIBLING_HIT|PARENT_HIT|DEFAULT_PARENT|SINGLE_PARENT|FIRSTUP_PARENT|FIRST_PARENT_MISS|CLOSEST_PARENT_MISS|CLOSEST_PARENT|CLOSEST_DIRECT|NO_DIRECT_FAIL|SOURCE_FASTEST|ROUNDROBIN_PARENT|CACHE_DIGEST_HIT|CD_PARENT_HIT|CD_SIBLING_HIT|NO_CACHE_DIGEST_DIRECT|CARP|ANY_OLD_PARENT|USERHASH_PARENT|SOURCEHASH_PARENT|PINNED|ORIGINAL_DST|STANDBY_POOL)$";
 
 /// The envelopes, tried in order; the first whose envelope *and* one of whose patterns match wins.
 pub const ENVELOPES: &[Envelope] = &[
@@ -340,10 +376,41 @@ pub const ENVELOPES: &[Envelope] = &[
         when: &[],
         aliases: &[],
     },
+    // A line in Squid's native layout names Squid only by Squid's own codes: the hierarchy
+    // codes of Squid 3 and later (HIER_*, FIRSTUP_PARENT, ORIGINAL_DST…). Apache Traffic
+    // Server writes the same layout with ERR_* result codes and TIMEOUT_* hierarchies; a line
+    // with neither (Squid 2's DIRECT/…, ATS's plain TCP_MISS) names no proxy.
+    Envelope {
+        format: LogFormat::TrafficserverSquid,
+        kind: EnvelopeKind::Regex {
+            pattern: SQUID_LAYOUT,
+            kv: None,
+        },
+        when: &[("squid_code", "^ERR_")],
+        aliases: &[],
+    },
+    Envelope {
+        format: LogFormat::TrafficserverSquid,
+        kind: EnvelopeKind::Regex {
+            pattern: SQUID_LAYOUT,
+            kv: None,
+        },
+        when: &[("hierarchy", "^TIMEOUT_")],
+        aliases: &[],
+    },
     Envelope {
         format: LogFormat::SquidAccess,
         kind: EnvelopeKind::Regex {
-            pattern: r"^(?P<time>\d+\.\d+)\s+(?P<elapsed>\d+) (?P<client>\S+) (?P<squid_code>[A-Z_]+)/(?P<status>\d{3}) (?P<bytes>\d+) (?P<method>[A-Z]+) (?P<path>\S+) (?P<user>\S+) (?P<hierarchy>[A-Z_]+)/(?P<peer>\S+) (?P<content_type>\S+)",
+            pattern: SQUID_LAYOUT,
+            kv: None,
+        },
+        when: &[("hierarchy", SQUID3_HIERARCHY)],
+        aliases: &[],
+    },
+    Envelope {
+        format: LogFormat::SquidFormat,
+        kind: EnvelopeKind::Regex {
+            pattern: SQUID_LAYOUT,
             kv: None,
         },
         when: &[],
@@ -357,6 +424,128 @@ pub const ENVELOPES: &[Envelope] = &[
         },
         when: &[],
         aliases: &[("message", &["continuation"])],
+    },
+    Envelope {
+        format: LogFormat::TrafficserverError,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^(?P<time>\d{8}\.\d\dh\d\dm\d\ds) (?P<message>.*)$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[],
+    },
+    Envelope {
+        format: LogFormat::LighttpdError,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^(?P<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d): \((?P<source_file>[\w-]+\.c)\.(?P<source_line>\d+)\) (?P<message>.*?)\s*$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[],
+    },
+    Envelope {
+        format: LogFormat::H2oError,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^\[(?P<module>lib/[\w/]+\.c)\] in request:(?P<path>.*?):(?P<message>[^:]*)$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[],
+    },
+    Envelope {
+        format: LogFormat::NghttpxError,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^(?P<time>\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (?P<pid>\d+) (?P<tid>\d+) (?P<id>[0-9a-f]+) (?P<level>INFO|NOTICE|WARN|ERROR|FATAL) \((?P<source_file>[\w.]+):(?P<source_line>\d+)\) (?:\[[A-Z]+:0x[0-9a-f]+\] )?(?P<message>.*)$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[],
+    },
+    Envelope {
+        format: LogFormat::Tinyproxy,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^(?P<level>CRITICAL|ERROR|WARNING|NOTICE|CONNECT|INFO)\s+(?P<time>\w{3} \d\d \d\d:\d\d:\d\d(?:\.\d+)?) \[(?P<pid>\d+)\]: (?P<message>.*)$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[],
+    },
+    Envelope {
+        format: LogFormat::Privoxy,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^(?P<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) (?P<thread>[0-9a-f]+) (?P<level>Request|Crunch|Error|Info|Connect|Header|Writing|Received|Redirect|Actions|Fatal error|Force|Re-Filter|Unexpected|Tag|CGI|Filter|Gif-Deanimate|Action): (?P<message>.*)$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[],
+    },
+    Envelope {
+        format: LogFormat::Mitmproxy,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^(?:\[(?P<time>\d\d:\d\d:\d\d\.\d{3})\]\[(?P<client>[^\]]+)\] (?P<message>.*)|(?P<client2>[\w.:\[\]-]+:\d+): (?P<method>[A-Z]+) (?P<url>\S+)|\s+<< (?P<reason>.*))$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[("client", &["client2"])],
+    },
+    Envelope {
+        format: LogFormat::ProxyPy,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^(?P<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) - pid:(?P<pid>\d+) \[(?P<level>[DIWEC])\] (?P<source>[\w.]+:\d+) - (?P<message>.*?)(?:(?P<client>\S+) - (?P<method>[A-Z]+) (?P<path>\S+) - (?P<status>\S+) (?P<reason>.*?) - (?P<bytes>\d+) bytes - (?P<ms>[\d.]+)ms)?$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[],
+    },
+    Envelope {
+        format: LogFormat::HttpProxyMiddleware,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^\[HPM\] (?:Error occurred while proxying request (?P<host>[^/\s]*)(?P<path>\S*) to (?P<upstream>\S+) \[(?P<error_code>[A-Z_]+)\].*|(?P<method>[A-Z]+) (?P<path2>\S+) -> (?P<upstream2>\S+) \[(?P<status>\d{3})\]|(?P<message>.*))$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[("path", &["path2"]), ("upstream", &["upstream2"])],
+    },
+    Envelope {
+        format: LogFormat::FastifyJson,
+        kind: EnvelopeKind::Json,
+        when: &[("reqId", r"^req-\d+$"), ("level", r"^[1-6]0$")],
+        aliases: &[
+            ("error_code", &["err.code"]),
+            ("detail", &["err.message"]),
+            ("status", &["res.statusCode"]),
+            ("method", &["req.method"]),
+            ("path", &["req.url"]),
+            ("client", &["req.remoteAddress"]),
+            ("host", &["req.host"]),
+        ],
+    },
+    Envelope {
+        format: LogFormat::NodeHttpProxyCrash,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^(?P<file>\S*node_modules/http-proxy/lib/http-proxy/index\.js):(?P<source_line>\d+)$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[],
+    },
+    Envelope {
+        format: LogFormat::NodeError,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^(?:Uncaught )?(?P<error_class>[A-Z]\w*Error|Error)(?: \[(?P<error_code2>[A-Z_]+)\])?: (?P<message>.*)$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[("error_code", &["error_code2"])],
+    },
+    Envelope {
+        format: LogFormat::NodeError,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^(?P<stack>\s+at \S.*|\s+(?:errno|code|syscall|address|port|hostname|host|bytesParsed|reason|rawPacket|cause|info): .*|\}\s*|\s+throw \w+;|\s*\^|Node\.js v\d+\.\d+\.\d+|\s+(?:\d+,\s*)*\d+,?|\s+\.\.\. \d+ more items?|\s*\])$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[],
     },
     Envelope {
         format: LogFormat::NginxAccess,

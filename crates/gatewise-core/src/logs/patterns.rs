@@ -139,6 +139,18 @@ const VARNISH: &[LogFormat] = &[F::Varnishlog];
 const SQUID: &[LogFormat] = &[F::SquidAccess];
 const SQUID_CACHE: &[LogFormat] = &[F::SquidCache];
 const NGX_ACCESS: &[LogFormat] = &[F::NginxAccess, F::AccessCombined];
+const ATS_SQUID: &[LogFormat] = &[F::TrafficserverSquid];
+const ATS: &[LogFormat] = &[F::TrafficserverError];
+const LIGHTTPD: &[LogFormat] = &[F::LighttpdError];
+const H2O: &[LogFormat] = &[F::H2oError];
+const NGHTTPX: &[LogFormat] = &[F::NghttpxError];
+const TINYPROXY: &[LogFormat] = &[F::Tinyproxy];
+const PRIVOXY: &[LogFormat] = &[F::Privoxy];
+const MITM: &[LogFormat] = &[F::Mitmproxy];
+const PROXY_PY: &[LogFormat] = &[F::ProxyPy];
+const HPM: &[LogFormat] = &[F::HttpProxyMiddleware];
+const FASTIFY: &[LogFormat] = &[F::FastifyJson];
+const NODE: &[LogFormat] = &[F::NodeError];
 /// Formats whose lines carry a response status that the status-only rows read.
 const STATUS: &[LogFormat] = &[
     F::NginxAccess,
@@ -150,6 +162,11 @@ const STATUS: &[LogFormat] = &[
     F::IisW3c,
     F::SquidAccess,
     F::Uwsgi,
+    F::TrafficserverSquid,
+    F::SquidFormat,
+    F::ProxyPy,
+    F::HttpProxyMiddleware,
+    F::FastifyJson,
 ];
 
 const NGX_SRC: &str =
@@ -172,6 +189,19 @@ const UWSGI_SRC: &str =
 const VARNISH_SRC: &str = "varnish-cache bin/varnishd/cache_fetch.c, http1/cache_http1_fetch.c; captured: varnish 7.1 (Debian 12)";
 const SQUID_SRC: &str =
     "https://wiki.squid-cache.org/SquidFaq/SquidLogs; captured: squid 5.7 (Debian 12)";
+const ATS_SRC: &str = "trafficserver proxy/http/HttpSM.cc, HttpTransact.cc (CONNECT: attempt fail, DNS Error), proxy/logging (squid format codes); captured: ATS 9.2 (Debian 12)";
+const LIGHTTPD_SRC: &str =
+    "lighttpd1.4 src/gw_backend.c, src/http-header-glue.c; captured: lighttpd/1.4.69 (Debian 12)";
+const H2O_SRC: &str = "h2o lib/core/proxy.c (h2o_req_log_error \"lib/core/proxy.c\"); captured: h2o 2.2.5 (Debian 12)";
+const NGHTTPX_SRC: &str = "nghttp2 src/shrpx_http_downstream_connection.cc, shrpx_connect_blocker.cc; captured: nghttpx 1.52.0 (Debian 12)";
+const TINYPROXY_SRC: &str = "tinyproxy src/sock.c (opensock), src/reqs.c (process_server_headers); captured: tinyproxy 1.11.1 (Debian 12)";
+const PRIVOXY_SRC: &str = "privoxy jcc.c (crunch reasons, LOG_LEVEL_ERROR messages), gateway.c; captured: Privoxy 3.0.34 (Debian 12)";
+const MITM_SRC: &str =
+    "mitmproxy/proxy/server.py, addons/dumper.py; captured: mitmproxy 11.0.2 (PyPI)";
+const PROXY_PY_SRC: &str = "proxy.py proxy/http/server/web.py, proxy/http/proxy/server.py (connect_upstream, access_log); captured: proxy.py 2.4.10 (PyPI)";
+const HPM_SRC: &str = "http-proxy-middleware src/plugins/default/error-response-plugin.ts, logger-plugin.ts; captured: http-proxy-middleware 4.2.1 (npm)";
+const FASTIFY_SRC: &str = "@fastify/reply-from index.js, lib/errors.js; fastify lib/logger.js; captured: @fastify/http-proxy 11.6.3 (npm)";
+const NODE_SRC: &str = "https://nodejs.org/api/errors.html#common-system-errors; captured: Node.js 20 errors under http-proxy, express-http-proxy";
 const STATUS_SRC: &str = "RFC 9110 §15; the line records a status only";
 
 /// Every pattern row, in the order they are tried.
@@ -403,6 +433,103 @@ pub const PATTERNS: &[PatternRow] = &[
     PatternRow::new("no_object_data", SQUID_CACHE, &[("message", r"^WARNING: HTTP: Invalid Response: No object data received for (?P<url>\S+)")], Some(T::ConnectionTerminated), High, "log.squid_cache.no_object_data", SQUID_SRC),
     PatternRow::new("bad_header", SQUID_CACHE, &[("message", r"^WARNING: HTTP: Invalid Response: Bad header encountered from (?P<url>\S+)")], Some(T::HttpProtocolError), High, "log.squid_cache.bad_header", SQUID_SRC),
     PatternRow::new("transaction", SQUID_CACHE, &[("message", r"^\s*current master transaction: (?P<transaction>\S+)$")], None, Medium, "log.squid_cache.transaction", SQUID_SRC).notice(),
+    // ---------------------------------------------------------------- Apache Traffic Server
+    PatternRow::new("connect_refused", ATS, &[("message", r"^CONNECT: attempt fail \[(?P<vendor_code>[A-Z_]+)\] to (?P<target>\S+) for host='(?P<host>[^']*)' connection_result=(?P<detail>[^\[]*) \[(?P<errno>111)\]")], Some(T::ConnectionRefused), High, "log.go.connect_refused", ATS_SRC),
+    PatternRow::new("connect_failed", ATS, &[("message", r"^CONNECT: attempt fail \[(?P<vendor_code>[A-Z_]+)\] to (?P<target>\S+) for host='(?P<host>[^']*)'")], Some(T::ConnectionRefused), Low, "log.proxy.connect_failed", ATS_SRC).alts(&[T::ConnectionTimeout, T::DestinationIpUnroutable]),
+    PatternRow::new("dns_error", ATS, &[("message", r"^DNS Error: looking up (?P<target>\S+)")], Some(T::DnsError), High, "log.go.dns_error", ATS_SRC).alts(&[T::DnsTimeout]),
+    PatternRow::new("connect_fail", ATS_SQUID, &[("squid_code", "^ERR_CONNECT_FAIL$"), ("status", "^502$")], Some(T::ConnectionRefused), Low, "log.access.status_502", ATS_SRC).alts(&[T::ConnectionTerminated, T::HttpProtocolError, T::ConnectionTimeout]),
+    PatternRow::new("read_timeout", ATS_SQUID, &[("squid_code", "^ERR_READ_TIMEOUT$"), ("status", "^504$")], Some(T::HttpResponseTimeout), Medium, "log.access.status_504", ATS_SRC).alts(&[T::ConnectionReadTimeout]),
+    PatternRow::new("read_error", ATS_SQUID, &[("squid_code", "^ERR_READ_ERROR$"), ("status", r"^[12]\d\d$")], Some(T::HttpResponseIncomplete), Medium, "log.proxy.response_incomplete", ATS_SRC),
+    // ---------------------------------------------------------------- lighttpd
+    PatternRow::new("connect_refused", LIGHTTPD, &[("message", r"^establishing connection failed: socket: (?P<target>\S+): Connection refused")], Some(T::ConnectionRefused), High, "log.go.connect_refused", LIGHTTPD_SRC),
+    PatternRow::new("connect_failed", LIGHTTPD, &[("message", r"^establishing connection failed: socket: (?P<target>\S+): (?P<detail>.+)$")], Some(T::ConnectionRefused), Low, "log.proxy.connect_failed", LIGHTTPD_SRC).alts(&[T::ConnectionTimeout, T::DestinationIpUnroutable]),
+    PatternRow::new("connect_timeout", LIGHTTPD, &[("message", r"^connect timeout on socket: (?P<target>\S+)")], Some(T::ConnectionTimeout), High, "log.go.connect_timeout", LIGHTTPD_SRC),
+    PatternRow::new("all_down", LIGHTTPD, &[("message", r"^all handlers for (?P<path>\S+) on (?P<host>\S*) ?are down")], Some(T::DestinationUnavailable), High, "log.proxy.destination_unavailable", LIGHTTPD_SRC).alts(&[T::ConnectionRefused]),
+    PatternRow::new("re_enabled", LIGHTTPD, &[("message", r"^gw-server re-enabled: (?P<target>\S+)")], None, Medium, "log.proxy.backend_reenabled", LIGHTTPD_SRC).notice(),
+    PatternRow::new("read_timeout", LIGHTTPD, &[("message", r"^read timeout on socket: (?P<target>\S+)")], Some(T::HttpResponseTimeout), Medium, "log.proxy.read_timeout", LIGHTTPD_SRC).alts(&[T::ConnectionReadTimeout]),
+    PatternRow::new("reset", LIGHTTPD, &[("message", r"^read\(\) \d+ \d+: Connection reset by peer")], Some(T::ConnectionTerminated), High, "log.go.connection_reset", LIGHTTPD_SRC),
+    PatternRow::new("no_response", LIGHTTPD, &[("message", r"^(?P<detail>response not received), request sent: \d+ on socket: (?P<target>\S+) for (?P<path>\S+), closing connection")], Some(T::ConnectionTerminated), High, "log.go.eof", LIGHTTPD_SRC),
+    PatternRow::new("headers_too_large", LIGHTTPD, &[("message", r"^response headers too large for (?P<path>\S+)")], Some(T::HttpResponseHeaderSectionSize), High, "log.proxy.header_too_large", LIGHTTPD_SRC),
+    // ---------------------------------------------------------------- H2O
+    PatternRow::new("connection_failed", H2O, &[("message", r"^connection failed$")], Some(T::ConnectionRefused), Medium, "log.proxy.connect_failed", H2O_SRC).alts(&[T::ConnectionTimeout]),
+    PatternRow::new("io_timeout", H2O, &[("message", r"^I/O timeout$")], Some(T::HttpResponseTimeout), Medium, "log.proxy.read_timeout", H2O_SRC).alts(&[T::ConnectionReadTimeout]),
+    PatternRow::new("io_error_head", H2O, &[("message", r"^(?P<detail>I/O error \(head\))$")], Some(T::ConnectionTerminated), High, "log.go.eof", H2O_SRC),
+    PatternRow::new("io_error_body", H2O, &[("message", r"^(?P<detail>I/O error \(body[^)]*\))$")], Some(T::HttpResponseIncomplete), High, "log.proxy.response_incomplete", H2O_SRC),
+    PatternRow::new("parse_failed", H2O, &[("message", r"^failed to parse the response$")], Some(T::HttpProtocolError), High, "log.go.malformed_response", H2O_SRC),
+    PatternRow::new("dns_error", H2O, &[("message", r"^(?P<dns_error>Name or service not known|Temporary failure in name resolution|No address associated with hostname)$")], Some(T::DnsError), High, "log.go.dns_error", H2O_SRC),
+    // ---------------------------------------------------------------- nghttpx
+    PatternRow::new("connect_refused", NGHTTPX, &[("message", r"^Backend connect failed; addr=(?P<target>\S+): errno=(?P<errno>111)$")], Some(T::ConnectionRefused), High, "log.go.connect_refused", NGHTTPX_SRC),
+    PatternRow::new("connect_failed", NGHTTPX, &[("message", r"^Backend connect failed; addr=(?P<target>\S+): errno=(?P<errno>\d+)")], Some(T::ConnectionRefused), Low, "log.proxy.connect_failed", NGHTTPX_SRC).alts(&[T::ConnectionTimeout, T::DestinationIpUnroutable]),
+    PatternRow::new("connect_blocked", NGHTTPX, &[("message", r"^Could not connect (?P<count>\d+) times in a row; sleep for (?P<seconds>[\d.]+) seconds")], Some(T::DestinationUnavailable), Medium, "log.proxy.backoff", NGHTTPX_SRC).alts(&[T::ConnectionRefused, T::DnsError]),
+    // ---------------------------------------------------------------- Tinyproxy
+    PatternRow::new("dns_error", TINYPROXY, &[("message", r"^opensock: Could not retrieve address info for (?P<target>\S+?): (?P<dns_error>.+)$")], Some(T::DnsError), High, "log.go.dns_error", TINYPROXY_SRC),
+    PatternRow::new("connect_failed", TINYPROXY, &[("message", r"^opensock: Could not establish a connection to (?P<target>\S+)")], Some(T::ConnectionRefused), Medium, "log.proxy.connect_failed", TINYPROXY_SRC).alts(&[T::ConnectionTimeout, T::DestinationIpUnroutable]),
+    PatternRow::new("headers_incomplete", TINYPROXY, &[("message", r"^Could not retrieve all the headers from the remote server")], Some(T::HttpProtocolError), Medium, "log.go.malformed_response", TINYPROXY_SRC).alts(&[T::ConnectionTerminated]),
+    PatternRow::new("headers_timeout", TINYPROXY, &[("message", r#"^process_server_headers failed: Resource temporarily unavailable\. host "(?P<target>[^"]*)""#)], Some(T::HttpResponseTimeout), Medium, "log.proxy.read_timeout", TINYPROXY_SRC),
+    PatternRow::new("headers_reset", TINYPROXY, &[("message", r#"^process_server_headers failed: Connection reset by peer\. host "(?P<target>[^"]*)""#)], Some(T::ConnectionTerminated), High, "log.go.connection_reset", TINYPROXY_SRC),
+    PatternRow::new("headers_failed", TINYPROXY, &[("message", r#"^process_server_headers failed: (?P<detail>[^.]*)\. host "(?P<target>[^"]*)""#)], Some(T::ConnectionTerminated), Medium, "log.go.eof", TINYPROXY_SRC).alts(&[T::HttpProtocolError]),
+    PatternRow::new("request_step", TINYPROXY, &[("message", r"^(?:Connect \(file descriptor \d+\)|Request \(file descriptor \d+\)|No upstream proxy for |opensock: (?:opening connection to|getaddrinfo returned for) |Established connection to host |Closed connection between local client)")], None, Medium, "log.proxy.request_notice", TINYPROXY_SRC).notice(),
+    // ---------------------------------------------------------------- Privoxy
+    PatternRow::new("connection_failure", PRIVOXY, &[("level", "^Crunch$"), ("message", r"^Connection failure: (?P<url>\S+)")], Some(T::ConnectionRefused), Medium, "log.proxy.connect_failed", PRIVOXY_SRC).alts(&[T::ConnectionTimeout, T::DestinationIpUnroutable]),
+    PatternRow::new("connection_timeout", PRIVOXY, &[("level", "^Crunch$"), ("message", r"^Connection timeout: (?P<url>\S+)")], Some(T::HttpResponseTimeout), Medium, "log.proxy.read_timeout", PRIVOXY_SRC).alts(&[T::ConnectionTimeout]),
+    PatternRow::new("no_server_data", PRIVOXY, &[("level", "^Crunch$"), ("message", r"^(?P<detail>No server data received): (?P<url>\S+)")], Some(T::ConnectionTerminated), High, "log.go.eof", PRIVOXY_SRC),
+    PatternRow::new("dns_failure", PRIVOXY, &[("level", "^Crunch$"), ("message", r"^DNS failure: (?P<url>\S+)")], Some(T::DnsError), High, "log.go.dns_error", PRIVOXY_SRC),
+    PatternRow::new("cannot_resolve", PRIVOXY, &[("message", r"^Can not resolve (?P<target>\S+?): (?P<dns_error>.+)$")], Some(T::DnsError), High, "log.go.dns_error", PRIVOXY_SRC),
+    PatternRow::new("no_response", PRIVOXY, &[("level", "^Error$"), ("message", r"^(?P<detail>No server or forwarder response received) on socket")], Some(T::ConnectionTerminated), High, "log.go.eof", PRIVOXY_SRC),
+    PatternRow::new("read_reset", PRIVOXY, &[("level", "^Error$"), ("message", r"^read from: (?P<target>\S+) failed: Connection reset by peer")], Some(T::ConnectionTerminated), High, "log.go.connection_reset", PRIVOXY_SRC),
+    PatternRow::new("invalid_response", PRIVOXY, &[("level", "^Error$"), ("message", r"^Invalid server or forwarder response\. Starts with: (?P<detail>.*)$")], Some(T::HttpProtocolError), High, "log.go.malformed_response", PRIVOXY_SRC),
+    PatternRow::new("request", PRIVOXY, &[("level", "^Request$")], None, Medium, "log.proxy.request_notice", PRIVOXY_SRC).notice(),
+    // ---------------------------------------------------------------- mitmproxy
+    PatternRow::new("connect_refused", MITM, &[("message", r"^error establishing server connection: \[Errno 111\] (?P<detail>.*)$")], Some(T::ConnectionRefused), High, "log.go.connect_refused", MITM_SRC),
+    PatternRow::new("dns_error", MITM, &[("message", r"^error establishing server connection: \[Errno -[235]\] (?P<dns_error>.*)$")], Some(T::DnsError), High, "log.go.dns_error", MITM_SRC),
+    PatternRow::new("connect_failed", MITM, &[("message", r"^error establishing server connection: (?P<detail>.*)$")], Some(T::ConnectionRefused), Low, "log.proxy.connect_failed", MITM_SRC).alts(&[T::ConnectionTimeout, T::TlsProtocolError]),
+    PatternRow::new("flow_refused", MITM, &[("reason", r"^\[Errno 111\] ")], Some(T::ConnectionRefused), High, "log.go.connect_refused", MITM_SRC),
+    PatternRow::new("flow_dns", MITM, &[("reason", r"^\[Errno -[235]\] (?P<dns_error>.*)$")], Some(T::DnsError), High, "log.go.dns_error", MITM_SRC),
+    PatternRow::new("flow_incomplete_body", MITM, &[("reason", r"^HTTP/1 protocol error: peer closed connection without sending complete message body")], Some(T::HttpResponseIncomplete), High, "log.proxy.response_incomplete", MITM_SRC),
+    PatternRow::new("flow_server_closed", MITM, &[("reason", r"^(?P<detail>server closed connection|Server disconnected\.?)$")], Some(T::ConnectionTerminated), High, "log.go.eof", MITM_SRC),
+    PatternRow::new("flow_unexpected", MITM, &[("reason", r"^(?P<detail>unexpected server response: .*)$")], Some(T::HttpProtocolError), High, "log.go.malformed_response", MITM_SRC),
+    PatternRow::new("flow_client_gone", MITM, &[("reason", r"^Client disconnected\.?$")], None, Medium, "log.proxy.client_gone", MITM_SRC).client_side(499),
+    PatternRow::new("step", MITM, &[("message", r"^(?:client|server) (?:connect|disconnect)")], None, Medium, "log.proxy.request_notice", MITM_SRC).notice(),
+    PatternRow::new("flow", MITM, &[("method", ".")], None, Medium, "log.proxy.request_notice", MITM_SRC).notice(),
+    PatternRow::new("flow_status", MITM, &[("reason", r"^\d{3} .*")], None, Medium, "log.proxy.request_notice", MITM_SRC).notice(),
+    // ---------------------------------------------------------------- proxy.py
+    PatternRow::new("connect_refused", PROXY_PY, &[("message", r"^Unable to connect with upstream (?P<target>\S+) due to \[Errno 111\]")], Some(T::ConnectionRefused), High, "log.go.connect_refused", PROXY_PY_SRC),
+    PatternRow::new("dns_error", PROXY_PY, &[("message", r"^Unable to connect with upstream (?P<target>\S+?) due to \[Errno -[235]\] (?P<dns_error>.+)$")], Some(T::DnsError), High, "log.go.dns_error", PROXY_PY_SRC),
+    PatternRow::new("connect_failed", PROXY_PY, &[("message", r"^Unable to connect with upstream (?P<target>\S+) due to (?P<detail>.+)$")], Some(T::ConnectionRefused), Low, "log.proxy.connect_failed", PROXY_PY_SRC).alts(&[T::ConnectionTimeout, T::DestinationIpUnroutable]),
+    PatternRow::new("failed_refused", PROXY_PY, &[("message", r"^HttpProtocolException: ProxyConnectionFailed ConnectionRefusedError")], Some(T::ConnectionRefused), High, "log.go.connect_refused", PROXY_PY_SRC),
+    PatternRow::new("failed_dns", PROXY_PY, &[("message", r"^HttpProtocolException: ProxyConnectionFailed gaierror\(-\d+, '(?P<dns_error>[^']*)'\)")], Some(T::DnsError), High, "log.go.dns_error", PROXY_PY_SRC),
+    PatternRow::new("upstream_reset", PROXY_PY, &[("message", r"^Connection reset by upstream: (?P<target>\S+)")], Some(T::ConnectionTerminated), High, "log.go.connection_reset", PROXY_PY_SRC),
+    PatternRow::new("no_response", PROXY_PY, &[("status", "^None$")], None, Medium, "log.proxy.no_response_logged", PROXY_PY_SRC).notice(),
+    // ---------------------------------------------------------------- http-proxy-middleware
+    PatternRow::new("refused", HPM, &[("error_code", "^ECONNREFUSED$")], Some(T::ConnectionRefused), High, "log.go.connect_refused", HPM_SRC),
+    PatternRow::new("reset", HPM, &[("error_code", "^ECONNRESET$")], Some(T::ConnectionTerminated), Medium, "log.go.connection_reset", HPM_SRC).alts(&[T::HttpResponseTimeout]),
+    PatternRow::new("not_found", HPM, &[("error_code", "^ENOTFOUND$")], Some(T::DnsError), High, "log.go.dns_error", HPM_SRC),
+    PatternRow::new("dns_again", HPM, &[("error_code", "^EAI_AGAIN$")], Some(T::DnsTimeout), Medium, "log.go.dns_timeout", HPM_SRC).alts(&[T::DnsError]),
+    PatternRow::new("timed_out", HPM, &[("error_code", "^ETIMEDOUT$")], Some(T::ConnectionTimeout), High, "log.go.connect_timeout", HPM_SRC),
+    PatternRow::new("header_overflow", HPM, &[("error_code", "^HPE_HEADER_OVERFLOW$")], Some(T::HttpResponseHeaderSectionSize), High, "log.proxy.header_too_large", HPM_SRC),
+    PatternRow::new("invalid_response", HPM, &[("error_code", "^HPE_")], Some(T::HttpProtocolError), High, "log.go.malformed_response", HPM_SRC),
+    // ---------------------------------------------------------------- Fastify + @fastify/reply-from
+    PatternRow::new("refused", FASTIFY, &[("detail", r"(?:^|: )connect ECONNREFUSED (?P<target>\S+)$")], Some(T::ConnectionRefused), High, "log.go.connect_refused", FASTIFY_SRC),
+    PatternRow::new("dns_error", FASTIFY, &[("detail", r"(?:^|: )getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?P<target>\S+)$")], Some(T::DnsError), High, "log.go.dns_error", FASTIFY_SRC),
+    PatternRow::new("timed_out", FASTIFY, &[("detail", r"(?:^|: )HTTP request timed out$")], Some(T::HttpResponseTimeout), High, "log.proxy.read_timeout", FASTIFY_SRC),
+    PatternRow::new("header_overflow", FASTIFY, &[("detail", r"(?:^|: )Parse Error: Header overflow")], Some(T::HttpResponseHeaderSectionSize), High, "log.proxy.header_too_large", FASTIFY_SRC),
+    PatternRow::new("parse_error", FASTIFY, &[("detail", r"(?:^|: )Parse Error: (?P<parse_error>.*)$")], Some(T::HttpProtocolError), High, "log.go.malformed_response", FASTIFY_SRC),
+    PatternRow::new("reset", FASTIFY, &[("detail", r"(?:^|: )read ECONNRESET$")], Some(T::ConnectionTerminated), High, "log.go.connection_reset", FASTIFY_SRC),
+    PatternRow::new("aborted", FASTIFY, &[("detail", r"^aborted$")], Some(T::HttpResponseIncomplete), Medium, "log.proxy.response_incomplete", FASTIFY_SRC),
+    PatternRow::new("hang_up", FASTIFY, &[("detail", r"(?:^|: )(?P<eof_detail>socket hang up)$")], Some(T::ConnectionTerminated), Medium, "log.go.eof", FASTIFY_SRC).alts(&[T::HttpResponseTimeout]),
+    PatternRow::new("service_unavailable", FASTIFY, &[("error_code", "^FST_REPLY_FROM_SERVICE_UNAVAILABLE$")], Some(T::DestinationUnavailable), Low, "log.proxy.connect_failed", FASTIFY_SRC).alts(&[T::DnsError, T::ConnectionRefused]),
+    PatternRow::new("request_step", FASTIFY, &[("msg", r"^(?:incoming request|fetching from remote server|response received)$")], None, Medium, "log.proxy.request_notice", FASTIFY_SRC).notice(),
+    // ---------------------------------------------------------------- node-http-proxy crash, Node.js errors
+    PatternRow::new("uncaught_error", &[F::NodeHttpProxyCrash], &[("file", ".")], Some(T::ProxyInternalError), High, "log.proxy.node_crash", "https://github.com/http-party/node-http-proxy/blob/master/lib/http-proxy/index.js (throws when no 'error' listener); captured: http-proxy 1.18.1"),
+    PatternRow::new("connect_refused", NODE, &[("message", r"^connect ECONNREFUSED (?P<target>\S+)")], Some(T::ConnectionRefused), High, "log.go.connect_refused", NODE_SRC),
+    PatternRow::new("connect_timeout", NODE, &[("message", r"^connect ETIMEDOUT (?P<target>\S+)")], Some(T::ConnectionTimeout), High, "log.go.connect_timeout", NODE_SRC),
+    PatternRow::new("dns_error", NODE, &[("message", r"^getaddrinfo (?:ENOTFOUND|EAI_FAIL) (?P<target>\S+)")], Some(T::DnsError), High, "log.go.dns_error", NODE_SRC),
+    PatternRow::new("dns_again", NODE, &[("message", r"^getaddrinfo EAI_AGAIN (?P<target>\S+)")], Some(T::DnsTimeout), Medium, "log.go.dns_timeout", NODE_SRC).alts(&[T::DnsError]),
+    PatternRow::new("reset", NODE, &[("message", r"^read ECONNRESET")], Some(T::ConnectionTerminated), High, "log.go.connection_reset", NODE_SRC),
+    PatternRow::new("hang_up", NODE, &[("message", r"^(?P<detail>socket hang up)")], Some(T::ConnectionTerminated), Medium, "log.go.eof", NODE_SRC).alts(&[T::HttpResponseTimeout]),
+    PatternRow::new("header_overflow", NODE, &[("message", r"^Parse Error: Header overflow")], Some(T::HttpResponseHeaderSectionSize), High, "log.proxy.header_too_large", NODE_SRC),
+    PatternRow::new("parse_error", NODE, &[("message", r"^Parse Error: (?P<detail>.*)$")], Some(T::HttpProtocolError), High, "log.go.malformed_response", NODE_SRC),
+    PatternRow::new("stack", NODE, &[("stack", ".")], None, Medium, "log.proxy.stack_notice", NODE_SRC).notice(),
     // ---------------------------------------------------------------- status only (access logs), most specific first
     PatternRow::new("status_ok", STATUS, &[("status", r"^[123]\d\d$")], None, Low, "log.access.status_ok", STATUS_SRC),
     PatternRow::new("status_client_closed", STATUS, &[("status", r"^(?:0|499)$")], None, Low, "log.access.status_client_closed", STATUS_SRC).client_side(499),

@@ -1,0 +1,82 @@
+//! A layer is named only by a signal of its own: generic markup (an HTML 4.01
+//! page with `<title>NNN …</title>`, Squid's access-log layout) never names one.
+//! Regressions of two misnamings measured on proxies never captured here: a
+//! forward proxy's HTML 4.01 pages were called Apache, and another proxy's
+//! Squid-format access log was called Squid.
+#![allow(clippy::panic, clippy::indexing_slicing)]
+
+use gatewise_core::classify::{response, ResponseView};
+use gatewise_core::logs;
+use gatewise_core::Layer;
+
+const HTML401_503: &str = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n<title>503 Service Unavailable</title>\n</head><body>\n<h1>Service Unavailable</h1>\n<p>Try again later.</p>\n</body></html>\n";
+
+fn layer_of(headers: &[(&str, &str)], body: &str) -> Layer {
+    response(&ResponseView {
+        status: 503,
+        headers,
+        body: body.as_bytes(),
+    })
+    .layer
+}
+
+#[test]
+fn an_html_401_page_alone_names_no_layer() {
+    assert_eq!(layer_of(&[], HTML401_503), Layer::Unknown);
+    assert_eq!(
+        layer_of(&[("Content-Type", "text/html")], HTML401_503),
+        Layer::Unknown
+    );
+}
+
+#[test]
+fn apache_is_named_by_its_server_header_or_its_signature() {
+    assert_eq!(
+        layer_of(&[("Server", "Apache/2.4.71 (Debian)")], HTML401_503),
+        Layer::Apache
+    );
+    let signed = HTML401_503.replace(
+        "</body>",
+        "<hr>\n<address>Apache/2.4.62 (Unix) Server at shop.example Port 443</address>\n</body>",
+    );
+    assert_eq!(layer_of(&[], &signed), Layer::Apache);
+}
+
+#[test]
+fn privoxy_pages_are_privoxy_not_apache() {
+    let body = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n<html>\n<head>\n  <title>503 - Connect failed (Privoxy@localhost)</title>\n</head>\n<body>\n<h2>Connect failed</h2>\n</body>\n</html>\n";
+    assert_eq!(layer_of(&[], body), Layer::Privoxy);
+}
+
+fn explain_line(line: &str) -> (String, Layer) {
+    let all = logs::explain_all(line);
+    let Some(first) = all.first() else {
+        panic!("not explained: {line}");
+    };
+    (
+        first.explanation.format.name().to_owned(),
+        first.explanation.diagnosis.layer,
+    )
+}
+
+#[test]
+fn a_squid_format_line_names_squid_only_by_squid_codes() {
+    // Squid 3+ hierarchy codes are Squid's own.
+    let squid = "1763705521.101      2 127.0.0.1 TCP_MISS/502 3946 GET http://127.0.0.1/some/path - FIRSTUP_PARENT/127.0.0.1 text/html";
+    assert_eq!(
+        explain_line(squid),
+        ("squid_access".to_owned(), Layer::Squid)
+    );
+    // Apache Traffic Server's squid.log: ERR_* result codes, TIMEOUT_* hierarchies.
+    let ats = "1796537549.923 0 127.0.0.1 ERR_CONNECT_FAIL/502 455 GET http://127.0.0.1:18100/some/path?x=1 - DIRECT/127.0.0.1 text/html";
+    assert_eq!(
+        explain_line(ats),
+        ("trafficserver_squid".to_owned(), Layer::Trafficserver)
+    );
+    // Neither: the layout alone names no proxy.
+    let plain = "1796537598.068 3 127.0.0.1 TCP_MISS/500 252 GET http://127.0.0.1:18109/some/path?x=1 - DIRECT/127.0.0.1 text/html";
+    assert_eq!(
+        explain_line(plain),
+        ("squid_format".to_owned(), Layer::Unknown)
+    );
+}
