@@ -452,6 +452,7 @@ pub static FINGERPRINTS: &[Fingerprint] = &[
     on_path("gunicorn.server_header", L::Gunicorn, &[H::StartsWith("server", "gunicorn")], "https://docs.gunicorn.org/en/stable/settings.html"),
     on_path("lighttpd.server_header", L::Lighttpd, &[H::StartsWith("server", "lighttpd")], LIGHTTPD_SRC),
     on_path("h2o.server_header", L::H2o, &[H::StartsWith("server", "h2o/")], H2O_SRC),
+    on_path("express.x_powered_by", L::Express, &[H::StartsWith("x-powered-by", "Express")], EXPRESS_SRC),
     on_path("nghttpx.server_header", L::Nghttpx, &[H::Equals("server", "nghttpx")], NGHTTPX_SRC),
     on_path("nghttpx.via", L::Nghttpx, &[H::Contains("via", "nghttpx")], NGHTTPX_SRC),
     on_path("trafficserver.server_header", L::Trafficserver, &[H::StartsWith("server", "ATS/")], ATS_SRC),
