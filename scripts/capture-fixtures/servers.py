@@ -344,4 +344,9 @@ SPECS: list[Spec] = [
          per_endpoint=True, extra_origins=("npm:fastify@5.12.8",),
          notes="fastify 5 (`logger: true`) + `@fastify/http-proxy` `{upstream, http: {requestOptions: "
                "{timeout: 2000}}}`"),
+    Spec("vite", "npm:vite@8.4.0", 20000, npm_version("vite"), no_files, node_app("vite.mjs"),
+         [("stderr", "stderr.txt", "error"), ("stdout", "stdout.txt", "access")],
+         per_endpoint=True,
+         notes="Vite's dev server (`createServer`) with `server.proxy` `{'/some': {target, changeOrigin: true, "
+               "proxyTimeout: 2000}}`; its own logger"),
 ]

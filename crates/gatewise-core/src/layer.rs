@@ -153,6 +153,10 @@ layers! {
     Uwsgi = "uwsgi", "uWSGI", AppServer, "https://uwsgi-docs.readthedocs.io/en/latest/Logging.html", ["uwsgi --logto"];
     /// PHP-FPM.
     PhpFpm = "php_fpm", "PHP-FPM", AppServer, "https://www.php.net/manual/en/install.fpm.configuration.php", ["/var/log/php*-fpm.log"];
+    /// Vite's dev server proxy (`server.proxy`, built on node-http-proxy).
+    Vite = "vite", "Vite dev server", Proxy, "https://vite.dev/config/server-options.html#server-proxy", ["the terminal running vite"];
+    /// Create React App's dev server proxy (react-scripts: `"proxy"` in package.json).
+    CreateReactApp = "create_react_app", "Create React App dev server", Proxy, "https://create-react-app.dev/docs/proxying-api-requests-in-development/", ["the terminal running npm start"];
     /// Express (Node.js), its default error handler and express-http-proxy.
     Express = "express", "Express", AppServer, "https://expressjs.com/en/guide/error-handling.html", ["the Node.js process's standard error"];
     /// Fastify (Node.js), including @fastify/http-proxy and @fastify/reply-from.

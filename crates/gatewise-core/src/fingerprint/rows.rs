@@ -160,6 +160,8 @@ const MITMPROXY_SRC: &str =
     "mitmproxy/proxy/layers/http (make_error_response); captured: mitmproxy 11.0.2";
 const PROXY_PY_SRC: &str = "proxy.py proxy/http/exception/proxy_conn_failed.py (BAD_GATEWAY_RESPONSE_PKT); captured: proxy.py 2.4.10";
 const HPM_SRC: &str = "http-proxy-middleware src/handlers/response-interceptor / src/plugins/default/error-response-plugin.ts; captured: http-proxy-middleware 4.2.1";
+const CRA_SRC: &str =
+    "react-dev-utils WebpackDevServerUtils.js (onProxyError, formatProxyErrorResponse)";
 const EXPRESS_SRC: &str = "finalhandler (Express's default error handler: <pre> with the error's stack); captured: express 5.3.0";
 const EXPRESS_PROXY_SRC: &str = "express-http-proxy app/steps/sendProxyRequest.js (X-Timeout-Reason); captured: express-http-proxy 2.1.2";
 const FASTIFY_SRC: &str =
@@ -337,6 +339,13 @@ pub static FINGERPRINTS: &[Fingerprint] = &[
         out(Some(E::HttpProtocolError), &[], Medium), HPM_SRC),
     generator("http_proxy_middleware.error_500", L::HttpProxyMiddleware, &[500], &[], &[B::Regex(r"^Error occurred while trying to proxy: (?P<detail>\S*)\s*$")],
         out(Some(E::ProxyInternalError), &[E::HttpResponseHeaderSectionSize, E::HttpProtocolError], Low), HPM_SRC),
+    // ---- Create React App's dev-server proxy (react-dev-utils onProxyError: 500 + one text line) ----
+    generator("create_react_app.refused", L::CreateReactApp, &[500], &[], &[B::Regex(r"^Proxy error: Could not proxy request (?P<detail>\S+ from \S+ to \S+) \(ECONNREFUSED\)\.\s*$")],
+        out(Some(E::ConnectionRefused), &[], High), CRA_SRC),
+    generator("create_react_app.dns", L::CreateReactApp, &[500], &[], &[B::Regex(r"^Proxy error: Could not proxy request (?P<detail>\S+ from \S+ to \S+) \((?:ENOTFOUND|EAI_AGAIN)\)\.\s*$")],
+        out(Some(E::DnsError), &[E::DnsTimeout], High), CRA_SRC),
+    generator("create_react_app.proxy_error", L::CreateReactApp, &[500], &[], &[B::Regex(r"^Proxy error: Could not proxy request \S+ from \S+ to \S+ \((?P<detail>[A-Z_]+)\)\.\s*$")],
+        out(Some(E::ConnectionTerminated), &[E::ConnectionTimeout, E::HttpResponseTimeout, E::TlsProtocolError, E::TlsCertificateError, E::HttpProtocolError], Low), CRA_SRC),
     // ---- Express (finalhandler's page; express-http-proxy's timeout header) ----
     generator("express.proxy_timeout", L::Express, &[504], &[H::Contains("x-timeout-reason", "express-http-proxy")], &[],
         out(Some(E::HttpResponseTimeout), &[E::ConnectionTerminated], Low), EXPRESS_PROXY_SRC),

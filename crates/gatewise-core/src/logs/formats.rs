@@ -122,6 +122,10 @@ log_formats! {
     ProxyPy = "proxy_py", ProxyPy, "https://github.com/abhinavsingh/proxy.py#flags", None;
     /// http-proxy-middleware's `[HPM]` lines (also in webpack-dev-server and create-react-app output).
     HttpProxyMiddleware = "http_proxy_middleware", HttpProxyMiddleware, "https://github.com/chimurai/http-proxy-middleware#logger-object", Some("error_code");
+    /// Vite's dev-server output (`[vite] http proxy error: /path`, then the Node.js error).
+    Vite = "vite", Vite, "https://vite.dev/config/server-options.html#server-proxy", Some("error_code");
+    /// Create React App's dev-server proxy messages (`Proxy error: Could not proxy request …`).
+    CreateReactApp = "create_react_app", CreateReactApp, "https://create-react-app.dev/docs/proxying-api-requests-in-development/", Some("error_code");
     /// Fastify's pino JSON log (request lines, @fastify/reply-from's errors).
     FastifyJson = "fastify_json", Fastify, "https://fastify.dev/docs/latest/Reference/Logging/", Some("error_code");
     /// The crash of a Node.js process in node-http-proxy (an `error` event nobody handled).
@@ -500,11 +504,47 @@ pub const ENVELOPES: &[Envelope] = &[
     Envelope {
         format: LogFormat::HttpProxyMiddleware,
         kind: EnvelopeKind::Regex {
-            pattern: r"^\[HPM\] (?:Error occurred while proxying request (?P<host>[^/\s]*)(?P<path>\S*) to (?P<upstream>\S+) \[(?P<error_code>[A-Z_]+)\].*|(?P<method>[A-Z]+) (?P<path2>\S+) -> (?P<upstream2>\S+) \[(?P<status>\d{3})\]|(?P<message>.*))$",
+            pattern: r"^(?:<[ewi]> )?(?:\[webpack-dev-server\] )?\[HPM\] (?:Error occurred while proxying request (?P<host>[^/\s]*)(?P<path>\S*) to (?P<upstream>\S+) \[(?P<error_code>[A-Z_]+)\].*|(?P<method>[A-Z]+) (?P<path2>\S+) -> (?P<upstream2>\S+) \[(?P<status>\d{3})\]|(?P<message>.*))$",
             kv: None,
         },
         when: &[],
         aliases: &[("path", &["path2"]), ("upstream", &["upstream2"])],
+    },
+    Envelope {
+        format: LogFormat::Vite,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^(?:(?P<time>\d{1,2}:\d\d:\d\d(?: [AP]M)?) )?\[vite\] (?P<message>.*)$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[],
+    },
+    Envelope {
+        format: LogFormat::Vite,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^(?P<error_class>[A-Z]\w*Error) \[(?P<error_code>[A-Z_]+)\]: (?P<message>(?:\[vite\] )?http proxy error.*)$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[],
+    },
+    Envelope {
+        format: LogFormat::CreateReactApp,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^Proxy error: Could not proxy request (?P<path>\S+) from (?P<host>\S+) to (?P<upstream>\S+?)(?: \((?P<error_code>[A-Z_]+)\))?\.?\s*$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[],
+    },
+    Envelope {
+        format: LogFormat::CreateReactApp,
+        kind: EnvelopeKind::Regex {
+            pattern: r"^See https://nodejs\.org/api/errors\.html#errors_common_system_errors for more information \((?P<error_code>[A-Z_]+)\)\.?\s*$",
+            kv: None,
+        },
+        when: &[],
+        aliases: &[],
     },
     Envelope {
         format: LogFormat::FastifyJson,

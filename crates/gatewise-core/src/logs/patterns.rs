@@ -148,7 +148,7 @@ const TINYPROXY: &[LogFormat] = &[F::Tinyproxy];
 const PRIVOXY: &[LogFormat] = &[F::Privoxy];
 const MITM: &[LogFormat] = &[F::Mitmproxy];
 const PROXY_PY: &[LogFormat] = &[F::ProxyPy];
-const HPM: &[LogFormat] = &[F::HttpProxyMiddleware];
+const CODES: &[LogFormat] = &[F::HttpProxyMiddleware, F::CreateReactApp, F::Vite];
 const FASTIFY: &[LogFormat] = &[F::FastifyJson];
 const NODE: &[LogFormat] = &[F::NodeError];
 /// Formats whose lines carry a response status that the status-only rows read.
@@ -199,7 +199,7 @@ const PRIVOXY_SRC: &str = "privoxy jcc.c (crunch reasons, LOG_LEVEL_ERROR messag
 const MITM_SRC: &str =
     "mitmproxy/proxy/server.py, addons/dumper.py; captured: mitmproxy 11.0.2 (PyPI)";
 const PROXY_PY_SRC: &str = "proxy.py proxy/http/server/web.py, proxy/http/proxy/server.py (connect_upstream, access_log); captured: proxy.py 2.4.10 (PyPI)";
-const HPM_SRC: &str = "http-proxy-middleware src/plugins/default/error-response-plugin.ts, logger-plugin.ts; captured: http-proxy-middleware 4.2.1 (npm)";
+const CODES_SRC: &str = "https://nodejs.org/api/errors.html#common-system-errors and the codes each prints: http-proxy-middleware src/plugins/default/logger-plugin.ts, react-dev-utils WebpackDevServerUtils.js, vite server/middlewares/proxy.ts; captured: http-proxy-middleware 4.2.1, vite 8.4.0";
 const FASTIFY_SRC: &str = "@fastify/reply-from index.js, lib/errors.js; fastify lib/logger.js; captured: @fastify/http-proxy 11.6.3 (npm)";
 const NODE_SRC: &str = "https://nodejs.org/api/errors.html#common-system-errors; captured: Node.js 20 errors under http-proxy, express-http-proxy";
 const STATUS_SRC: &str = "RFC 9110 §15; the line records a status only";
@@ -500,14 +500,21 @@ pub const PATTERNS: &[PatternRow] = &[
     PatternRow::new("failed_dns", PROXY_PY, &[("message", r"^HttpProtocolException: ProxyConnectionFailed gaierror\(-\d+, '(?P<dns_error>[^']*)'\)")], Some(T::DnsError), High, "log.go.dns_error", PROXY_PY_SRC),
     PatternRow::new("upstream_reset", PROXY_PY, &[("message", r"^Connection reset by upstream: (?P<target>\S+)")], Some(T::ConnectionTerminated), High, "log.go.connection_reset", PROXY_PY_SRC),
     PatternRow::new("no_response", PROXY_PY, &[("status", "^None$")], None, Medium, "log.proxy.no_response_logged", PROXY_PY_SRC).notice(),
-    // ---------------------------------------------------------------- http-proxy-middleware
-    PatternRow::new("refused", HPM, &[("error_code", "^ECONNREFUSED$")], Some(T::ConnectionRefused), High, "log.go.connect_refused", HPM_SRC),
-    PatternRow::new("reset", HPM, &[("error_code", "^ECONNRESET$")], Some(T::ConnectionTerminated), Medium, "log.go.connection_reset", HPM_SRC).alts(&[T::HttpResponseTimeout]),
-    PatternRow::new("not_found", HPM, &[("error_code", "^ENOTFOUND$")], Some(T::DnsError), High, "log.go.dns_error", HPM_SRC),
-    PatternRow::new("dns_again", HPM, &[("error_code", "^EAI_AGAIN$")], Some(T::DnsTimeout), Medium, "log.go.dns_timeout", HPM_SRC).alts(&[T::DnsError]),
-    PatternRow::new("timed_out", HPM, &[("error_code", "^ETIMEDOUT$")], Some(T::ConnectionTimeout), High, "log.go.connect_timeout", HPM_SRC),
-    PatternRow::new("header_overflow", HPM, &[("error_code", "^HPE_HEADER_OVERFLOW$")], Some(T::HttpResponseHeaderSectionSize), High, "log.proxy.header_too_large", HPM_SRC),
-    PatternRow::new("invalid_response", HPM, &[("error_code", "^HPE_")], Some(T::HttpProtocolError), High, "log.go.malformed_response", HPM_SRC),
+    // ---------------------------------------------------------------- Node.js error codes in dev-server proxies
+    // (http-proxy-middleware "[HPM] … [CODE]", Create React App "(CODE)", Vite "AggregateError [CODE]")
+    PatternRow::new("refused", CODES, &[("error_code", "^ECONNREFUSED$")], Some(T::ConnectionRefused), High, "log.go.connect_refused", CODES_SRC),
+    PatternRow::new("reset", CODES, &[("error_code", "^ECONNRESET$")], Some(T::ConnectionTerminated), Medium, "log.go.connection_reset", CODES_SRC).alts(&[T::HttpResponseTimeout]),
+    PatternRow::new("not_found", CODES, &[("error_code", "^ENOTFOUND$")], Some(T::DnsError), High, "log.go.dns_error", CODES_SRC),
+    PatternRow::new("dns_again", CODES, &[("error_code", "^EAI_AGAIN$")], Some(T::DnsTimeout), Medium, "log.go.dns_timeout", CODES_SRC).alts(&[T::DnsError]),
+    PatternRow::new("timed_out", CODES, &[("error_code", "^ETIMEDOUT$")], Some(T::ConnectionTimeout), High, "log.go.connect_timeout", CODES_SRC),
+    PatternRow::new("unreachable", CODES, &[("error_code", "^E(?:HOST|NET)UNREACH$")], Some(T::DestinationIpUnroutable), High, "log.go.connect_unreachable", CODES_SRC),
+    PatternRow::new("tls_certificate", CODES, &[("error_code", "^(?P<tls_error>DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID)$")], Some(T::TlsCertificateError), High, "log.go.tls_certificate", CODES_SRC),
+    PatternRow::new("tls_protocol", CODES, &[("error_code", "^EPROTO$")], Some(T::TlsProtocolError), Medium, "log.go.tls_protocol", CODES_SRC),
+    PatternRow::new("header_overflow", CODES, &[("error_code", "^HPE_HEADER_OVERFLOW$")], Some(T::HttpResponseHeaderSectionSize), High, "log.proxy.header_too_large", CODES_SRC),
+    PatternRow::new("invalid_response", CODES, &[("error_code", "^HPE_")], Some(T::HttpProtocolError), High, "log.go.malformed_response", CODES_SRC),
+    // A dev-server proxy line that does not say why (the Node.js error follows on the next lines).
+    PatternRow::new("proxy_error", &[F::Vite], &[("message", r"^http proxy error(?::| at) (?P<path>\S+?):?\s*$")], Some(T::ConnectionRefused), Low, "log.proxy.connect_failed", "vite packages/vite/src/node/server/middlewares/proxy.ts (proxy.on('error')); captured: vite 8.4.0").alts(&[T::ConnectionTimeout, T::ConnectionTerminated, T::DnsError, T::HttpProtocolError]),
+    PatternRow::new("proxy_error", &[F::CreateReactApp], &[("path", ".")], Some(T::ConnectionRefused), Low, "log.proxy.connect_failed", "react-dev-utils WebpackDevServerUtils.js (onProxyError)").alts(&[T::ConnectionTimeout, T::ConnectionTerminated, T::DnsError]),
     // ---------------------------------------------------------------- Fastify + @fastify/reply-from
     PatternRow::new("refused", FASTIFY, &[("detail", r"(?:^|: )connect ECONNREFUSED (?P<target>\S+)$")], Some(T::ConnectionRefused), High, "log.go.connect_refused", FASTIFY_SRC),
     PatternRow::new("dns_error", FASTIFY, &[("detail", r"(?:^|: )getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?P<target>\S+)$")], Some(T::DnsError), High, "log.go.dns_error", FASTIFY_SRC),
@@ -521,6 +528,7 @@ pub const PATTERNS: &[PatternRow] = &[
     PatternRow::new("request_step", FASTIFY, &[("msg", r"^(?:incoming request|fetching from remote server|response received)$")], None, Medium, "log.proxy.request_notice", FASTIFY_SRC).notice(),
     // ---------------------------------------------------------------- node-http-proxy crash, Node.js errors
     PatternRow::new("uncaught_error", &[F::NodeHttpProxyCrash], &[("file", ".")], Some(T::ProxyInternalError), High, "log.proxy.node_crash", "https://github.com/http-party/node-http-proxy/blob/master/lib/http-proxy/index.js (throws when no 'error' listener); captured: http-proxy 1.18.1"),
+    PatternRow::new("aggregate_refused", NODE, &[("error_code", "^ECONNREFUSED$")], Some(T::ConnectionRefused), High, "log.go.connect_refused", NODE_SRC),
     PatternRow::new("connect_refused", NODE, &[("message", r"^connect ECONNREFUSED (?P<target>\S+)")], Some(T::ConnectionRefused), High, "log.go.connect_refused", NODE_SRC),
     PatternRow::new("connect_timeout", NODE, &[("message", r"^connect ETIMEDOUT (?P<target>\S+)")], Some(T::ConnectionTimeout), High, "log.go.connect_timeout", NODE_SRC),
     PatternRow::new("dns_error", NODE, &[("message", r"^getaddrinfo (?:ENOTFOUND|EAI_FAIL) (?P<target>\S+)")], Some(T::DnsError), High, "log.go.dns_error", NODE_SRC),
