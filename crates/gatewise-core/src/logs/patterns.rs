@@ -514,7 +514,8 @@ pub const PATTERNS: &[PatternRow] = &[
     PatternRow::new("invalid_response", CODES, &[("error_code", "^HPE_")], Some(T::HttpProtocolError), High, "log.go.malformed_response", CODES_SRC),
     // A dev-server proxy line that does not say why (the Node.js error follows on the next lines).
     PatternRow::new("proxy_error", &[F::Vite], &[("message", r"^http proxy error(?::| at) (?P<path>\S+?):?\s*$")], Some(T::ConnectionRefused), Low, "log.proxy.connect_failed", "vite packages/vite/src/node/server/middlewares/proxy.ts (proxy.on('error')); captured: vite 8.4.0").alts(&[T::ConnectionTimeout, T::ConnectionTerminated, T::DnsError, T::HttpProtocolError]),
-    PatternRow::new("proxy_error", &[F::CreateReactApp], &[("path", ".")], Some(T::ConnectionRefused), Low, "log.proxy.connect_failed", "react-dev-utils WebpackDevServerUtils.js (onProxyError)").alts(&[T::ConnectionTimeout, T::ConnectionTerminated, T::DnsError]),
+    // CRA prints the code on the next line ("See … for more information (ECONNREFUSED).").
+    PatternRow::new("proxy_error", &[F::CreateReactApp], &[("path", ".")], None, Medium, "log.proxy.see_next_line", "react-dev-utils WebpackDevServerUtils.js (onProxyError)").notice(),
     // ---------------------------------------------------------------- Fastify + @fastify/reply-from
     PatternRow::new("refused", FASTIFY, &[("detail", r"(?:^|: )connect ECONNREFUSED (?P<target>\S+)$")], Some(T::ConnectionRefused), High, "log.go.connect_refused", FASTIFY_SRC),
     PatternRow::new("dns_error", FASTIFY, &[("detail", r"(?:^|: )getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?P<target>\S+)$")], Some(T::DnsError), High, "log.go.dns_error", FASTIFY_SRC),
