@@ -125,6 +125,8 @@ layers! {
     NodeHttpProxy = "node_http_proxy", "node-http-proxy", Proxy, "https://github.com/http-party/node-http-proxy", ["the Node.js process's standard error"];
     /// http-proxy-middleware (also webpack-dev-server's and create-react-app's proxy).
     HttpProxyMiddleware = "http_proxy_middleware", "http-proxy-middleware", Proxy, "https://github.com/chimurai/http-proxy-middleware", ["the dev server's terminal output"];
+    /// Kong Gateway (OpenResty-based API gateway).
+    Kong = "kong", "Kong Gateway", Proxy, "https://docs.konghq.com/gateway/latest/production/logging/", ["/usr/local/kong/logs/error.log", "kubectl logs deploy/kong-gateway -c proxy"];
     /// Cloudflare's edge.
     Cloudflare = "cloudflare", "Cloudflare", Cdn, "https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-5xx-errors/", ["Cloudflare dashboard → Analytics → Traffic"];
     /// AWS Elastic Load Balancing (ALB, CLB, NLB).

@@ -80,3 +80,23 @@ fn a_squid_format_line_names_squid_only_by_squid_codes() {
         ("squid_format".to_owned(), Layer::Unknown)
     );
 }
+
+#[test]
+fn generic_gateway_wording_names_kong_only_with_kongs_header() {
+    let body = r#"{"message":"name resolution failed"}"#;
+    let plain = response(&ResponseView {
+        status: 503,
+        headers: &[("Content-Type", "application/json")],
+        body: body.as_bytes(),
+    });
+    assert_eq!(plain.layer, Layer::Unknown);
+    let kong = response(&ResponseView {
+        status: 503,
+        headers: &[
+            ("Content-Type", "application/json"),
+            ("Server", "kong/3.4.2"),
+        ],
+        body: body.as_bytes(),
+    });
+    assert_eq!(kong.layer, Layer::Kong);
+}

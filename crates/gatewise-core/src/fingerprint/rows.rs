@@ -162,6 +162,7 @@ const PROXY_PY_SRC: &str = "proxy.py proxy/http/exception/proxy_conn_failed.py (
 const HPM_SRC: &str = "http-proxy-middleware src/handlers/response-interceptor / src/plugins/default/error-response-plugin.ts; captured: http-proxy-middleware 4.2.1";
 const CRA_SRC: &str =
     "react-dev-utils WebpackDevServerUtils.js (onProxyError, formatProxyErrorResponse)";
+const KONG_SRC: &str = "Kong kong/error_handlers.lua (BODIES s502/s503/s504), kong/runloop/balancer (failure to get a peer from the ring-balancer, name resolution failed), router (no Route matched); https://docs.konghq.com/gateway/latest/production/logging/";
 const EXPRESS_SRC: &str = "finalhandler (Express's default error handler: <pre> with the error's stack); captured: express 5.3.0";
 const EXPRESS_PROXY_SRC: &str = "express-http-proxy app/steps/sendProxyRequest.js (X-Timeout-Reason); captured: express-http-proxy 2.1.2";
 const FASTIFY_SRC: &str =
@@ -358,6 +359,20 @@ pub static FINGERPRINTS: &[Fingerprint] = &[
     // ---- Fastify (@fastify/reply-from error codes in Fastify's JSON error body) ----
     generator("fastify.reply_from", L::Fastify, &[], &[], &[B::Regex(r#"^\{"statusCode":\d{3},"code":"(?P<vendor_code>FST_REPLY_FROM_[A-Z_]+|E[A-Z]+)","error":"[^"]*","message":"(?P<detail>[^"]*)"\}"#)],
         out(Some(E::ProxyInternalError), &[], Low), FASTIFY_SRC),
+    // ---- Kong Gateway (JSON {"message": …} bodies) ----
+    generator("kong.invalid_response", L::Kong, &[502], &[], &[B::Contains("\"message\":\"An invalid response was received from the upstream server\"")],
+        out(Some(E::ConnectionRefused), &[E::ConnectionTerminated, E::HttpProtocolError, E::TlsProtocolError], Low), KONG_SRC),
+    generator("kong.timing_out", L::Kong, &[504], &[], &[B::Contains("\"message\":\"The upstream server is timing out\"")],
+        out(Some(E::HttpResponseTimeout), &[E::ConnectionTimeout, E::ConnectionReadTimeout], Medium), KONG_SRC),
+    generator("kong.currently_unavailable", L::Kong, &[503], &[], &[B::Contains("\"message\":\"The upstream server is currently unavailable\"")],
+        out(Some(E::DestinationUnavailable), &[E::ConnectionRefused], Low), KONG_SRC),
+    generator("kong.no_peer", L::Kong, &[503], &[], &[B::Contains("\"message\":\"failure to get a peer from the ring-balancer\"")],
+        out(Some(E::DestinationUnavailable), &[], High), KONG_SRC),
+    // "name resolution failed" is generic wording: Kong only with Kong's own header.
+    generator("kong.name_resolution_failed", L::Kong, &[503], &[H::Regex("server", r"^kong/")], &[B::Contains("\"message\":\"name resolution failed\"")],
+        out(Some(E::DnsError), &[E::DnsTimeout], High), KONG_SRC),
+    generator("kong.no_route", L::Kong, &[404], &[], &[B::Contains("\"message\":\"no Route matched with those values\"")],
+        out(Some(E::DestinationNotFound), &[], Medium), KONG_SRC),
     // ---- Cloudflare ----
     generator("cloudflare.error_page", L::Cloudflare, &[], &[], &[B::Regex(r#"(?:class="code-label">Error code |class="cf-error-code">)(?P<vendor_code>\d{3,4})"#)],
         out(Some(E::ProxyInternalError), &[], Low), CF_5XX_SRC),
@@ -461,6 +476,12 @@ pub static FINGERPRINTS: &[Fingerprint] = &[
     on_path("gunicorn.server_header", L::Gunicorn, &[H::StartsWith("server", "gunicorn")], "https://docs.gunicorn.org/en/stable/settings.html"),
     on_path("lighttpd.server_header", L::Lighttpd, &[H::StartsWith("server", "lighttpd")], LIGHTTPD_SRC),
     on_path("h2o.server_header", L::H2o, &[H::StartsWith("server", "h2o/")], H2O_SRC),
+    on_path("kong.server_header", L::Kong, &[H::Regex("server", r"^kong/")], KONG_SRC),
+    on_path("kong.via", L::Kong, &[H::Contains("via", "kong/")], KONG_SRC),
+    on_path("kong.latency_header", L::Kong, &[H::Present("x-kong-proxy-latency")], KONG_SRC),
+    on_path("kong.request_id", L::Kong, &[H::Present("x-kong-request-id")], KONG_SRC),
+    on_path("kong.response_latency", L::Kong, &[H::Present("x-kong-response-latency")], KONG_SRC),
+    on_path("kong.upstream_latency", L::Kong, &[H::Present("x-kong-upstream-latency")], KONG_SRC),
     on_path("express.x_powered_by", L::Express, &[H::StartsWith("x-powered-by", "Express")], EXPRESS_SRC),
     on_path("nghttpx.server_header", L::Nghttpx, &[H::Equals("server", "nghttpx")], NGHTTPX_SRC),
     on_path("nghttpx.via", L::Nghttpx, &[H::Contains("via", "nghttpx")], NGHTTPX_SRC),
