@@ -98,6 +98,9 @@ pub enum CodeSource {
     Status,
     /// This fixed code.
     Fixed(&'static str),
+    /// Log patterns: the line's vendor code (its format's `vendor_field`) is looked
+    /// up in the layer's vendor codes, which name the failure.
+    Lookup,
 }
 
 /// What kind of log line a row recognises.
@@ -162,6 +165,10 @@ pub struct Then {
     pub causes: &'static [Cause],
     /// A catalog key explaining an ambiguity (`transport.note.<x>`).
     pub note: Option<&'static str>,
+    /// Log patterns: the formats (names) of a next line that states this line's
+    /// cause; when the very next line is a failure of one of them, this line takes
+    /// its type (see `logs::explain_all`).
+    pub cause_from_next: &'static [&'static str],
 }
 
 impl Then {
@@ -184,6 +191,7 @@ impl Then {
         key: None,
         causes: &[],
         note: None,
+        cause_from_next: &[],
     };
 }
 
