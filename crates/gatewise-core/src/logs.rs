@@ -223,6 +223,23 @@ pub fn explain(line: &str) -> Option<LogExplanation> {
     explain_with(line, None)
 }
 
+/// [`explain`] for a line of a W3C extended log whose last `#Fields:`
+/// directive named `w3c_fields` (IIS lines are read by those names).
+pub fn explain_in(line: &str, w3c_fields: Option<&[String]>) -> Option<LogExplanation> {
+    explain_with(line, w3c_fields)
+}
+
+/// The field names of a W3C `#Fields:` directive line, if `line` is one.
+pub fn w3c_fields(line: &str) -> Option<Vec<String>> {
+    let rest = line.strip_prefix("#Fields:")?;
+    Some(
+        rest.split_whitespace()
+            .take(MAX_FIELDS)
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
 /// Explains every recognised line of a multi-line paste (bounded by
 /// [`MAX_LINES`] and [`MAX_TOTAL_BYTES`]). A W3C `#Fields:` directive sets the
 /// field order for the IIS lines after it.
@@ -231,13 +248,8 @@ pub fn explain_all(text: &str) -> Vec<LineExplanation> {
     let mut w3c_fields: Option<Vec<String>> = None;
     let mut out = Vec::new();
     for (i, line) in text.lines().take(MAX_LINES).enumerate() {
-        if let Some(rest) = line.strip_prefix("#Fields:") {
-            w3c_fields = Some(
-                rest.split_whitespace()
-                    .take(MAX_FIELDS)
-                    .map(str::to_owned)
-                    .collect(),
-            );
+        if let Some(fields) = self::w3c_fields(line) {
+            w3c_fields = Some(fields);
             continue;
         }
         if let Some(explanation) = explain_with(line, w3c_fields.as_deref()) {
