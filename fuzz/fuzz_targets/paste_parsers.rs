@@ -9,8 +9,8 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     for line in text.lines().take(64) {
-        for curl in [false, true] {
-            let p = peel::peel_line_in(line, curl);
+        for (curl, markdown) in [(false, false), (true, false), (false, true)] {
+            let p = peel::peel_line_in(line, peel::Paste { curl, markdown });
             assert!(p.wrappers.len() <= peel::MAX_PEELS + 1, "{:?}", p.wrappers);
             assert_eq!(p.stages.len(), p.wrappers.len() + 1 - usize::from(p.wrappers.first() == Some(&peel::Wrapper::Ansi)));
         }

@@ -72,7 +72,7 @@ pub use peel::Wrapper;
 /// At most this many bytes of a paste are read (a HAR file: [`har::MAX_HAR_INPUT`]).
 pub const MAX_INPUT: usize = 256 * 1024;
 /// At most this many lines of a paste are read.
-pub const MAX_LINES: usize = 4000;
+pub const MAX_LINES: usize = 1000;
 /// At most this many artefacts are listed; the rest are counted in [`Explanation::omitted`].
 pub const MAX_ARTEFACTS: usize = 24;
 /// A quoted paste is unquoted at most this many times.
@@ -237,13 +237,9 @@ pub fn explain(input: &str) -> Result<Explanation, ExplainError> {
             };
             return assemble(vec![artefact], 0);
         }
-        match unquote::unquote(&text) {
-            Some(inner) if inner.trim() != text.trim() && !inner.trim().is_empty() => {
-                outer.push(if text.trim_start().starts_with(['"', '\'', 'b', 's']) {
-                    Wrapper::Quoted
-                } else {
-                    Wrapper::Escaped
-                });
+        match unquote::unquote_as(&text) {
+            Some((inner, how)) if inner.trim() != text.trim() && !inner.trim().is_empty() => {
+                outer.push(how);
                 text = inner;
             }
             _ => break,

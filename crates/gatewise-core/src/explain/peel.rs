@@ -64,6 +64,12 @@ named_enum! {
         CurlVerbose = "curl_verbose",
         /// A quotation marker (`> `) of an e-mail or Markdown quote.
         Quote = "quote",
+        /// Markdown around a paste: code fences, headings, bold labels, backticks.
+        Markdown = "markdown",
+        /// A Procfile runner's prefix (foreman, forego, honcho: `web.1  | `).
+        Procfile = "procfile",
+        /// A line of PHP's `print_r` of an array (`[0] => HTTP/1.1 502 …`, `[Server] => nginx`).
+        PrintR = "print_r",
         /// The whole paste was a quoted string (JSON, Python or PHP) and was unescaped.
         Quoted = "quoted",
         /// The paste held escaped line breaks (`\n`) and was unescaped.
@@ -102,6 +108,19 @@ pub const WRAPPERS: &[WrapperRow] = &[
         source: "https://docs.docker.com/reference/cli/docker/compose/logs/ (\"--no-log-prefix: Don't print prefix in logs\"); docker/compose pkg/compose/printer.go",
     },
     WrapperRow {
+        wrapper: Wrapper::Procfile,
+        // `web.1  | line` (forego), `14:21:15 web.1  | line` (foreman, honcho).
+        pattern: r"^(?:\d\d:\d\d:\d\d )?(?P<source>[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.\d{1,4})\s*\| ?(?P<rest>.*)$",
+        source: "https://github.com/ddollar/foreman (README: \"14:21:15 web.1  | started with pid …\"); https://github.com/ddollar/forego; https://honcho.readthedocs.io/",
+    },
+    WrapperRow {
+        wrapper: Wrapper::PrintR,
+        // The values of `get_headers()` (`[0] => HTTP/1.1 200 OK`, `[1] => Server: …`); named
+        // keys (`getallheaders()`) are turned into `Name: value` below.
+        pattern: r"^\s*\[(?P<key>[^\]\s]{1,128})\] => ?(?P<rest>.*)$",
+        source: "https://www.php.net/manual/en/function.print-r.php; https://www.php.net/manual/en/function.get-headers.php (example output)",
+    },
+    WrapperRow {
         wrapper: Wrapper::KubectlPrefix,
         pattern: r"^\[pod/(?P<source>[^\]\s]{1,253})\] (?P<rest>.*)$",
         source: "https://kubernetes.io/docs/reference/kubectl/generated/kubectl_logs/ (--prefix: \"Prefix each log line with the log source (pod name and container name)\")",
@@ -124,7 +143,7 @@ pub const WRAPPERS: &[WrapperRow] = &[
         pattern: concat!(
             r"^(?:<\d{1,3}>)?(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|",
             rfc3339!(),
-            r")(?: (?P<host>[^\s\[\]:]{1,255}))? (?P<source>[^\s\[\]:]{1,128}(?:\[[^\]\s]{1,64}\])?): ?(?P<rest>.*)$"
+            r")(?: (?P<host>[^\s\[\]:/]{1,255}))? (?P<source>[A-Za-z][^\s\[\]:/]{0,127}(?:\[[^\]\s]{1,64}\])?): ?(?P<rest>.*)$"
         ),
         source: "RFC 3164 §4.1; https://www.freedesktop.org/software/systemd/man/latest/journalctl.html (-o short, short-iso, short-precise)",
     },
@@ -154,6 +173,30 @@ pub const JSON_MESSAGE_FIELDS: &[(&str, &[&str], &str)] = &[
         "https://cloud.google.com/logging/docs/reference/v2/rest/v2/LogEntry (textPayload)",
     ),
 ];
+
+/// What the whole paste is, which decides how ambiguous markers are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Paste {
+    /// `curl -v` output: `> `, `< `, `* `, `{ [`, `} [` are curl's markers.
+    pub curl: bool,
+    /// Markdown (it has code fences): headings and bold labels are furniture.
+    pub markdown: bool,
+}
+
+impl Paste {
+    /// Looks at the lines of a paste (bounded by the caller).
+    pub fn of<'a>(lines: impl IntoIterator<Item = &'a str> + Clone) -> Paste {
+        Paste {
+            curl: is_curl_verbose(lines.clone()),
+            markdown: lines.into_iter().any(|l| is_fence(l.trim())),
+        }
+    }
+}
+
+/// A Markdown code fence (CommonMark §4.5): three or more backticks or tildes.
+fn is_fence(t: &str) -> bool {
+    t.starts_with("```") || t.starts_with("~~~")
+}
 
 /// Where a line of `curl -v` output sits in the exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,9 +297,9 @@ fn json_record(line: &str) -> Option<(String, Option<String>)> {
     })
 }
 
-/// Peels one line. `curl` says whether the paste is `curl -v` output (then
-/// `> `, `< ` and `* ` are curl's markers; otherwise `> ` is a quotation).
-pub fn peel_line_in(line: &str, curl: bool) -> PeeledLine {
+/// Peels one line of a paste of kind `paste` (for `curl -v` output, `> `,
+/// `< ` and `* ` are curl's markers; otherwise `> ` is a quotation).
+pub fn peel_line_in(line: &str, paste: Paste) -> PeeledLine {
     let mut p = PeeledLine {
         stages: Vec::new(),
         wrappers: Vec::new(),
@@ -276,7 +319,7 @@ pub fn peel_line_in(line: &str, curl: bool) -> PeeledLine {
     }
     for _ in 0..MAX_PEELS {
         let mut side = p.side;
-        let Some((wrapper, rest, source)) = peel_once(p.text(), curl, &mut side) else {
+        let Some((wrapper, rest, source)) = peel_once(p.text(), paste, &mut side) else {
             break;
         };
         p.side = side;
@@ -289,14 +332,54 @@ pub fn peel_line_in(line: &str, curl: bool) -> PeeledLine {
     p
 }
 
-/// [`peel_line_in`] for a paste that is not `curl -v` output.
+/// [`peel_line_in`] for a plain paste (not `curl -v` output, not Markdown).
 pub fn peel_line(line: &str) -> PeeledLine {
-    peel_line_in(line, false)
+    peel_line_in(line, Paste::default())
 }
 
-fn peel_once(text: &str, curl: bool, side: &mut Side) -> Option<(Wrapper, String, Option<String>)> {
+/// Markdown furniture (CommonMark): a fence or, in a Markdown paste, a
+/// heading or a bold label become blank; backticks around a line go.
+fn markdown(text: &str, paste: Paste) -> Option<String> {
+    let t = text.trim();
+    if is_fence(t) {
+        return Some(String::new());
+    }
+    let heading =
+        t.starts_with('#') && t.trim_start_matches('#').starts_with(' ') && t.len() <= 120;
+    let bold = t.len() <= 120
+        && t.starts_with("**")
+        && t.trim_end_matches(':').ends_with("**")
+        && t.matches("**").count() == 2;
+    if paste.markdown && (heading || bold) {
+        return Some(String::new());
+    }
+    let single = |s: &str| s.starts_with('`') && !s.starts_with("``");
+    let open = single(t);
+    let close = t.ends_with('`') && !t.ends_with("``");
+    if !(open || close) {
+        return None;
+    }
+    let mut inner = t;
+    if open {
+        inner = inner.get(1..).unwrap_or_default();
+    }
+    if close {
+        inner = inner.strip_suffix('`').unwrap_or(inner);
+    }
+    Some(inner.to_owned())
+}
+
+fn peel_once(
+    text: &str,
+    paste: Paste,
+    side: &mut Side,
+) -> Option<(Wrapper, String, Option<String>)> {
+    let curl = paste.curl;
     if let Some((message, source)) = json_record(text) {
         return Some((Wrapper::JsonLog, message, source));
+    }
+    if let Some(rest) = markdown(text, paste) {
+        return Some((Wrapper::Markdown, rest, None));
     }
     if *side == Side::None {
         // `{ [157 bytes data]` / `} [5 bytes data]`: curl's notes on data received or sent.
@@ -330,7 +413,12 @@ fn peel_once(text: &str, curl: bool, side: &mut Side) -> Option<(Wrapper, String
         let source = caps
             .name("source")
             .map(|m| super::cut(m.as_str(), 128).to_owned());
-        return Some((row.wrapper, rest.to_owned(), source));
+        // print_r: `[Server] => nginx` is the header `Server: nginx`; `[0] => …` is the value.
+        let rest = match caps.name("key").map(|m| m.as_str()) {
+            Some(key) if !key.bytes().all(|b| b.is_ascii_digit()) => format!("{key}: {rest}"),
+            _ => rest.to_owned(),
+        };
+        return Some((row.wrapper, rest, source));
     }
     None
 }

@@ -32,8 +32,10 @@ const STATUS_SCAN: usize = 4096;
 const PAGE_STATUS_GUESSES: &[u16] = &[502, 503, 504, 500];
 /// At most this many lines of a text block are read for an error message.
 const MAX_SIGNAL_LINES: usize = 200;
-/// At most this many lines of a Python dict are gathered.
+/// At most this many lines of a Python dict or a PHP array are gathered.
 const MAX_DICT_LINES: usize = 200;
+/// At most this many blocks of text are read (as page text, for error messages).
+const MAX_TEXT_BLOCKS: usize = 64;
 /// Field names that make `Name: value` lines a header dump rather than prose.
 const KNOWN_FIELDS: &[&str] = &[
     ":status",
@@ -109,7 +111,9 @@ impl Line {
 /// Every artefact of `text`, in order.
 pub(super) fn artefacts(text: &str) -> Vec<Artefact> {
     let lines = lines(text);
+    let alone = lines.len() == 1 || all_one_block(&lines);
     let mut out = Vec::new();
+    let mut text_blocks = 0usize;
     let mut i = 0usize;
     while let Some(line) = lines.get(i) {
         if line.blank() || line.peeled.side == Side::Request {
@@ -138,8 +142,11 @@ pub(super) fn artefacts(text: &str) -> Vec<Artefact> {
             (Some(log_artefact(line, log)), i.saturating_add(1))
         } else if let Some(found) = header_dump(&lines, i, None) {
             found
+        } else if text_blocks < MAX_TEXT_BLOCKS {
+            text_blocks = text_blocks.saturating_add(1);
+            text_block(&lines, i, alone)
         } else {
-            text_block(&lines, i, lines.len() == 1 || all_one_block(&lines))
+            (None, i.saturating_add(1))
         };
         if let Some(a) = artefact {
             push_merging(&mut out, a);
@@ -203,12 +210,12 @@ fn next_non_blank(lines: &[Line], from: usize) -> Option<usize> {
 
 /// Peels every line, reads it as a log line, and marks status lines.
 fn lines(text: &str) -> Vec<Line> {
-    let curl = peel::is_curl_verbose(text.lines().take(MAX_LINES));
+    let paste = peel::Paste::of(text.lines().take(MAX_LINES));
     let mut w3c: Option<Vec<String>> = None;
     let mut out = Vec::new();
     for (i, raw) in text.lines().take(MAX_LINES).enumerate() {
         let no = i.saturating_add(1);
-        let peeled = peel::peel_line_in(raw, curl);
+        let peeled = peel::peel_line_in(raw, paste);
         // A JSON record may hold several lines: each is read on its own.
         let subs: Vec<PeeledLine> = if peeled.text().contains('\n') {
             peeled
@@ -235,13 +242,18 @@ fn lines(text: &str) -> Vec<Line> {
                 continue;
             }
             let status_line = is_status_line(peeled.text());
+            // The innermost text first; then the one around it (a format may know what looked
+            // like an envelope: Traefik's own timestamp, Heroku's `heroku[router]:`), then the
+            // line as pasted. At most three tries per line.
             let log = if status_line || peeled.text().trim().is_empty() {
                 None
             } else {
-                peeled
-                    .stages
-                    .iter()
-                    .rev()
+                let n = peeled.stages.len();
+                let mut tries = vec![n.saturating_sub(1), n.saturating_sub(2), 0];
+                tries.dedup();
+                tries
+                    .into_iter()
+                    .filter_map(|i| peeled.stages.get(i))
                     .find_map(|stage| logs::explain_in(stage, w3c.as_deref()))
             };
             out.push(Line {
@@ -360,6 +372,10 @@ fn response(lines: &[Line], at: usize) -> (Option<Artefact>, usize) {
             j = j.saturating_add(1);
         }
     }
+    // More blank lines (or Markdown furniture) between the head and the body.
+    while lines.get(j).is_some_and(Line::blank) {
+        j = j.saturating_add(1);
+    }
     let mut body: Vec<&str> = Vec::new();
     let first_body = lines.get(j);
     let html = first_body.is_some_and(|l| l.text().trim_start().starts_with('<'));
@@ -399,7 +415,11 @@ fn header_dump(lines: &[Line], at: usize, prior: Option<u16>) -> Option<(Option<
     let first = lines.get(at)?.text().trim();
     let end = if first == "Array" {
         // PHP print_r: up to the closing `)`.
-        let close = lines.iter().skip(at).position(|l| l.text().trim() == ")")?;
+        let close = lines
+            .iter()
+            .skip(at)
+            .take(MAX_DICT_LINES)
+            .position(|l| l.text().trim() == ")")?;
         at.saturating_add(close)
     } else if first.starts_with('{') || first.contains("Dict({") {
         let close = lines.iter().skip(at).take(MAX_DICT_LINES).position(|l| {
@@ -425,11 +445,13 @@ fn header_dump(lines: &[Line], at: usize, prior: Option<u16>) -> Option<(Option<
         }
         at.saturating_add(n).saturating_sub(1)
     };
+    // print_r's `Array`, `(` and `)` frame the `Name: value` lines peeled from `[Name] => value`.
     let text: Vec<&str> = lines
         .iter()
         .skip(at)
         .take(end.saturating_sub(at).saturating_add(1))
         .map(Line::text)
+        .filter(|t| !matches!(t.trim(), "Array" | "(" | ")"))
         .collect();
     let h = headers::parse(&text.join("\n"))?;
     let next = end.saturating_add(1);
@@ -441,8 +463,10 @@ fn header_dump(lines: &[Line], at: usize, prior: Option<u16>) -> Option<(Option<
             body: b"",
         }),
         None => {
+            // No status: a layer that writes error responses may still show (`X-Squid-Error`,
+            // `Server: awselb`); layers a response only passed through name no failure.
             let (d, _) = best_of(PAGE_STATUS_GUESSES, &[""], &pairs)?;
-            if d.layer == Layer::Unknown {
+            if !generator(&d) {
                 return Some((None, next));
             }
             without_received(d, "no status in the header dump")

@@ -16,19 +16,25 @@
 //! assert_eq!(unquote("502"), None);
 //! ```
 
+use super::peel::Wrapper;
+
 /// The text inside a quoted or escaped paste (`None` when it is neither).
 pub fn unquote(text: &str) -> Option<String> {
+    unquote_as(text).map(|(s, _)| s)
+}
+
+/// [`unquote`], and what was undone: [`Wrapper::Quoted`] (a string
+/// literal) or [`Wrapper::Escaped`] (escaped line breaks only).
+pub fn unquote_as(text: &str) -> Option<(String, Wrapper)> {
     let t = text.trim();
-    if let Some(s) = json_string(t) {
-        return Some(s);
+    let quoted = json_string(t)
+        .or_else(|| php_var_dump(t).map(str::to_owned))
+        .or_else(|| python_repr(t))
+        .or_else(|| concatenated(t));
+    match quoted {
+        Some(s) => Some((s, Wrapper::Quoted)),
+        None => escaped_lines(t).map(|s| (s, Wrapper::Escaped)),
     }
-    if let Some(s) = php_var_dump(t) {
-        return Some(s.to_owned());
-    }
-    if let Some(s) = python_repr(t) {
-        return Some(s);
-    }
-    escaped_lines(t)
 }
 
 /// A JSON string literal, whole.
@@ -64,11 +70,44 @@ fn python_repr(t: &str) -> Option<String> {
     unescape_c(body, quote)
 }
 
-/// One line (or a few) carrying escaped line breaks: at least two `\n`.
+/// String literals joined with `+`, one per line (Node's `util.inspect` of a
+/// long string, a JavaScript or Java source): `'<html>\n' +`, the first one
+/// perhaps after a property name (`body: '…' +`).
+fn concatenated(t: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut n = 0usize;
+    for (i, line) in t
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        let mut l = line.strip_suffix('+').map_or(line, str::trim_end);
+        if i == 0 {
+            if let Some((name, rest)) = l.split_once(": ") {
+                if !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+                {
+                    l = rest.trim_start();
+                }
+            }
+        }
+        let quote = l.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+        let body = l.get(1..)?.strip_suffix(quote)?;
+        out.push_str(&unescape_c(body, quote)?);
+        n = n.saturating_add(1);
+    }
+    (n >= 2).then_some(out)
+}
+
+/// One line carrying escaped line breaks (at least two `\n`), as a JSON
+/// field or a log record shows a body. Not a JSON document or record: those
+/// are read as they are (their strings are unescaped where they are read).
 fn escaped_lines(t: &str) -> Option<String> {
     let escaped = t.matches("\\n").take(2).count();
-    let real = t.bytes().filter(|b| *b == b'\n').take(3).count();
-    if escaped < 2 || real > 2 {
+    if escaped < 2 || t.contains('\n') || t.starts_with(['{', '[']) {
         return None;
     }
     unescape_c(t, '\0')
@@ -146,6 +185,11 @@ mod tests {
             Some("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n</html>")
         );
         assert_eq!(unquote(r#""unterminated \"#), None);
+        assert_eq!(
+            unquote("  body: '<html>\\n' +\n    '<h1>It\\'s 521</h1>\\n' +\n    '</html>'")
+                .as_deref(),
+            Some("<html>\n<h1>It's 521</h1>\n</html>")
+        );
         assert_eq!(unquote(r"one \n only"), None);
     }
 }
