@@ -118,8 +118,9 @@ function cycle(x) {
     li.dataset.failed = String(p.failed);
     li.dataset.ms = p.ms == null ? '' : String(p.ms);
     li.append(el('span', 'phase', t(`explain.phase.${p.phase}`)), ' ');
-    li.append(el('span', 'ms', p.ms == null ? t('explain.not_happened') : t('explain.ms', { ms: p.ms })));
-    if (p.failed) li.append(' ', el('strong', 'failed', `✗ ${t('explain.failed_here')}`));
+    if (p.ms != null) li.append(el('span', 'ms', t('explain.ms', { ms: p.ms })), ' ');
+    else if (!p.failed) li.append(el('span', 'ms', t('explain.not_happened')));
+    if (p.failed) li.append(el('strong', 'failed', `✗ ${t('explain.failed_here')}`));
     ol.append(li);
   }
   return ol;
@@ -343,7 +344,8 @@ async function boot() {
     if (!file) return;
     // Read here, in the browser; the core reads at most limits().maxHarInput of it.
     const text = await file.slice(0, gw.limits().maxHarInput).text();
-    input.value = text;
+    // A long file (a HAR file) is explained as it is, not copied into the text box.
+    input.value = text.length <= MAX_SHARED ? text : '';
     explainInput(text);
   });
   $('explain-form').addEventListener('submit', (ev) => {

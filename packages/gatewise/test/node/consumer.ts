@@ -64,7 +64,7 @@ const anything = explain('502.3');
 const kind: 'status' | 'response' | 'log' | 'page' | 'headers' | 'message' | 'har' = anything.kind;
 const firstArtefact: ExplainedArtefact | undefined = anything.artefacts[anything.headline];
 const failedStep: CyclePhase | null | undefined = firstArtefact?.exchange?.failedPhase;
-const stepTimes: (number | null)[] = firstArtefact?.exchange?.phases.map((p) => p.ms) ?? [];
+const stepTimes: (number | null | undefined)[] = firstArtefact?.exchange?.phases.map((p) => p.ms) ?? [];
 const peeled: Wrapper[] = firstArtefact?.wrappers ?? [];
 const quiet: number = anything.notFailed;
 const texts: Texts = describe(plain, { lang: 'ar' });
