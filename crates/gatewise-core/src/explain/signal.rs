@@ -9,10 +9,10 @@
 //! actually matched counts (not the catch-all `fallback`).
 //!
 //! The transport table's rows name the runtime they were written for; a
-//! pasted text is only that runtime's when it has the runtime's own shape
-//! (Node's `connect ECONNREFUSED 10.0.0.5:80`, Chromium's `net::ERR_…`), so
-//! the layer is kept only then and is otherwise left unknown: a Ruby
-//! `Errno::ECONNREFUSED` is not Node's.
+//! pasted text is only that runtime's when it has a shape no other program
+//! prints (Chromium's `net::ERR_…`), so the layer is kept only then and is
+//! otherwise left unknown: a Ruby `Errno::ECONNREFUSED` is not Node's, and
+//! Node's `connect ECONNREFUSED` may be printed by any program built on it.
 //!
 //! # Example
 //! ```
@@ -21,7 +21,7 @@
 //! let d = read("curl: (7) Failed to connect to localhost port 8080 after 0 ms: Connection refused").unwrap();
 //! assert_eq!(d.error_type, Some(ErrorType::ConnectionRefused));
 //! let d = read("Error: connect ECONNREFUSED 127.0.0.1:3000").unwrap();
-//! assert_eq!(d.layer, Layer::Node);
+//! assert_eq!((d.error_type, d.layer), (Some(ErrorType::ConnectionRefused), Layer::Unknown));
 //! assert!(read("all systems nominal").is_none());
 //! ```
 
@@ -51,28 +51,13 @@ pub fn read(line: &str) -> Option<Diagnosis> {
     Some(d)
 }
 
-/// Whether `text` has the shape of an error of runtime `layer`.
+/// Whether `text` has the shape of an error of runtime `layer`: Chromium's
+/// `net::ERR_…` codes and workerd's own texts say who wrote them. Node's
+/// system errors (`connect ECONNREFUSED 10.0.0.5:80`) do not: every program
+/// built on Node prints them (Vite's and http-proxy-middleware's dev proxies,
+/// gRPC's client), so the layer stays unknown until the text says more.
 fn runtime_shape(layer: Layer, text: &str) -> bool {
     match layer {
-        // libuv/Node: `<syscall> E<CODE>` (connect, read, write, getaddrinfo, querySrv…),
-        // undici's `UND_ERR_…` and `ERR_…` codes, llhttp's `HPE_…`.
-        Layer::Node => {
-            const SYSCALLS: &[&str] = &[
-                "connect E",
-                "read E",
-                "write E",
-                "getaddrinfo E",
-                "queryA E",
-                "querySrv E",
-                "UND_ERR_",
-                "HPE_",
-                "ERR_SSL_",
-                "ERR_TLS_",
-                "socket hang up",
-            ];
-            SYSCALLS.iter().any(|s| text.contains(s))
-        }
-        // Chromium's `net::ERR_…`, the browsers' own fetch texts.
         Layer::Browser => text.contains("net::ERR_") || text.starts_with("Failed to fetch"),
         Layer::Workerd => true,
         _ => false,
