@@ -230,6 +230,12 @@ for (const [fixture, name] of [
   ['tests/fixtures/responses/cloudflare/530_1016_plain.http', 'page_text/cloudflare-1016.txt'],
   ['tests/fixtures/responses/nginx/refused.http', 'page_text/nginx-502.txt'],
   ['tests/fixtures/responses/apache/refused.http', 'page_text/apache-503.txt'],
+  ['tests/fixtures/responses/apache/dns.http', 'page_text/apache-proxy-error-dns.txt'],
+  ['tests/fixtures/responses/apache/close.http', 'page_text/apache-proxy-error-read.txt'],
+  ['tests/fixtures/responses/apache_pages/502_ssl_handshake.http', 'page_text/apache-proxy-error-ssl.txt'],
+  ['tests/fixtures/responses/apache_pages/502_ftp_transfer_type.http', 'page_text/apache-proxy-error-other.txt'],
+  ['tests/fixtures/responses/nginx/hang.http', 'page_text/nginx-504.txt'],
+  ['tests/fixtures/responses/nginx_pages/404.http', 'page_text/nginx-404.txt'],
   ['tests/fixtures/responses/envoy/503_connection_refused.http', 'page_text/envoy-503.txt'],
 ]) {
   const raw = readFileSync(join(root, fixture), 'latin1');

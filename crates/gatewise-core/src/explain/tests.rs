@@ -23,7 +23,7 @@ fn each_kind_is_recognised() {
     let e = explain("Error: connect ECONNREFUSED 127.0.0.1:3000").unwrap();
     assert_eq!(
         (e.kind, e.diagnosis.layer),
-        (InputKind::Message, Layer::Unknown)
+        (InputKind::Message, Layer::Node)
     );
     let e = explain(":status: 502\nserver: cloudflare\ncf-ray: 8a1b2c3d4e5f6789-FRA").unwrap();
     assert_eq!(e.kind, InputKind::Headers);
