@@ -180,21 +180,27 @@ fn sources(ctx: &mut Ctx, at: &str, v: Option<&Value>, named: &Table) -> String 
         ctx.err(at, "no source (every row needs one)");
         return "&[]".into();
     };
-    let list: Vec<Value> = match v {
-        Value::String(name) => match named.get(name) {
-            Some(Value::Array(a)) => a.clone(),
-            Some(t @ Value::Table(_)) => vec![t.clone()],
+    // A name of [sources], a table, or a list of either (a named entry may itself be a list).
+    let resolve = |ctx: &mut Ctx, item: &Value| -> Vec<Value> {
+        match item {
+            Value::String(name) => match named.get(name) {
+                Some(Value::Array(a)) => a.clone(),
+                Some(t @ Value::Table(_)) => vec![t.clone()],
+                _ => {
+                    ctx.err(at, format!("source `{name}` is not in [sources]"));
+                    Vec::new()
+                }
+            },
+            t @ Value::Table(_) => vec![t.clone()],
             _ => {
-                ctx.err(at, format!("source `{name}` is not in [sources]"));
-                return "&[]".into();
+                ctx.err(at, "source: a table, a [sources] name, or a list of them");
+                Vec::new()
             }
-        },
-        Value::Array(a) => a.clone(),
-        t @ Value::Table(_) => vec![t.clone()],
-        _ => {
-            ctx.err(at, "source: a table, a list of tables or a [sources] name");
-            return "&[]".into();
         }
+    };
+    let list: Vec<Value> = match v {
+        Value::Array(a) => a.iter().flat_map(|item| resolve(ctx, item)).collect(),
+        other => resolve(ctx, other),
     };
     if list.is_empty() {
         ctx.err(at, "empty source");
@@ -304,7 +310,7 @@ impl Fields<'_> {
                     })
             }
             Fields::VendorCode => f == "code" || f == "detail",
-            Fields::Signal => f == "message" || f == "code" || f == "name",
+            Fields::Signal => ["message", "code", "name", "text"].contains(&f),
             Fields::Log(known) => known.contains(f),
         }
     }
@@ -594,6 +600,8 @@ fn then(
     if let Some(c) = str_of(ctx, "code") {
         if c == "status" {
             f.push("code: crate::table::CodeSource::Status".into());
+        } else if c == "lookup" {
+            f.push("code: crate::table::CodeSource::Lookup".into());
         } else {
             f.push(format!(
                 "code: crate::table::CodeSource::Fixed({})",
@@ -745,7 +753,7 @@ fn unique(ctx: &mut Ctx, kind: &str, ids: impl Iterator<Item = (String, String)>
 
 // ------------------------------------------------------------------ log formats
 
-const SHAPE_KINDS: &[&str] = &["regex", "json", "w3c"];
+const SHAPE_KINDS: &[&str] = &["regex", "json", "kv", "fields", "w3c"];
 
 struct FormatOut {
     variant: String,
@@ -825,7 +833,15 @@ fn read_format(
             ctx,
             &sat,
             shape,
-            &["kind", "pattern", "kv", "when", "rank", "default_fields"],
+            &[
+                "kind",
+                "pattern",
+                "kv",
+                "when",
+                "rank",
+                "default_fields",
+                "names",
+            ],
         );
         let kind = s(shape, "kind").unwrap_or_default();
         if !SHAPE_KINDS.contains(&kind) {
@@ -863,6 +879,21 @@ fn read_format(
                 )
             }
             "json" => "crate::logs::formats::ShapeKind::Json".into(),
+            "kv" => "crate::logs::formats::ShapeKind::Kv".into(),
+            "fields" => {
+                let names = strings(shape.get("names"));
+                if names.len() < 3 {
+                    ctx.err(
+                        &sat,
+                        "a `fields` shape names its fields in order (`names`, three or more)",
+                    );
+                }
+                let list: Vec<String> = names.iter().map(|n| lit(n)).collect();
+                format!(
+                    "crate::logs::formats::ShapeKind::Fields {{ names: &[{}] }}",
+                    list.join(", ")
+                )
+            }
             "w3c" => {
                 let names = strings(shape.get("default_fields"));
                 let list: Vec<String> = names.iter().map(|n| lit(n)).collect();
@@ -954,6 +985,7 @@ fn collect_formats(ctx: &mut Ctx, files: &[File]) {
                     }
                 }
                 known.extend(strings(shape.get("default_fields")));
+                known.extend(strings(shape.get("names")));
             }
             if let Some(ft) = t.get("fields").and_then(Value::as_table) {
                 for (canon, aliases) in ft {
@@ -1421,6 +1453,8 @@ pub fn generate(root: &Path, catalog: BTreeSet<String>, out_dir: &Path) -> Vec<S
                     "status",
                     "kind",
                     "key",
+                    "layer",
+                    "code",
                 ],
                 None,
             );
