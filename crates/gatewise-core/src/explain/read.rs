@@ -160,16 +160,25 @@ pub(super) fn artefacts(text: &str) -> Vec<Artefact> {
 /// Adds `a`, or merges it into the previous artefact when both are error
 /// messages saying the same (one exception told several times, as a Python
 /// traceback's chained exceptions or curl's `*` lines and final `curl: (7)`
-/// do): the surer one is kept (the later of equals), over both line ranges.
+/// do): the one naming its writer is kept, else the surer one, else the
+/// later one, over both line ranges.
 fn push_merging(out: &mut Vec<Artefact>, a: Artefact) {
     if let Some(prev) = out.last_mut() {
+        let (pl, al) = (prev.diagnosis.layer, a.diagnosis.layer);
         let same = prev.kind == InputKind::Message
             && a.kind == InputKind::Message
             && prev.diagnosis.error_type == a.diagnosis.error_type
-            && prev.diagnosis.layer == a.diagnosis.layer;
+            && (pl == al || pl == Layer::Unknown || al == Layer::Unknown);
         if same {
             let first = prev.lines.map(|r| r.first);
-            let mut keep = if prev.diagnosis.confidence < a.diagnosis.confidence {
+            // The one that names who wrote it, then the surer one, then the later one.
+            let rank = |x: &Artefact| {
+                (
+                    x.diagnosis.layer != Layer::Unknown,
+                    std::cmp::Reverse(x.diagnosis.confidence),
+                )
+            };
+            let mut keep = if rank(prev) > rank(&a) {
                 prev.clone()
             } else {
                 a
