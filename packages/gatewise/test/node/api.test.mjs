@@ -272,7 +272,7 @@ test('explain: several artefacts in one paste, and a HAR file on the HTTP cycle'
     [
       ['response', 'nginx', 'connection_refused', 502],
       ['log', 'nginx', 'connection_refused', null],
-      ['message', 'unknown', 'connection_refused', null],
+      ['message', 'curl', 'connection_refused', null],
     ],
   );
   assert.equal(e.headline, 1);
