@@ -26,6 +26,19 @@ const SEGMENTS: &[&str] = &["client", "proxy", "upstream", "origin", "unknown"];
 const REACHED: &[&str] = &["no", "maybe", "yes"];
 const CONFIDENCES: &[&str] = &["high", "medium", "low"];
 const LINE_KINDS: &[&str] = &["failure", "status", "notice"];
+/// What a probe step saw (`drill::Outcome`).
+const OUTCOMES: &[&str] = &[
+    "ok",
+    "skipped",
+    "no_address",
+    "resolver_failed",
+    "refused",
+    "timeout",
+    "closed_before_response",
+    "not_http",
+    "headers_too_large",
+    "failed",
+];
 const VERDICTS: &[&str] = &["unclassified", "aborted", "answered"];
 const SEEDS: &[&str] = &[
     "taimane",
@@ -293,6 +306,10 @@ enum Fields<'a> {
     Fingerprint,
     VendorCode,
     Signal,
+    /// A probe step: its `hop` and what it saw (`outcome`).
+    Probe,
+    /// A runtime's socket error: its `message`.
+    Socket,
     /// A log format's fields.
     Log(&'a BTreeSet<String>),
 }
@@ -312,6 +329,8 @@ impl Fields<'_> {
             Fields::VendorCode => f == "code" || f == "detail",
             Fields::Signal => ["message", "code", "name", "text"].contains(&f),
             Fields::Log(known) => known.contains(f),
+            Fields::Probe => f == "hop" || f == "outcome",
+            Fields::Socket => f == "message",
         }
     }
 }
@@ -376,7 +395,23 @@ fn cond(
         "prefix" => format!("Prefix({})", text(ctx)),
         "equals" => match value {
             Some(Value::Integer(n)) => format!("Number(&[({n}, {n})])"),
-            _ => format!("Equals({})", text(ctx)),
+            _ => {
+                let v = value.and_then(Value::as_str).unwrap_or_default();
+                let known: Option<&[&str]> = match names.as_slice() {
+                    [f] if f == "hop" && matches!(fields, Fields::Probe) => Some(HOPS),
+                    [f] if f == "outcome" && matches!(fields, Fields::Probe) => Some(OUTCOMES),
+                    _ => None,
+                };
+                if let Some(known) = known {
+                    if !known.contains(&v) {
+                        ctx.err(
+                            at,
+                            format!("unknown value `{v}` (one of {})", known.join(", ")),
+                        );
+                    }
+                }
+                format!("Equals({})", text(ctx))
+            }
         },
         "regex" => {
             let p = value.and_then(Value::as_str).unwrap_or_default();
@@ -1155,6 +1190,8 @@ pub fn generate(root: &Path, catalog: BTreeSet<String>, out_dir: &Path) -> Vec<S
     let mut shapes = Vec::new();
     let mut glosses = Vec::new();
     let mut formats_out = Vec::new();
+    let mut probe_steps = Vec::new();
+    let mut socket_errors = Vec::new();
     let mut fp_ids = Vec::new();
     let mut vc_ids = Vec::new();
     let mut sig_ids = Vec::new();
@@ -1170,6 +1207,8 @@ pub fn generate(root: &Path, catalog: BTreeSet<String>, out_dir: &Path) -> Vec<S
                 "log_format",
                 "log_pattern",
                 "signal",
+                "probe_step",
+                "socket_error",
             ];
             if !ok.contains(k) {
                 ctx.err(
@@ -1390,6 +1429,36 @@ pub fn generate(root: &Path, catalog: BTreeSet<String>, out_dir: &Path) -> Vec<S
             });
         }
 
+        for (kind, fields, out) in [
+            ("probe_step", Fields::Probe, &mut probe_steps),
+            ("socket_error", Fields::Socket, &mut socket_errors),
+        ] {
+            for (i, t) in rows(&file.table, kind).into_iter().enumerate() {
+                let c = common(&mut ctx, file, kind, i, t, &[]);
+                let mut cap = BTreeSet::new();
+                let (when, n) = conds(&mut ctx, &c.ctx_at, c.t.get("when"), &fields, &mut cap);
+                if n == 0 {
+                    ctx.err(&c.ctx_at, "a row without conditions matches everything");
+                }
+                let (then_code, ty) = then(
+                    &mut ctx,
+                    &c.ctx_at,
+                    c.t.get("then"),
+                    &["error_type", "confidence"],
+                    None,
+                );
+                if ty.is_none() {
+                    ctx.err(&c.ctx_at, "names the failure it shows (`error_type`)");
+                }
+                let src = sources(&mut ctx, &c.ctx_at, c.t.get("source"), &named);
+                out.push(RowOut {
+                    rank: c.rank,
+                    order: (fi, i, 0),
+                    code: row_code(&c, file, &when, &then_code, &src),
+                });
+            }
+        }
+
         for (i, t) in rows(&file.table, "log_format").into_iter().enumerate() {
             if let Some(f) = read_format(
                 &mut ctx,
@@ -1554,6 +1623,11 @@ pub fn generate(root: &Path, catalog: BTreeSet<String>, out_dir: &Path) -> Vec<S
         write("vendor_codes.rs", static_list("Every `[[vendor_code]]` row of `data/layers/`, in file order (rows with a detail before their code's generic row).", "VENDOR_CODE_ROWS", "crate::table::Row", sorted_by_file(vendor_codes))),
         write("signals.rs", static_list("Every `[[signal]]` row of `data/`, by rank, then file, then place in file.", "SIGNALS", "crate::table::Row", sorted(signals))),
         write("log_patterns.rs", static_list("Every `[[log_pattern]]` row of `data/`, by rank, then file, then place in file.", "PATTERNS", "crate::logs::patterns::PatternRow", sorted(patterns))),
+        write(
+            "probe.rs",
+            static_list("Every `[[probe_step]]` row of `data/`: the failure a failing probe step shows.", "PROBE_STEPS", "crate::table::Row", sorted(probe_steps))
+                + &static_list("Every `[[socket_error]]` row of `data/`, by rank: the failure a runtime's connect() error words name.", "SOCKET_ERRORS", "crate::table::Row", sorted(socket_errors)),
+        ),
     ];
     results.into_iter().filter_map(Result::err).collect()
 }

@@ -163,7 +163,7 @@ impl LogExplanation {
 fn neutralized(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if crate::render::escape::is_unsafe_char(c) {
+            if crate::escape::is_unsafe_char(c) {
                 '\u{fffd}'
             } else {
                 c
