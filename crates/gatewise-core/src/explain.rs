@@ -215,6 +215,8 @@ pub fn explain(input: &str) -> Result<Explanation, ExplainError> {
             return from_har(h);
         }
     }
+    // Only a paste read whole can show that a response was cut short on its way.
+    let whole = input.len() <= MAX_INPUT;
     let input = cut(input, MAX_INPUT).trim();
     if input.is_empty() {
         return Err(ExplainError::Empty);
@@ -245,7 +247,7 @@ pub fn explain(input: &str) -> Result<Explanation, ExplainError> {
             _ => break,
         }
     }
-    let mut artefacts = read::artefacts(&text);
+    let mut artefacts = read::artefacts(&text, whole);
     for a in &mut artefacts {
         a.wrappers.splice(0..0, outer.iter().copied());
     }
@@ -291,7 +293,7 @@ fn assemble(all: Vec<Artefact>, mut not_failed: usize) -> Result<Explanation, Ex
             kept.push(a);
         }
     }
-    let best = first_max(&kept, score).unwrap_or(0);
+    let best = first_of_its_log(&kept, first_max(&kept, score).unwrap_or(0));
     let omitted = kept.len().saturating_sub(MAX_ARTEFACTS);
     let headline_artefact = kept.get(best).cloned();
     kept.truncate(MAX_ARTEFACTS);
@@ -329,6 +331,20 @@ fn first_max<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Option<usize> {
 /// How informative an artefact is: a failure, with a type, surely, by a
 /// named layer, with a vendor code, of a kind that says much.
 fn score(a: &Artefact) -> (bool, bool, u8, bool, bool, u8) {
+    let (failure, typed, named, vendor, kind) = facts(a);
+    (
+        failure,
+        typed,
+        confidence_rank(a.diagnosis.confidence),
+        named,
+        vendor,
+        kind,
+    )
+}
+
+/// What an artefact says, however surely: a failure, a type, a named layer, a
+/// vendor code, the kind.
+fn facts(a: &Artefact) -> (bool, bool, bool, bool, u8) {
     let d = &a.diagnosis;
     let kind = match a.kind {
         InputKind::Log | InputKind::Response | InputKind::Har => 3,
@@ -339,14 +355,31 @@ fn score(a: &Artefact) -> (bool, bool, u8, bool, bool, u8) {
     (
         a.failure,
         d.error_type.is_some(),
-        confidence_rank(d.confidence),
         !matches!(d.layer, Layer::Unknown | Layer::OriginApp),
         d.vendor_code.is_some(),
         kind,
     )
 }
 
-fn confidence_rank(c: Confidence) -> u8 {
+/// Within one log (lines of one format), the first failure that says as much
+/// as the best one is the headline: the later ones follow from it, however
+/// sure a later line's reading is.
+fn first_of_its_log(kept: &[Artefact], best: usize) -> usize {
+    let Some(b) = kept.get(best) else {
+        return best;
+    };
+    let format = b.log.as_ref().map(|l| l.format);
+    if format.is_none() {
+        return best;
+    }
+    kept.iter()
+        .take(best)
+        .position(|a| a.log.as_ref().map(|l| l.format) == format && facts(a) == facts(b))
+        .unwrap_or(best)
+}
+
+/// Higher for a surer reading.
+pub(crate) fn confidence_rank(c: Confidence) -> u8 {
     match c {
         Confidence::High => 2,
         Confidence::Medium => 1,

@@ -267,7 +267,65 @@ pub fn explain_all(text: &str) -> Vec<LineExplanation> {
             });
         }
     }
+    take_causes_from_next(&mut out);
     out
+}
+
+/// A line whose row names `cause_from_next` formats (Vite's `http proxy error`, whose
+/// cause Node.js prints on the next line) takes the failure of the very next line when
+/// that line is a failure of one of those formats: its type, confidence, alternatives
+/// and detail, keeping its own layer and status, with both lines as evidence.
+fn take_causes_from_next(out: &mut [LineExplanation]) {
+    for i in 0..out.len() {
+        let Some(next) = out.get(i.saturating_add(1)).cloned() else {
+            break;
+        };
+        let Some(cur) = out.get_mut(i) else {
+            break;
+        };
+        if next.line == cur.line.saturating_add(1) {
+            take_cause_from_next(&mut cur.explanation, &next.explanation);
+        }
+    }
+}
+
+/// `cur` takes the failure of `next`, the line that directly follows it, when `cur`'s
+/// row names `next`'s format in `cause_from_next` (see [`explain_all`]). Returns whether
+/// it did. `explain::explain` calls this for each pair of consecutive log lines.
+pub fn take_cause_from_next(cur: &mut LogExplanation, next: &LogExplanation) -> bool {
+    let Some(t) = next.diagnosis.error_type else {
+        return false;
+    };
+    let wanted =
+        row_of(cur).is_some_and(|r| r.row.then.cause_from_next.contains(&next.format.name()));
+    if !wanted || next.kind != LineKind::Failure {
+        return false;
+    }
+    let own = &cur.diagnosis;
+    let mut d = Diagnosis::for_type(t, own.layer);
+    d.received_status = own.received_status;
+    d.confidence = next.diagnosis.confidence;
+    for alt in &next.diagnosis.alternatives {
+        d = d.with_alternative(*alt);
+    }
+    d.detail = next.diagnosis.detail.clone();
+    d.vendor_code = own
+        .vendor_code
+        .clone()
+        .or_else(|| next.diagnosis.vendor_code.clone());
+    for e in own.evidence.iter().chain(&next.diagnosis.evidence) {
+        d = d.with_evidence(e.clone());
+    }
+    cur.diagnosis = d;
+    cur.kind = LineKind::Failure;
+    true
+}
+
+/// The pattern row a line was explained by.
+fn row_of(e: &LogExplanation) -> Option<&'static PatternRow> {
+    PATTERNS
+        .iter()
+        .find(|p| p.row.id == e.pattern && p.formats.contains(&e.format))
 }
 
 /// Explains one record read by its field names: a JSON object (on one line

@@ -32,6 +32,9 @@ pub struct RawResponse {
     pub headers: Vec<(String, String)>,
     /// The body (de-chunked when `Transfer-Encoding: chunked`).
     pub body: Vec<u8>,
+    /// The body length the message declares (RFC 9112 §6.3): its `Content-Length`,
+    /// when valid (one value, or equal values) and no `Transfer-Encoding` overrides it.
+    pub content_length: Option<u64>,
 }
 
 /// Why a raw response could not be parsed.
@@ -101,12 +104,43 @@ pub fn parse_response(input: &[u8]) -> Result<RawResponse, RawError> {
     } else {
         rest.to_vec()
     };
+    let content_length = declared_length(&headers);
     Ok(RawResponse {
         status,
         reason,
         headers,
         body,
+        content_length,
     })
+}
+
+/// The `Content-Length` a message declares: `None` with a `Transfer-Encoding` (which
+/// overrides it), without one, or when its values are invalid or differ (RFC 9112 §6.3).
+fn declared_length(headers: &[(String, String)]) -> Option<u64> {
+    if headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("transfer-encoding"))
+    {
+        return None;
+    }
+    let mut length = None;
+    for (_, v) in headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+    {
+        for part in v.split(',') {
+            let part = part.trim();
+            if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let n = part.parse::<u64>().ok()?;
+            if length.is_some_and(|l| l != n) {
+                return None;
+            }
+            length = Some(n);
+        }
+    }
+    length
 }
 
 /// The status line and headers, and where the body starts.
@@ -184,12 +218,11 @@ fn trim_leading_space(b: &[u8]) -> &[u8] {
 }
 
 /// Decodes a chunked body; a truncated or malformed tail keeps what was decoded.
+/// A pasted body may have lost its carriage returns: a chunk-size line may end in
+/// a bare LF (RFC 9112 §2.2 lets a recipient accept LF as a line terminator).
 fn dechunk(mut rest: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    while let Ok(httparse::Status::Complete((used, size))) = httparse::parse_chunk_size(rest) {
-        let Ok(size) = usize::try_from(size) else {
-            break;
-        };
+    while let Some((used, size)) = chunk_size(rest) {
         if size == 0 {
             break;
         }
@@ -206,6 +239,24 @@ fn dechunk(mut rest: &[u8]) -> Vec<u8> {
             .unwrap_or(after);
     }
     out
+}
+
+/// A chunk-size line (`1a;ext=1` then CRLF or LF): the bytes it takes and the size.
+fn chunk_size(rest: &[u8]) -> Option<(usize, usize)> {
+    const MAX_LINE: usize = 1024;
+    let end = rest.iter().take(MAX_LINE).position(|b| *b == b'\n')?;
+    let line = rest.get(..end)?;
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let digits = line
+        .split(|b| *b == b';')
+        .next()
+        .unwrap_or_default()
+        .trim_ascii();
+    if digits.is_empty() || digits.len() > 15 || !digits.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let size = usize::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()?;
+    Some((end.saturating_add(1), size))
 }
 
 #[cfg(test)]
@@ -237,6 +288,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.body, b"abc");
+        // A paste that lost its carriage returns; a chunk extension.
+        let r = parse_response(
+            b"HTTP/1.1 504 Gateway Timeout\nTransfer-Encoding: chunked\n\n4;x=1\nabcd\n3\nefg\n0\n\n",
+        )
+        .unwrap();
+        assert_eq!(r.body, b"abcdefg");
+        // Not a chunk size: nothing decoded.
+        let r = parse_response(
+            b"HTTP/1.1 502 Bad Gateway\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc",
+        )
+        .unwrap();
+        assert_eq!(r.body, b"");
     }
 
     /// Found by tests/hostile_input.rs: a response with more headers than
@@ -264,6 +327,30 @@ mod tests {
         );
         assert_eq!(head_end(b"HTTP/1.1 200 OK\r\nA: b\r\n\r\nx"), Some(25));
         assert_eq!(head_end(b"HTTP/1.1 200 OK\nA: b"), None);
+    }
+
+    #[test]
+    fn reads_the_declared_length() {
+        let r =
+            parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n0123456789").unwrap();
+        assert_eq!((r.content_length, r.body.len()), (Some(100_000), 10));
+        for head in [
+            "Content-Length: 5\r\nTransfer-Encoding: chunked",
+            "Content-Length: 5\r\nContent-Length: 6",
+            "Content-Length: -5",
+            "Content-Length: 5x",
+            "Content-Length:",
+            "Server: x",
+        ] {
+            let text = format!("HTTP/1.1 200 OK\r\n{head}\r\n\r\nabc");
+            assert_eq!(
+                parse_response(text.as_bytes()).unwrap().content_length,
+                None,
+                "{head}"
+            );
+        }
+        let r = parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\n\r\nabc").unwrap();
+        assert_eq!(r.content_length, Some(3));
     }
 
     #[test]

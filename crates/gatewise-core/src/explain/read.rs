@@ -19,7 +19,7 @@
 use crate::classify::{self, ResponseView};
 use crate::diagnosis::{Evidence, EvidenceSource};
 use crate::logs::{self, LogExplanation};
-use crate::{raw, Confidence, Diagnosis, Layer};
+use crate::{raw, Confidence, Diagnosis, ErrorType, Layer, LayerKind};
 
 use super::headers;
 use super::peel::{self, PeeledLine, Side, Wrapper};
@@ -108,8 +108,10 @@ impl Line {
     }
 }
 
-/// Every artefact of `text`, in order.
-pub(super) fn artefacts(text: &str) -> Vec<Artefact> {
+/// Every artefact of `text`, in order. `whole`: the paste was not cut to
+/// [`super::MAX_INPUT`], so a response at its end has the body it was pasted with.
+pub(super) fn artefacts(text: &str, whole: bool) -> Vec<Artefact> {
+    let whole = whole && text.lines().nth(MAX_LINES).is_none();
     let lines = lines(text);
     let alone = lines.len() == 1 || all_one_block(&lines);
     let mut out = Vec::new();
@@ -137,7 +139,10 @@ pub(super) fn artefacts(text: &str) -> Vec<Artefact> {
             }
         }
         let (artefact, next) = if line.status_line {
-            response(&lines, i)
+            response(&lines, i, whole)
+        } else if line.log.as_ref().is_some_and(context_only) {
+            // A stack frame or a field of the error above: part of it, not an artefact.
+            (None, i.saturating_add(1))
         } else if let Some(log) = &line.log {
             (Some(log_artefact(line, log)), i.saturating_add(1))
         } else if let Some(found) = header_dump(&lines, i, None) {
@@ -273,7 +278,27 @@ fn lines(text: &str) -> Vec<Line> {
             });
         }
     }
+    take_causes_from_next(&mut out);
     out
+}
+
+/// A log line whose cause the next line states (Vite's `http proxy error`, then Node's
+/// `Error: connect ECONNREFUSED …`: [`logs::take_cause_from_next`]) takes it.
+fn take_causes_from_next(lines: &mut [Line]) {
+    for i in 0..lines.len() {
+        let Some((cur, rest)) = lines.get_mut(i..).and_then(|s| s.split_first_mut()) else {
+            break;
+        };
+        let Some(next) = rest.first() else {
+            break;
+        };
+        if next.no > cur.no.saturating_add(1) {
+            continue;
+        }
+        if let (Some(c), Some(n)) = (cur.log.as_mut(), next.log.as_ref()) {
+            logs::take_cause_from_next(c, n);
+        }
+    }
 }
 
 /// Whether the whole paste is one block of text (no log line, no response).
@@ -328,6 +353,14 @@ fn artefact(
     }
 }
 
+/// A line a format reads as a notice that names no layer and no status (a stack
+/// frame, a field of an error object): context of the lines around it.
+fn context_only(log: &LogExplanation) -> bool {
+    log.kind == logs::LineKind::Notice
+        && log.diagnosis.layer == Layer::Unknown
+        && log.diagnosis.received_status.is_none()
+}
+
 /// Whether a diagnosis of a response, page or log line reports a failure.
 fn fails(d: &Diagnosis) -> bool {
     d.error_type.is_some() || d.received_status.is_some_and(|s| s >= 500)
@@ -336,8 +369,18 @@ fn fails(d: &Diagnosis) -> bool {
 fn log_artefact(line: &Line, log: &LogExplanation) -> Artefact {
     let d = log.diagnosis.clone();
     let failure = log.kind == logs::LineKind::Failure && d.status != 499 || fails(&d);
+    // A runtime's or a client's "log format" reads the error a program printed (Node's
+    // `Error: connect ECONNREFUSED …`): an error message, like the other runtimes' ones.
+    let printed = matches!(
+        log.format.info().layer.info().kind,
+        LayerKind::Runtime | LayerKind::Client
+    );
     Artefact {
-        kind: InputKind::Log,
+        kind: if printed {
+            InputKind::Message
+        } else {
+            InputKind::Log
+        },
         failure,
         lines: Some(LineRange {
             first: line.no,
@@ -352,8 +395,9 @@ fn log_artefact(line: &Line, log: &LogExplanation) -> Artefact {
     }
 }
 
-/// A response: the status line at `at`, its headers, and its body.
-fn response(lines: &[Line], at: usize) -> (Option<Artefact>, usize) {
+/// A response: the status line at `at`, its headers, and its body. `whole`:
+/// the paste was read whole (see [`artefacts`]).
+fn response(lines: &[Line], at: usize, whole: bool) -> (Option<Artefact>, usize) {
     let Some(start) = lines.get(at) else {
         return (None, at.saturating_add(1));
     };
@@ -390,8 +434,10 @@ fn response(lines: &[Line], at: usize) -> (Option<Artefact>, usize) {
     let html = first_body.is_some_and(|l| l.text().trim_start().starts_with('<'));
     let envelope = first_body.map(Line::envelope).unwrap_or_default();
     while let Some(l) = lines.get(j) {
+        // A text body runs to a blank line even through lines a log format would read
+        // (the body of a Node proxy's error is the words it also logs).
         if l.status_line
-            || l.log.is_some()
+            || (html && l.log.is_some())
             || matches!(l.peeled.side, Side::Info | Side::Request)
             || (!l.blank() && l.envelope() != envelope)
             || (!html && l.blank())
@@ -410,12 +456,55 @@ fn response(lines: &[Line], at: usize) -> (Option<Artefact>, usize) {
     };
     let pairs = r.header_pairs();
     let d = classify::response(&r.view(&pairs));
+    // The body ran to the end of a paste read whole: its length is the length received.
+    let to_the_end = lines
+        .get(j..)
+        .is_some_and(|rest| rest.iter().all(Line::blank));
+    let d = if whole && to_the_end {
+        cut_short(&r, d)
+    } else {
+        d
+    };
     let failure = fails(&d);
     let last = j.saturating_sub(1).max(at);
     (
         Some(artefact(InputKind::Response, d, failure, lines, at, last)),
         j,
     )
+}
+
+/// A 2xx response whose body is shorter than the `Content-Length` it declares was cut
+/// on its way: RFC 9112 §8, "a message that uses a valid Content-Length is incomplete
+/// if the size of the message body received (in octets) is less than the value given
+/// by Content-Length". A paste may have lost a carriage return per line break and its
+/// final line break, so only a shortfall beyond those counts; an empty body (headers
+/// only, as `curl -I` prints a HEAD answer) says nothing. The layer and the received
+/// status stay as read.
+fn cut_short(r: &raw::RawResponse, d: Diagnosis) -> Diagnosis {
+    let Some(declared) = r.content_length else {
+        return d;
+    };
+    if !(200..300).contains(&r.status) || r.body.is_empty() || d.error_type.is_some() {
+        return d;
+    }
+    let received = u64::try_from(r.body.len()).unwrap_or(u64::MAX);
+    let line_breaks = r.body.iter().filter(|b| **b == b'\n').count();
+    let slack = u64::try_from(line_breaks)
+        .unwrap_or(u64::MAX)
+        .saturating_add(2);
+    if received.saturating_add(slack) >= declared {
+        return d;
+    }
+    let mut cut = Diagnosis::for_type(ErrorType::HttpResponseIncomplete, d.layer);
+    cut.received_status = d.received_status.or(Some(r.status));
+    cut.vendor_code = d.vendor_code;
+    cut.confidence = Confidence::Medium;
+    cut.evidence = d.evidence;
+    cut.with_evidence(Evidence::new(
+        EvidenceSource::Body,
+        format!("Content-Length: {declared}, and {received} bytes of body"),
+        Some("rfc9112.incomplete_content_length"),
+    ))
 }
 
 /// A header dump starting at `at`, if there is one; `prior` is a status

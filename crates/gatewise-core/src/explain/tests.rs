@@ -240,3 +240,80 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_2xx_cut_short_of_its_content_length_is_incomplete() {
+    let cut = "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Length: 100000\r\n\r\n0123456789";
+    let e = explain(cut).unwrap();
+    assert_eq!(e.kind, InputKind::Response);
+    assert_eq!(
+        e.diagnosis.error_type,
+        Some(ErrorType::HttpResponseIncomplete)
+    );
+    assert_eq!(e.diagnosis.received_status, Some(200));
+    // Whole, or short only by what a paste loses (CR of CRLF, a last line break).
+    for whole in [
+        "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789",
+        "HTTP/1.1 200 OK\nContent-Length: 14\n\nab\ncd\nef\ngh",
+        // Headers only: curl -I.
+        "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n",
+        // An error status keeps its own reading.
+        "HTTP/1.1 404 Not Found\r\nContent-Length: 100000\r\n\r\nnot here",
+        // Chunked: a client shows the decoded body under the chunked header.
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nhello",
+    ] {
+        let e = explain(whole).unwrap();
+        assert_ne!(
+            e.diagnosis.error_type,
+            Some(ErrorType::HttpResponseIncomplete),
+            "{whole}"
+        );
+    }
+    // A paste cut by the size limit says nothing of the body.
+    let huge = format!(
+        "HTTP/1.1 200 OK\r\nContent-Length: 999999999\r\n\r\n{}",
+        "a".repeat(MAX_INPUT)
+    );
+    assert_ne!(
+        explain(&huge).unwrap().diagnosis.error_type,
+        Some(ErrorType::HttpResponseIncomplete)
+    );
+}
+
+#[test]
+fn a_body_split_from_what_follows_it_is_not_taken_for_a_cut_one() {
+    // The body stops at a blank line because other artefacts follow: nothing says it was cut.
+    let paste = format!(
+        "HTTP/1.1 200 OK\nServer: nginx/1.22.1\nContent-Length: 5000\n\nfirst paragraph\n\nsecond paragraph\n\n{NGINX_REFUSED}"
+    );
+    let e = explain(&paste).unwrap();
+    assert!(e
+        .artefacts
+        .iter()
+        .all(|a| a.diagnosis.error_type != Some(ErrorType::HttpResponseIncomplete)));
+}
+
+#[test]
+fn a_log_line_takes_its_cause_from_the_next_line_that_states_it() {
+    // Vite's proxy logs its failure, then Node.js prints the cause on the next line.
+    let paste = "9:41:02 AM [vite] http proxy error at /api/users:\nError: getaddrinfo ENOTFOUND api.internal\n    at GetAddrInfoReqWrap.onlookup [as oncomplete] (node:dns:107:26)";
+    let e = explain(paste).unwrap();
+    let head = e.headline().unwrap();
+    assert_eq!(head.kind, InputKind::Log);
+    assert_eq!(head.diagnosis.layer, Layer::Vite);
+    assert_eq!(head.diagnosis.error_type, Some(ErrorType::DnsError));
+}
+
+#[test]
+fn in_one_log_the_first_failure_is_the_headline_however_sure_a_later_line_is() {
+    // Envoy's UF (connect failure, medium) then UH (no healthy upstream, high).
+    let log = "[2024-05-14T09:12:01.532Z] \"GET /api HTTP/1.1\" 503 UF 0 91 2 - \"203.0.113.7\" \"curl/8.0.1\" \"8a3f0a1e\" \"shop.example.com\" \"10.0.3.17:8080\"\n[2024-05-14T09:12:02.108Z] \"GET /api HTTP/1.1\" 503 UH 0 19 0 - \"203.0.113.7\" \"curl/8.0.1\" \"2d1c4a9b\" \"shop.example.com\" \"-\"";
+    let e = explain(log).unwrap();
+    assert_eq!(e.artefacts.len(), 2);
+    assert_eq!(e.headline, 0);
+    assert_eq!(e.diagnosis.error_type, Some(ErrorType::ConnectionRefused));
+    assert_eq!(
+        e.artefacts[1].diagnosis.error_type,
+        Some(ErrorType::DestinationUnavailable)
+    );
+}
