@@ -614,6 +614,17 @@ fn text_block(lines: &[Line], at: usize, alone: bool) -> (Option<Artefact>, usiz
         .map(Line::text)
         .collect();
     let text = block.join("\n");
+    // A log record read by its field names: a pretty-printed JSON object, or a
+    // `key: value` / `key | value` table as log viewers show an entry.
+    if !html && block.len() > 1 {
+        if let Some(log) = logs::explain_record(&text) {
+            let d = log.diagnosis.clone();
+            let failure = log.kind == logs::LineKind::Failure && d.status != 499 || fails(&d);
+            let mut a = artefact(InputKind::Log, d, failure, lines, at, last);
+            a.log = Some(log);
+            return (Some(a), j);
+        }
+    }
     let page = page(&text, html);
     if let Some((d, _)) = page.as_ref().filter(|(d, _)| generator(d)) {
         let failure = fails(d) || d.error_type.is_some();

@@ -317,3 +317,35 @@ fn in_one_log_the_first_failure_is_the_headline_however_sure_a_later_line_is() {
         Some(ErrorType::DestinationUnavailable)
     );
 }
+
+#[test]
+fn a_log_record_shown_as_a_table_or_pretty_json_is_read_by_its_field_names() {
+    // An Envoy access-log entry as a log viewer shows it (`field | value`).
+    let table = "response_code | 503\nresponse_flags | UF,URX\nupstream_transport_failure_reason | delayed connect error: 111\nupstream_host | 10.0.3.17:8080";
+    let e = explain(table).unwrap();
+    assert_eq!(e.kind, InputKind::Log);
+    assert_eq!(e.diagnosis.layer, Layer::Envoy);
+    assert_eq!(e.diagnosis.error_type, Some(ErrorType::ConnectionRefused));
+    assert_eq!(e.diagnosis.received_status, Some(503));
+    // A Google Cloud load balancer entry, pretty-printed as Logs Explorer copies it.
+    let json = "{\n  \"httpRequest\": {\n    \"requestMethod\": \"GET\",\n    \"status\": 502\n  },\n  \"jsonPayload\": {\n    \"statusDetails\": \"backend_timeout\"\n  }\n}";
+    let e = explain(json).unwrap();
+    assert_eq!(e.kind, InputKind::Log);
+    assert_eq!(e.diagnosis.layer, Layer::GoogleFrontend);
+    assert_eq!(e.diagnosis.error_type, Some(ErrorType::HttpResponseTimeout));
+    // Prose with colons is no record.
+    assert!(explain("Note: the site was down\nCause: unknown\nFix: none").is_err());
+}
+
+#[test]
+fn a_haproxy_line_cut_short_is_read_from_its_backend_to_its_termination_state() {
+    // Cut before the client and date (a copied tail), and cut after the termination state.
+    for (line, t) in [
+        ("be_refused/app 0/0/-1/-1/3005 503 217 - - SC-- 1/1/0/0/3 0/0 \"GET / HTTP/1.1\"", ErrorType::ConnectionRefused),
+        ("127.0.0.1:49406 [21/Nov/2026:06:19:23.090] fe_close be_close/app 0/0/0/-1/0 502 209 - - SH--", ErrorType::ConnectionTerminated),
+    ] {
+        let e = explain(line).unwrap();
+        assert_eq!((e.kind, e.diagnosis.layer), (InputKind::Log, Layer::Haproxy), "{line}");
+        assert_eq!(e.diagnosis.error_type, Some(t), "{line}");
+    }
+}
