@@ -34,7 +34,7 @@ test('health is JSON about the worker, with no origin name', async () => {
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('cache-control'), 'private, no-store');
   const body = await res.text();
-  assert.deepEqual(Object.keys(JSON.parse(body)).sort(), ['breaker', 'config', 'status', 'version', 'worker']);
+  assert.deepEqual(Object.keys(JSON.parse(body)).sort(), ['breaker', 'config', 'pathsOpen', 'status', 'version', 'worker']);
   assert.ok(!body.includes('127.0.0.1'));
 });
 

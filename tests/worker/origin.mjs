@@ -113,6 +113,17 @@ export async function startOrigin() {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());
     });
+  /** Stops listening (connections are refused from now on) and drops every open connection. */
+  o.stop = () => o.close();
+  /** Listens again on the same port. */
+  o.resume = () =>
+    new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
   return o;
 }
 

@@ -11,10 +11,11 @@
 //! let d = Diagnosis::for_type(ErrorType::ConnectionRefused, Layer::Workerd);
 //! let line = FailureLog { request_id: "r1", method: "GET", path: "/", diagnosis: &d,
 //!     attempts: 2, attempt_ms: vec![3, 4], total_ms: 120, served_stale: false,
-//!     breaker: "closed", drill: None }.to_json();
+//!     breaker: "closed", blame: "origin", attribution: Some("hop.connect"), drill: None }.to_json();
 //! let v: serde_json::Value = serde_json::from_str(&line).unwrap();
 //! assert_eq!(v["event"], "gatewise.failure");
 //! assert_eq!(v["diagnosis"]["errorType"], "connection_refused");
+//! assert_eq!(v["blame"], "origin");
 //! ```
 
 use gatewise_core::drill::Step;
@@ -41,8 +42,14 @@ pub struct FailureLog<'a> {
     pub total_ms: u64,
     /// Whether a stale copy was served instead of an error.
     pub served_stale: bool,
-    /// The circuit breaker's state after this request.
+    /// The origin's circuit breaker's state after this request.
     pub breaker: &'static str,
+    /// Who the failure was counted against (`client`, `path`, `origin`,
+    /// `nobody`), or `none` when it was not counted (a loop, a breaker's answer).
+    pub blame: &'static str,
+    /// The attribution table's row that decided it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<&'static str>,
     /// The drill-through steps, when one ran.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drill: Option<&'a [Step]>,

@@ -5,6 +5,7 @@
 // Retry-After, full-jitter backoff).
 import { classifyError, classifyResponse } from './classify.js';
 import { parseRetryAfter, retryDecision } from './policy.js';
+import { isGatewayFailure, isRetryableStatus } from './status.js';
 
 /**
  * What `fetchWithRetry` throws when the request failed without a response and was
@@ -116,8 +117,10 @@ export async function fetchWithRetry(input, init, policy) {
       diagnosis = classifyError(e);
     }
     if (response) {
-      // Below 400 is never a failure (the core's rule): hand it back untouched.
-      if (response.status < 400) return response;
+      // Below 400 is never a failure, and a status the core's status rule calls neither
+      // retryable nor a gateway failure is not retried: hand it back untouched, unclassified.
+      const s = response.status;
+      if (s < 400 || !(isRetryableStatus(s) || isGatewayFailure(s))) return response;
       diagnosis = await diagnoseResponse(response);
     }
     const answer = retryDecision({ method, diagnosis, attempt, bodyReplayable, policy: rules });

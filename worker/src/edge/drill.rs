@@ -29,18 +29,19 @@ async fn within<F: std::future::Future>(ms: u64, fut: F) -> Option<F::Output> {
     }
 }
 
-/// The steps (from the isolate's cache when fresh).
-pub async fn run(config: &Config, path: &str) -> Rc<Vec<Step>> {
+/// The steps (from the isolate's cache when fresh), within `budget_ms`
+/// (`DRILL_BUDGET_MS`, or less: what is left of the visit's time limit).
+pub async fn run(config: &Config, path: &str, budget_ms: u32) -> Rc<Vec<Step>> {
     if let Some(steps) = state::cached_drill(path) {
         return steps;
     }
-    let steps = Rc::new(steps(config, path).await);
+    let steps = Rc::new(steps(config, path, budget_ms).await);
     state::store_drill(path, steps.clone());
     steps
 }
 
-async fn steps(config: &Config, request_path: &str) -> Vec<Step> {
-    let deadline = state::now_ms() + u64::from(config.drill_budget_ms);
+async fn steps(config: &Config, request_path: &str, budget_ms: u32) -> Vec<Step> {
+    let deadline = state::now_ms() + u64::from(budget_ms);
     let left = || deadline.saturating_sub(state::now_ms());
     let mut out = Vec::with_capacity(3);
     let origin = &config.origin;

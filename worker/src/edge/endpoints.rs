@@ -39,6 +39,7 @@ pub fn health(config: &Config) -> Result<web_sys::Response, JsValue> {
             "version": env!("CARGO_PKG_VERSION"),
             "config": "ok",
             "breaker": state::breaker_state().name(),
+            "pathsOpen": state::paths().0,
         }),
     )
 }
@@ -105,7 +106,7 @@ pub async fn origin_status(
                 headers: &refs,
                 body: b"",
             });
-            let up = !(500..600).contains(&s) || d.error_type.is_none();
+            let up = !gatewise_core::status::rules::gateway_failure(s) || d.error_type.is_none();
             (if up { "reachable" } else { "failing" }, Some(s), d)
         }
     };

@@ -1,5 +1,5 @@
 //! What one isolate keeps between requests: the parsed configuration, the
-//! circuit breaker, the retry budget, the random generator for jitter and
+//! circuit breakers (the core's [`Guard`]: the origin's and each path's), the retry budget, the random generator for jitter and
 //! request ids, the drill-through cache and the origin-status rate limit.
 //! Borrows never cross an `await`.
 
@@ -7,7 +7,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gatewise_core::drill::Step;
-use gatewise_core::policy::{Admission, Breaker, BreakerState, RetryBudget, SplitMix64};
+use gatewise_core::policy::{
+    BreakerState, Guard, Rejection, RetryBudget, SplitMix64, Ticket, VisitOutcome,
+};
 use worker::Env;
 
 use crate::config::{Config, ConfigError, VARS};
@@ -19,7 +21,7 @@ const DRILL_CACHE_ENTRIES: usize = 16;
 
 pub struct Isolate {
     pub config: Result<Rc<Config>, ConfigError>,
-    pub breaker: Breaker,
+    pub guard: Guard,
     pub budget: RetryBudget,
     pub rng: SplitMix64,
     pub drill: Vec<(String, u64, Rc<Vec<Step>>)>,
@@ -62,11 +64,11 @@ fn load(env: &Env) -> Isolate {
             .find(|(k, _)| *k == n)
             .and_then(|(_, v)| v.clone())
     });
-    let breaker = Breaker::new(config.as_ref().map(|c| c.breaker).unwrap_or_default());
+    let guard = Guard::new(config.as_ref().map(|c| c.guard).unwrap_or_default());
     let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64 ^ now_ms();
     Isolate {
         config: config.map(Rc::new),
-        breaker,
+        guard,
         budget: RetryBudget::default(),
         rng: SplitMix64::new(seed),
         drill: Vec::new(),
@@ -96,25 +98,42 @@ pub fn config(env: &Env) -> Result<Rc<Config>, ConfigError> {
     })
 }
 
-/// Whether the breaker lets a request through at `now` (ms; the caller's clock reading, so that
-/// the happy path reads the clock once per attempt).
-pub fn admit(now: u64) -> Admission {
-    with(None, |s| s.breaker.allow(now)).unwrap_or(Admission::Allowed)
+/// Whether the breakers let a visit to path key `key` through at `now` (ms;
+/// the caller's clock reading): once per visit, before its first attempt.
+pub fn admit(key: &str, now: u64) -> Result<Ticket, Rejection> {
+    with(None, |s| s.guard.admit(key, now)).unwrap_or(Ok(PLAIN))
 }
 
-/// Records an outcome with the breaker at `now` (ms).
-pub fn record(success: bool, now: u64) {
-    with(None, |s| {
-        if success {
-            s.breaker.record_success(now);
-        } else {
-            s.breaker.record_failure(now);
-        }
-    });
+/// A ticket of a visit admitted while every breaker it meets is closed.
+pub const PLAIN: Ticket = Ticket {
+    origin_probe: false,
+    path_probe: false,
+};
+
+/// Whether a visit to `key` can go straight through at `now`, taking no
+/// probe slot (the happy path then records with [`PLAIN`]).
+pub fn admits_plainly(key: &str, now: u64) -> bool {
+    with(None, |s| s.guard.admits_plainly(key, now)).unwrap_or(true)
 }
 
+/// A breaker open for `key` at `now` (checked before each retry).
+pub fn stopped(key: &str, now: u64) -> Option<Rejection> {
+    with(None, |s| s.guard.stopped(key, now)).flatten()
+}
+
+/// Records how a visit to `key` ended, once, at `now` (ms).
+pub fn record(key: &str, ticket: Ticket, outcome: VisitOutcome, now: u64) {
+    with(None, |s| s.guard.record(key, ticket, outcome, now));
+}
+
+/// The origin breaker's state now.
 pub fn breaker_state() -> BreakerState {
-    with(None, |s| s.breaker.state_at(now_ms())).unwrap_or(BreakerState::Closed)
+    with(None, |s| s.guard.origin_state(now_ms())).unwrap_or(BreakerState::Closed)
+}
+
+/// How many paths are open, and how many the table holds.
+pub fn paths() -> (usize, usize) {
+    with(None, |s| (s.guard.open_paths(), s.guard.tracked_paths())).unwrap_or((0, 0))
 }
 
 /// Adds one request's deposit to the retry budget at `now` (ms).

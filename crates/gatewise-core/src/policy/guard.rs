@@ -1,0 +1,495 @@
+//! The gateway's circuit breakers, fed only with failures attributed
+//! ([`attribution`](super::attribution)) before they are counted: one
+//! [`Breaker`] for the origin, one small breaker per path
+//! ([`path_table`](super::path_table)), and the rule that turns failures of
+//! many paths into evidence against the whole origin.
+//!
+//! | failure counted as | what it can open |
+//! |---|---|
+//! | [`Blame::Origin`] (DNS, refused, connect timeout, TLS) | the origin breaker, on its own counts ([`BreakerConfig`]: failures in a row, failure ratio) |
+//! | [`Blame::Path`] (one path resets, hangs, answers 5xx, sends garbage) | that path, after [`GuardConfig::path_failures`] failures with no success on it for [`GuardConfig::quiet_ms`]; the origin, when [`GuardConfig::spread_paths`] distinct paths failed and *nothing* succeeded for [`GuardConfig::quiet_ms`] |
+//! | [`Blame::Client`], [`Blame::Nobody`] | nothing (a probe slot it held is given back) |
+//!
+//! Why the quiet window: a visitor can make any number of distinct paths
+//! fail (made-up URLs to a handler that answers 503, slow queries), but
+//! cannot stop other visitors' requests from succeeding. So path-level
+//! failures open a breaker only while the gateway has seen no success in
+//! that scope for a while — what a real outage looks like, and what an
+//! attacker cannot fake while honest requests get through. An origin that
+//! refuses connections, or whose name does not resolve, still opens its
+//! breaker within a handful of requests (connect-level failures are counted
+//! directly: a visitor cannot cause them).
+//!
+//! The origin breaker remembers why it opened. In HalfOpen, a probe that
+//! fails on its path proves the origin accepts connections: it closes a
+//! breaker opened by connect failures, and re-opens one opened by failures
+//! spread over many paths (nothing works yet).
+//!
+//! Everything is pure and serializes with serde (the whole state of the
+//! guard, configuration included), so that a runtime can keep it per
+//! isolate or in a shared store. The clock is passed in, in milliseconds.
+//!
+//! # Example
+//! ```
+//! use gatewise_core::policy::{Blame, BreakerState, Guard, GuardConfig, Scope, VisitOutcome};
+//! let mut g = Guard::new(GuardConfig { quiet_ms: 1_000, ..GuardConfig::default() });
+//! // An attacker's 503 path, hammered while the landing page succeeds: nothing opens for "/".
+//! for t in 0..100 {
+//!     let key = format!("/attack/{t}");
+//!     let ticket = g.admit(&key, t * 50).unwrap();
+//!     g.record(&key, ticket, VisitOutcome::Failed(Blame::Path), t * 50);
+//!     let ticket = g.admit("/", t * 50 + 1).unwrap();
+//!     g.record("/", ticket, VisitOutcome::Succeeded, t * 50 + 1);
+//! }
+//! assert_eq!(g.origin_state(5_000), BreakerState::Closed);
+//! // The origin refuses connections: five visits and it is open.
+//! for t in 0..5 {
+//!     let ticket = g.admit("/", 6_000 + t).unwrap();
+//!     g.record("/", ticket, VisitOutcome::Failed(Blame::Origin), 6_000 + t);
+//! }
+//! let rejected = g.admit("/", 6_010).unwrap_err();
+//! assert_eq!(rejected.scope, Scope::Origin);
+//! ```
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::attribution::Blame;
+use super::breaker::{Admission, Breaker, BreakerConfig, BreakerState};
+use super::path_table::{Limits, PathGate, PathTable};
+use crate::hop::named_enum;
+use crate::{Confidence, Diagnosis, ErrorType, Evidence, EvidenceSource, Layer};
+
+named_enum! {
+    /// Which breaker a decision is about.
+    Scope {
+        /// The origin as a whole.
+        Origin = "origin",
+        /// One path of the origin.
+        Path = "path",
+    }
+}
+
+/// How the guard trips and recovers (durations in milliseconds).
+///
+/// # Example
+/// ```
+/// use gatewise_core::policy::GuardConfig;
+/// let c = GuardConfig::default();
+/// assert_eq!((c.path_failures, c.spread_paths, c.quiet_ms, c.paths), (5, 5, 10_000, 128));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuardConfig {
+    /// The origin breaker (connect-level failures; its cool-downs also apply to paths).
+    pub origin: BreakerConfig,
+    /// Open one path after this many of its failures (0: never).
+    pub path_failures: u32,
+    /// Open the origin when this many distinct paths failed (0: never for this reason).
+    pub spread_paths: u32,
+    /// Path-level failures open a breaker only when nothing in its scope succeeded for this long.
+    pub quiet_ms: u64,
+    /// How many paths' states are kept (at most [`MAX_PATHS`]).
+    pub paths: u32,
+}
+
+/// The largest path table a configuration may ask for.
+pub const MAX_PATHS: u32 = 1024;
+
+impl Default for GuardConfig {
+    /// The origin breaker's defaults; a path opens after 5 failures, the
+    /// origin after failures on 5 distinct paths, each only after 10 s
+    /// without a success; 128 paths kept.
+    fn default() -> Self {
+        GuardConfig {
+            origin: BreakerConfig::default(),
+            path_failures: 5,
+            spread_paths: 5,
+            quiet_ms: 10_000,
+            paths: 128,
+        }
+    }
+}
+
+impl GuardConfig {
+    fn limits(&self) -> Limits {
+        Limits {
+            failures: self.path_failures,
+            quiet_ms: self.quiet_ms,
+            capacity: usize::try_from(self.paths.min(MAX_PATHS)).unwrap_or(0),
+            cool_down_ms: self.origin.cool_down_ms,
+            growth: self.origin.cool_down_growth,
+            max_cool_down_ms: self.origin.max_cool_down_ms,
+            probe_timeout_ms: self.origin.probe_timeout_ms,
+        }
+    }
+}
+
+/// How a visit ended, once it is over (however many attempts it made).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitOutcome {
+    /// The origin answered, and not with a gateway failure.
+    Succeeded,
+    /// It failed; counted against whom [`attribution`](super::attribution) says.
+    Failed(Blame),
+}
+
+/// What [`Guard::admit`] let through: hand it back to [`Guard::record`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "record the visit's outcome with this ticket"]
+pub struct Ticket {
+    /// The visit is the origin breaker's probe.
+    pub origin_probe: bool,
+    /// The visit is its path's probe.
+    pub path_probe: bool,
+}
+
+/// A request the guard stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rejection {
+    /// Which breaker is open.
+    pub scope: Scope,
+    /// When it may admit requests again.
+    pub retry_in: Duration,
+}
+
+impl Rejection {
+    /// What the visitor is told: 503 `destination_unavailable` written by
+    /// gatewise, with `Retry-After` (whole seconds, at least 1) and evidence
+    /// naming the breaker (`breaker.open` for the origin, `breaker.path_open`
+    /// for one path). Never counted by the guard itself (attribution row `own.breaker`).
+    ///
+    /// # Example
+    /// ```
+    /// use std::time::Duration;
+    /// use gatewise_core::policy::{Rejection, Scope};
+    /// use gatewise_core::{ErrorType, Layer};
+    /// let d = Rejection { scope: Scope::Path, retry_in: Duration::from_millis(1_200) }.diagnosis();
+    /// assert_eq!((d.error_type, d.layer, d.status), (Some(ErrorType::DestinationUnavailable), Layer::Gatewise, 503));
+    /// assert_eq!(d.retry_after, Some(2));
+    /// assert_eq!(d.evidence[0].rule.as_deref(), Some("breaker.path_open"));
+    /// ```
+    pub fn diagnosis(&self) -> Diagnosis {
+        let secs = u32::try_from(self.retry_in.as_millis().div_ceil(1000))
+            .unwrap_or(u32::MAX)
+            .max(1);
+        let (fact, rule) = match self.scope {
+            Scope::Origin => ("circuit breaker open", "breaker.open"),
+            Scope::Path => (
+                "this path's breaker is open: it kept failing",
+                "breaker.path_open",
+            ),
+        };
+        let mut d = Diagnosis::for_type(ErrorType::DestinationUnavailable, Layer::Gatewise)
+            .with_confidence(Confidence::High)
+            .with_evidence(Evidence::new(EvidenceSource::Runtime, fact, Some(rule)));
+        d.retry_after = Some(secs);
+        d
+    }
+}
+
+/// The breakers of one origin. See the [module documentation](self).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Guard {
+    config: GuardConfig,
+    origin: Breaker,
+    /// Why the origin breaker last opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    opened_by: Option<Scope>,
+    /// Since when nothing succeeded (the first moment seen, until a success).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    quiet_since: Option<u64>,
+    /// Distinct paths that failed since then (at most `spread_paths`).
+    #[serde(default)]
+    spread: Vec<String>,
+    #[serde(default)]
+    paths: PathTable,
+}
+
+impl Guard {
+    /// A guard with every breaker closed.
+    pub fn new(config: GuardConfig) -> Self {
+        Guard {
+            config,
+            origin: Breaker::new(config.origin),
+            opened_by: None,
+            quiet_since: None,
+            spread: Vec::new(),
+            paths: PathTable::default(),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &GuardConfig {
+        &self.config
+    }
+
+    /// Lets a visit to `key` (a [`path_key`](super::path_key)) through at
+    /// `now`, or says which breaker stops it. Call once per visit, before its
+    /// first attempt; retries ask [`Guard::stopped`].
+    pub fn admit(&mut self, key: &str, now: u64) -> Result<Ticket, Rejection> {
+        self.quiet_since.get_or_insert(now);
+        let limits = self.config.limits();
+        // Ask the path first without taking anything, so that a rejection by one
+        // breaker never holds the other's probe slot.
+        if let PathGate::Rejected(retry_in) = self.paths.peek(key, now, &limits) {
+            return Err(Rejection {
+                scope: Scope::Path,
+                retry_in,
+            });
+        }
+        let origin_probe = match self.origin.allow(now) {
+            Admission::Allowed => false,
+            Admission::Probe => true,
+            Admission::Rejected { retry_in } => {
+                return Err(Rejection {
+                    scope: Scope::Origin,
+                    retry_in,
+                })
+            }
+        };
+        let path_probe = self.paths.admit(key, now, &limits) == PathGate::Probe;
+        Ok(Ticket {
+            origin_probe,
+            path_probe,
+        })
+    }
+
+    /// Whether a visit to `key` at `now` meets only closed breakers (and so
+    /// takes no probe slot): a caller that admits it without [`Guard::admit`]
+    /// records it with a ticket of two `false`s.
+    pub fn admits_plainly(&self, key: &str, now: u64) -> bool {
+        self.origin.state_at(now) == BreakerState::Closed
+            && self.paths.peek(key, now, &self.config.limits()) == PathGate::Closed
+    }
+
+    /// Whether a breaker is open for `key` at `now` (not half-open), without
+    /// changing anything: a visit checks this before each retry.
+    pub fn stopped(&self, key: &str, now: u64) -> Option<Rejection> {
+        if let Some(retry_in) = self.origin.open_for(now) {
+            return Some(Rejection {
+                scope: Scope::Origin,
+                retry_in,
+            });
+        }
+        self.paths.open_for(key, now).map(|retry_in| Rejection {
+            scope: Scope::Path,
+            retry_in,
+        })
+    }
+
+    /// Records how a visit admitted with `ticket` ended, at `now`: once per
+    /// visit, however many attempts it made.
+    pub fn record(&mut self, key: &str, ticket: Ticket, outcome: VisitOutcome, now: u64) {
+        let limits = self.config.limits();
+        match outcome {
+            VisitOutcome::Succeeded => {
+                self.origin.record_success(now);
+                self.quiet_since = Some(now);
+                self.spread.clear();
+                self.paths.success(key, now);
+            }
+            VisitOutcome::Failed(Blame::Origin) => {
+                let was = self.origin.state();
+                self.origin.record_failure(now);
+                if was != BreakerState::Open && self.origin.state() == BreakerState::Open {
+                    self.opened_by = Some(Scope::Origin);
+                }
+                if ticket.path_probe {
+                    self.paths.release(key);
+                }
+            }
+            VisitOutcome::Failed(Blame::Path) => {
+                self.paths.failure(key, now, &limits);
+                match self.origin.state() {
+                    BreakerState::HalfOpen if self.opened_by == Some(Scope::Path) => {
+                        self.origin.record_failure(now);
+                    }
+                    // The origin answered (or accepted the connection): it is reachable.
+                    BreakerState::HalfOpen => self.origin.record_success(now),
+                    BreakerState::Closed => self.spread_failure(key, now),
+                    BreakerState::Open => {}
+                }
+            }
+            VisitOutcome::Failed(Blame::Client | Blame::Nobody) => {
+                if ticket.origin_probe {
+                    self.origin.release_probe();
+                }
+                if ticket.path_probe {
+                    self.paths.release(key);
+                }
+            }
+        }
+    }
+
+    fn spread_failure(&mut self, key: &str, now: u64) {
+        let wanted = usize::try_from(self.config.spread_paths).unwrap_or(usize::MAX);
+        if wanted == 0 {
+            return;
+        }
+        if self.spread.len() < wanted && !self.spread.iter().any(|k| k == key) {
+            self.spread.push(key.to_owned());
+        }
+        let since = *self.quiet_since.get_or_insert(now);
+        if self.spread.len() >= wanted && now.saturating_sub(since) >= self.config.quiet_ms {
+            self.origin.trip(now);
+            self.opened_by = Some(Scope::Path);
+            self.spread.clear();
+        }
+    }
+
+    /// The origin breaker's state as [`Guard::admit`] would see it at `now`.
+    pub fn origin_state(&self, now: u64) -> BreakerState {
+        self.origin.state_at(now)
+    }
+
+    /// How many paths are open or half-open.
+    pub fn open_paths(&self) -> usize {
+        self.paths.open_count()
+    }
+
+    /// How many paths the table holds.
+    pub fn tracked_paths(&self) -> usize {
+        self.paths.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guard() -> Guard {
+        Guard::new(GuardConfig {
+            origin: BreakerConfig {
+                consecutive_failures: 3,
+                failure_ratio: None,
+                cool_down_ms: 1_000,
+                ..BreakerConfig::default()
+            },
+            path_failures: 3,
+            spread_paths: 4,
+            quiet_ms: 500,
+            paths: 8,
+        })
+    }
+
+    fn visit(g: &mut Guard, key: &str, outcome: VisitOutcome, now: u64) -> Result<(), Scope> {
+        let t = g.admit(key, now).map_err(|r| r.scope)?;
+        g.record(key, t, outcome, now);
+        Ok(())
+    }
+
+    const PATH: VisitOutcome = VisitOutcome::Failed(Blame::Path);
+    const ORIGIN: VisitOutcome = VisitOutcome::Failed(Blame::Origin);
+    const OK: VisitOutcome = VisitOutcome::Succeeded;
+
+    #[test]
+    fn one_failing_path_opens_only_itself_and_only_after_a_quiet_window() {
+        let mut g = guard();
+        for t in 0..10 {
+            visit(&mut g, "/broken", PATH, t * 10).unwrap();
+        }
+        // 10 failures within 90 ms: not quiet for 500 ms yet.
+        assert!(visit(&mut g, "/broken", PATH, 100).is_ok());
+        assert_eq!(visit(&mut g, "/broken", PATH, 600), Ok(()));
+        assert_eq!(visit(&mut g, "/broken", PATH, 601), Err(Scope::Path));
+        assert_eq!(visit(&mut g, "/", OK, 602), Ok(()));
+        assert_eq!(g.origin_state(602), BreakerState::Closed);
+        // After the cool-down one probe goes through; its success closes the path.
+        assert_eq!(visit(&mut g, "/broken", OK, 1_700), Ok(()));
+        assert_eq!(visit(&mut g, "/broken", PATH, 1_701), Ok(()));
+    }
+
+    #[test]
+    fn a_path_that_also_succeeds_never_opens() {
+        let mut g = guard();
+        for t in 0..200 {
+            visit(&mut g, "/search", PATH, t * 20).unwrap();
+            visit(&mut g, "/search", PATH, t * 20 + 1).unwrap();
+            if t % 10 == 0 {
+                visit(&mut g, "/search", OK, t * 20 + 2).unwrap();
+            }
+        }
+        assert_eq!(g.open_paths(), 0);
+    }
+
+    #[test]
+    fn many_failing_paths_open_the_origin_only_when_nothing_succeeds() {
+        let mut g = guard();
+        for t in 0..400u64 {
+            visit(&mut g, &format!("/x/{t}"), PATH, t * 5).unwrap();
+            if t % 80 == 0 {
+                visit(&mut g, "/", OK, t * 5).unwrap();
+            }
+        }
+        visit(&mut g, "/", OK, 2_000).unwrap();
+        assert_eq!(g.origin_state(2_000), BreakerState::Closed);
+        // Everything fails from 2 000 ms on (a whole-origin hang): open after the quiet window.
+        let mut opened_at = None;
+        for t in 0..200u64 {
+            let now = 2_000 + t * 10;
+            if visit(&mut g, &format!("/y/{t}"), PATH, now) == Err(Scope::Origin) {
+                opened_at = Some(now);
+                break;
+            }
+        }
+        let at = opened_at.unwrap();
+        assert!((2_500..=2_520).contains(&at), "{at}");
+    }
+
+    #[test]
+    fn connect_failures_open_the_origin_at_once_and_a_path_answer_closes_it() {
+        let mut g = guard();
+        for t in 0..3 {
+            visit(&mut g, "/", ORIGIN, t).unwrap();
+        }
+        assert_eq!(visit(&mut g, "/", OK, 3), Err(Scope::Origin));
+        assert_eq!(g.stopped("/other", 4).map(|r| r.scope), Some(Scope::Origin));
+        // Half-open: the probe reaches a broken path. The origin answers: closed.
+        visit(&mut g, "/broken", PATH, 1_100).unwrap();
+        assert_eq!(g.origin_state(1_101), BreakerState::Closed);
+    }
+
+    #[test]
+    fn client_failures_count_nowhere_and_give_back_the_probe() {
+        let mut g = guard();
+        for t in 0..100 {
+            visit(
+                &mut g,
+                &format!("/u/{t}"),
+                VisitOutcome::Failed(Blame::Client),
+                1_000 + t,
+            )
+            .unwrap();
+        }
+        assert_eq!(g.tracked_paths(), 0);
+        for t in 0..3 {
+            visit(&mut g, "/", ORIGIN, 2_000 + t).unwrap();
+        }
+        let t = g.admit("/", 3_100).unwrap();
+        assert!(t.origin_probe);
+        g.record("/", t, VisitOutcome::Failed(Blame::Client), 3_101);
+        assert!(g.admit("/", 3_102).unwrap().origin_probe);
+    }
+
+    #[test]
+    fn the_path_table_is_bounded_and_flooding_it_opens_nothing() {
+        let mut g = guard();
+        visit(&mut g, "/", OK, 0).unwrap();
+        for t in 0..10_000u64 {
+            let _ = visit(&mut g, &format!("/flood/{t}"), PATH, t / 100);
+            if t % 50 == 0 {
+                visit(&mut g, "/", OK, t / 100).unwrap();
+            }
+        }
+        assert_eq!(g.tracked_paths(), 8);
+        assert_eq!(g.open_paths(), 0);
+        assert_eq!(g.origin_state(100), BreakerState::Closed);
+        let json = serde_json::to_string(&g).unwrap();
+        assert!(json.len() < 4_096, "{}", json.len());
+        let back: Guard = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, g);
+    }
+}
