@@ -37,6 +37,7 @@ const behaviours = {
   'nginx-502': (s) => s.end(NGINX_502),
   'cf-522': (s) => s.end(CLOUDFLARE_522),
   '503': (s) => s.end(reply(503, 'Service Unavailable', { 'Content-Type': 'text/html', 'Retry-After': '1' }, '<p>maintenance</p>')),
+  '503-long': (s) => s.end(reply(503, 'Service Unavailable', { 'Content-Type': 'text/html', 'Retry-After': '5' }, '<p>back in five</p>')),
   'api-500': (s) => s.end(reply(500, 'Internal Server Error', { 'Content-Type': 'application/json' }, '{"error":"boom","code":42}')),
   // Answers once (a storable page), then resets: the stale copy must stand in.
   once: (s, req, o) => {
@@ -69,6 +70,8 @@ export async function startOrigin() {
   const sockets = new Set();
   const o = {
     down: false,
+    /** When set (a behaviour's name), every path behaves so: a whole-origin outage. */
+    everything: undefined,
     counts,
     count: (req) => counts.get(`${req.method} ${req.path}`) ?? 0,
     hits: (method, path) => counts.get(`${method} ${path}`) ?? 0,
@@ -101,7 +104,7 @@ export async function startOrigin() {
       const [path, query = ''] = target.split('?');
       const req = { method, path, query, headers, body };
       counts.set(`${method} ${path}`, o.count(req) + 1);
-      const kind = path.split('/')[1] || 'ok';
+      const kind = o.everything ?? (path.split('/')[1] || 'ok');
       (behaviours[kind] ?? behaviours.ok)(sock, req, o);
     });
   });

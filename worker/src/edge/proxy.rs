@@ -9,7 +9,7 @@ use std::rc::Rc;
 use gatewise_core::classify::{self, ResponseView, TransportError};
 use gatewise_core::drill::{self, Step};
 use gatewise_core::policy::{
-    attribution, path_key, AttributionRow, Blame, Deadline, RetryDecision, Ticket, VisitOutcome,
+    attribution, AttributionRow, Blame, Deadline, RetryDecision, Ticket, VisitOutcome,
 };
 use gatewise_core::status::rules::gateway_failure;
 use gatewise_core::{cdn_loop, stale, Diagnosis, ErrorType, Layer, Reached};
@@ -85,7 +85,7 @@ pub fn start(req: &web_sys::Request, config: &Config, t0: u64) -> Option<js_sys:
         return None;
     }
     // Anything but closed breakers: `forward` admits the visit itself (and answers a rejection).
-    if !state::admits_plainly(path_key(parts.path), t0) {
+    if !state::admits_plainly(parts.path_and_query, t0) {
         return None;
     }
     state::deposit(t0);
@@ -125,12 +125,12 @@ pub fn finish_start(
     if gateway_failure(status) {
         return Err(resp);
     }
-    // The path matters to the breakers only while they track paths: read the URL only then.
-    let url = (state::paths().1 > 0).then(|| req.url());
-    let key = url
+    // The URL matters to the breakers only at times (paths tracked, one remembered per second).
+    let url = state::wants_url(now).then(|| req.url());
+    let path_and_query = url
         .as_deref()
-        .map_or("", |u| path_key(crate::route::split_url(u).path));
-    state::record(key, state::PLAIN, VisitOutcome::Succeeded, now);
+        .map_or("", |u| crate::route::split_url(u).path_and_query);
+    state::record(path_and_query, state::PLAIN, VisitOutcome::Succeeded, now);
     // Only explicitly cacheable responses are kept (the request's facts are read again only for
     // a response worth storing).
     if config.stale_if_error > 0 && stale::STORABLE_STATUSES.contains(&status) {
@@ -169,8 +169,8 @@ struct Visit<'a> {
     config: &'a Config,
     parts: UrlParts<'a>,
     method: &'a str,
-    /// The path key the breakers know it by.
-    key: &'a str,
+    /// The path and query the breakers know it by.
+    url: &'a str,
     /// What the breakers admitted it as.
     ticket: Ticket,
     /// When it started (ms).
@@ -182,7 +182,7 @@ struct Visit<'a> {
 impl Visit<'_> {
     /// Records the visit's outcome with the breakers: once, at its end.
     fn record(&self, outcome: VisitOutcome) {
-        state::record(self.key, self.ticket, outcome, state::now_ms());
+        state::record(self.url, self.ticket, outcome, state::now_ms());
     }
 
     /// Records a failure as the attribution table says; returns the deciding row.
@@ -209,13 +209,13 @@ pub async fn forward(
     first: Option<Outcome>,
 ) -> Result<web_sys::Response, JsValue> {
     let method = facts.method.as_str();
-    let key = path_key(parts.path);
+    let url = parts.path_and_query;
     let mut visit = Visit {
         req: &req,
         config,
         parts,
         method,
-        key,
+        url,
         ticket: state::PLAIN,
         t0,
         deadline: Deadline::new(t0, config.total_timeout_ms),
@@ -234,7 +234,7 @@ pub async fn forward(
 
     let mut first = first;
     if first.is_none() {
-        match state::admit(key, t0) {
+        match state::admit(url, t0) {
             Ok(ticket) => visit.ticket = ticket,
             Err(rejection) => {
                 return finish(&visit, Failure::of(rejection.diagnosis(), 0, Vec::new())).await
@@ -259,7 +259,7 @@ pub async fn forward(
     let mut now = t0;
     loop {
         attempts += 1;
-        if let (Some(prev), Some(rejection)) = (&last, state::stopped(key, now)) {
+        if let (Some(prev), Some(rejection)) = (&last, state::stopped(url, now)) {
             let row = visit.record_failure(prev);
             let mut d = rejection.diagnosis();
             d.reached = d.reached.max(reached);

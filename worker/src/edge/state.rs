@@ -98,10 +98,10 @@ pub fn config(env: &Env) -> Result<Rc<Config>, ConfigError> {
     })
 }
 
-/// Whether the breakers let a visit to path key `key` through at `now` (ms;
-/// the caller's clock reading): once per visit, before its first attempt.
-pub fn admit(key: &str, now: u64) -> Result<Ticket, Rejection> {
-    with(None, |s| s.guard.admit(key, now)).unwrap_or(Ok(PLAIN))
+/// Whether the breakers let a visit to `url` (path and query) through at
+/// `now` (ms; the caller's clock reading): once per visit, before its first attempt.
+pub fn admit(url: &str, now: u64) -> Result<Ticket, Rejection> {
+    with(None, |s| s.guard.admit(url, now)).unwrap_or(Ok(PLAIN))
 }
 
 /// A ticket of a visit admitted while every breaker it meets is closed.
@@ -110,20 +110,25 @@ pub const PLAIN: Ticket = Ticket {
     path_probe: false,
 };
 
-/// Whether a visit to `key` can go straight through at `now`, taking no
+/// Whether a visit to `url` can go straight through at `now`, taking no
 /// probe slot (the happy path then records with [`PLAIN`]).
-pub fn admits_plainly(key: &str, now: u64) -> bool {
-    with(None, |s| s.guard.admits_plainly(key, now)).unwrap_or(true)
+pub fn admits_plainly(url: &str, now: u64) -> bool {
+    with(None, |s| s.guard.admits_plainly(url, now)).unwrap_or(true)
 }
 
-/// A breaker open for `key` at `now` (checked before each retry).
-pub fn stopped(key: &str, now: u64) -> Option<Rejection> {
-    with(None, |s| s.guard.stopped(key, now)).flatten()
+/// A breaker open for `url` at `now` (checked before each retry).
+pub fn stopped(url: &str, now: u64) -> Option<Rejection> {
+    with(None, |s| s.guard.stopped(url, now)).flatten()
 }
 
-/// Records how a visit to `key` ended, once, at `now` (ms).
-pub fn record(key: &str, ticket: Ticket, outcome: VisitOutcome, now: u64) {
-    with(None, |s| s.guard.record(key, ticket, outcome, now));
+/// Records how a visit to `url` ended, once, at `now` (ms).
+pub fn record(url: &str, ticket: Ticket, outcome: VisitOutcome, now: u64) {
+    with(None, |s| s.guard.record(url, ticket, outcome, now));
+}
+
+/// Whether recording a success at `now` needs the visit's real URL (else `""` will do).
+pub fn wants_url(now: u64) -> bool {
+    with(None, |s| s.guard.wants_url(now)).unwrap_or(false)
 }
 
 /// The origin breaker's state now.

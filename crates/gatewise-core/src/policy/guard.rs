@@ -189,7 +189,15 @@ impl Rejection {
     }
 }
 
+/// How many URLs that answered well the guard remembers (see [`Guard`]).
+pub const KNOWN_GOOD: usize = 16;
+/// A URL that answered well is remembered at most once per this many ms.
+const KNOWN_GOOD_EVERY_MS: u64 = 1_000;
+
 /// The breakers of one origin. See the [module documentation](self).
+///
+/// Requests are named by their URL's path and query (`/a/b?c=d`); the
+/// breakers of paths use its [`path_key`](super::path_key).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Guard {
@@ -206,6 +214,22 @@ pub struct Guard {
     spread: Vec<String>,
     #[serde(default)]
     paths: PathTable,
+    /// A few URLs (path and query) that answered well lately, one remembered
+    /// per second at most: while the origin breaker is half-open after
+    /// failures of many paths, only these may probe it.
+    #[serde(default)]
+    known_good: Vec<String>,
+    #[serde(default)]
+    known_good_at: u64,
+}
+
+/// `url` cut to [`MAX_KEY`](super::MAX_KEY) bytes at a character boundary.
+fn bounded(url: &str) -> &str {
+    let mut end = url.len().min(super::MAX_KEY);
+    while !url.is_char_boundary(end) {
+        end = end.saturating_sub(1);
+    }
+    url.get(..end).unwrap_or("")
 }
 
 impl Guard {
@@ -218,6 +242,8 @@ impl Guard {
             quiet_since: None,
             spread: Vec::new(),
             paths: PathTable::default(),
+            known_good: Vec::new(),
+            known_good_at: 0,
         }
     }
 
@@ -226,18 +252,35 @@ impl Guard {
         &self.config
     }
 
-    /// Lets a visit to `key` (a [`path_key`](super::path_key)) through at
-    /// `now`, or says which breaker stops it. Call once per visit, before its
-    /// first attempt; retries ask [`Guard::stopped`].
-    pub fn admit(&mut self, key: &str, now: u64) -> Result<Ticket, Rejection> {
+    /// Lets a visit to `url` (path and query) through at `now`, or says
+    /// which breaker stops it. Call once per visit, before its first attempt;
+    /// retries ask [`Guard::stopped`].
+    ///
+    /// While the origin breaker is half-open after failures spread over many
+    /// paths, a probe is let through only for a URL that answered well lately
+    /// (when the guard knows any): a failing probe then re-opens the breaker,
+    /// and a visitor cannot keep it open by probing with a URL of his own
+    /// that fails.
+    pub fn admit(&mut self, url: &str, now: u64) -> Result<Ticket, Rejection> {
         self.quiet_since.get_or_insert(now);
         let limits = self.config.limits();
+        let key = super::path_key(url);
         // Ask the path first without taking anything, so that a rejection by one
         // breaker never holds the other's probe slot.
         if let PathGate::Rejected(retry_in) = self.paths.peek(key, now, &limits) {
             return Err(Rejection {
                 scope: Scope::Path,
                 retry_in,
+            });
+        }
+        if self.opened_by == Some(Scope::Path)
+            && self.origin.state_at(now) == BreakerState::HalfOpen
+            && !self.known_good.is_empty()
+            && !self.known_good.iter().any(|u| u == bounded(url))
+        {
+            return Err(Rejection {
+                scope: Scope::Origin,
+                retry_in: Duration::from_millis(KNOWN_GOOD_EVERY_MS),
             });
         }
         let origin_probe = match self.origin.allow(now) {
@@ -257,39 +300,55 @@ impl Guard {
         })
     }
 
-    /// Whether a visit to `key` at `now` meets only closed breakers (and so
+    /// Whether a visit to `url` at `now` meets only closed breakers (and so
     /// takes no probe slot): a caller that admits it without [`Guard::admit`]
     /// records it with a ticket of two `false`s.
-    pub fn admits_plainly(&self, key: &str, now: u64) -> bool {
+    pub fn admits_plainly(&self, url: &str, now: u64) -> bool {
         self.origin.state_at(now) == BreakerState::Closed
-            && self.paths.peek(key, now, &self.config.limits()) == PathGate::Closed
+            && self
+                .paths
+                .peek(super::path_key(url), now, &self.config.limits())
+                == PathGate::Closed
     }
 
-    /// Whether a breaker is open for `key` at `now` (not half-open), without
+    /// Whether a breaker is open for `url` at `now` (not half-open), without
     /// changing anything: a visit checks this before each retry.
-    pub fn stopped(&self, key: &str, now: u64) -> Option<Rejection> {
+    pub fn stopped(&self, url: &str, now: u64) -> Option<Rejection> {
         if let Some(retry_in) = self.origin.open_for(now) {
             return Some(Rejection {
                 scope: Scope::Origin,
                 retry_in,
             });
         }
-        self.paths.open_for(key, now).map(|retry_in| Rejection {
-            scope: Scope::Path,
-            retry_in,
-        })
+        self.paths
+            .open_for(super::path_key(url), now)
+            .map(|retry_in| Rejection {
+                scope: Scope::Path,
+                retry_in,
+            })
     }
 
-    /// Records how a visit admitted with `ticket` ended, at `now`: once per
-    /// visit, however many attempts it made.
-    pub fn record(&mut self, key: &str, ticket: Ticket, outcome: VisitOutcome, now: u64) {
+    /// Whether [`Guard::record`] of a success at `now` needs the real URL
+    /// (paths are tracked, or a URL that answered well is due to be
+    /// remembered); when not, a caller may pass `""` and save reading it.
+    pub fn wants_url(&self, now: u64) -> bool {
+        self.paths.len() > 0
+            || now.saturating_sub(self.known_good_at) >= KNOWN_GOOD_EVERY_MS
+            || self.known_good.is_empty()
+    }
+
+    /// Records how a visit to `url` admitted with `ticket` ended, at `now`:
+    /// once per visit, however many attempts it made.
+    pub fn record(&mut self, url: &str, ticket: Ticket, outcome: VisitOutcome, now: u64) {
         let limits = self.config.limits();
+        let key = super::path_key(url);
         match outcome {
             VisitOutcome::Succeeded => {
                 self.origin.record_success(now);
                 self.quiet_since = Some(now);
                 self.spread.clear();
                 self.paths.success(key, now);
+                self.remember_good(url, now);
             }
             VisitOutcome::Failed(Blame::Origin) => {
                 let was = self.origin.state();
@@ -304,6 +363,7 @@ impl Guard {
             VisitOutcome::Failed(Blame::Path) => {
                 self.paths.failure(key, now, &limits);
                 match self.origin.state() {
+                    // Only a URL that answered well lately probes it (see `admit`): still failing.
                     BreakerState::HalfOpen if self.opened_by == Some(Scope::Path) => {
                         self.origin.record_failure(now);
                     }
@@ -322,6 +382,23 @@ impl Guard {
                 }
             }
         }
+    }
+
+    fn remember_good(&mut self, url: &str, now: u64) {
+        let url = bounded(url);
+        if url.is_empty()
+            || (!self.known_good.is_empty()
+                && now.saturating_sub(self.known_good_at) < KNOWN_GOOD_EVERY_MS)
+        {
+            return;
+        }
+        self.known_good_at = now;
+        if let Some(i) = self.known_good.iter().position(|u| u == url) {
+            self.known_good.remove(i);
+        } else if self.known_good.len() >= KNOWN_GOOD {
+            self.known_good.remove(0);
+        }
+        self.known_good.push(url.to_owned());
     }
 
     fn spread_failure(&mut self, key: &str, now: u64) {
@@ -472,6 +549,32 @@ mod tests {
         assert!(t.origin_probe);
         g.record("/", t, VisitOutcome::Failed(Blame::Client), 3_101);
         assert!(g.admit("/", 3_102).unwrap().origin_probe);
+    }
+
+    #[test]
+    fn after_an_outage_of_many_paths_only_urls_that_answered_well_may_probe() {
+        let mut g = guard();
+        visit(&mut g, "/", OK, 0).unwrap();
+        visit(&mut g, "/news?page=2", OK, 1_000).unwrap();
+        // Every path fails; after the quiet window the origin opens.
+        let mut t = 1_100;
+        while visit(&mut g, &format!("/p/{t}"), PATH, t).is_ok() {
+            t += 50;
+            assert!(t < 5_000);
+        }
+        let open_at = t;
+        // Half-open: a visitor's own failing URL is not let through to probe…
+        assert_eq!(
+            visit(&mut g, "/attack/1", PATH, open_at + 1_100),
+            Err(Scope::Origin)
+        );
+        assert_eq!(g.origin_state(open_at + 1_100), BreakerState::HalfOpen);
+        // …a URL that answered before is; it still fails (the outage goes on): open again.
+        assert_eq!(visit(&mut g, "/news?page=2", PATH, open_at + 1_101), Ok(()));
+        assert_eq!(g.origin_state(open_at + 1_102), BreakerState::Open);
+        // Later it answers: closed, and everyone gets through.
+        assert_eq!(visit(&mut g, "/", OK, open_at + 10_000), Ok(()));
+        assert_eq!(visit(&mut g, "/attack/2", PATH, open_at + 10_001), Ok(()));
     }
 
     #[test]
