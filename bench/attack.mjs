@@ -111,6 +111,8 @@ export async function runVector(name, { seconds = 30, attackers = 2, build, vars
   let w;
   try {
     w = await startWorkerd({ ORIGIN_URL: origin.url, ...ATTACK_VARS, ...vars }, { base: {}, ...(build ? { build } : {}) });
+    // One proxied request first: the instance's cold start is not the victim's figure.
+    await get(w.port, false, '/warm-up');
     const end = performance.now() + seconds * 1000;
     const victim = { sent: 0, good: 0, gatewise503: 0, other: {} };
     const attack = { sent: 0, statuses: {} };

@@ -13,7 +13,7 @@ before(async () => {
   [main, timed, breaker, replace, broken] = await Promise.all([
     startWorker({ ORIGIN_URL: origin.url, TIMEOUT_MS: '1000' }),
     startWorker({ ORIGIN_URL: origin.url, TIMEOUT_MS: '500', RETRY_MAX_ATTEMPTS: '1' }),
-    startWorker({ ORIGIN_URL: refusing.url, RETRY_MAX_ATTEMPTS: '1', BREAKER_FAILURES: '2', BREAKER_COOL_DOWN_MS: '400', STALE_IF_ERROR: '0' }),
+    startWorker({ ORIGIN_URL: refusing.url, RETRY_MAX_ATTEMPTS: '1', BREAKER_FAILURES: '2', BREAKER_COOL_DOWN_MS: '1500', STALE_IF_ERROR: '0' }),
     startWorker({ ORIGIN_URL: origin.url, INTERCEPT_MODE: 'replace-html' }),
     startWorker({ ORIGIN_URL: '' }),
   ]);
@@ -64,6 +64,8 @@ test('retries: a GET that reset is tried twice; a POST that may have arrived nev
 });
 
 test('the timeout fires on time: TIMEOUT_MS=500 gives 504 http_response_timeout within 450-700 ms', async () => {
+  // A first proxied request warms the instance up (on a loaded machine the cold one alone took 300 ms more).
+  await (await timed.fetch('/ok')).arrayBuffer();
   const t0 = performance.now();
   const res = await timed.fetch('/hang', { headers: JSON_ACCEPT });
   const ms = performance.now() - t0;
@@ -103,18 +105,19 @@ test('circuit breaker: a refusing origin opens it after 2 visits, answered at on
   await breaker.settle();
   const logged = breaker.events('gatewise.failure').filter((e) => e.path === '/flaky');
   assert.deepEqual(logged.map((e) => [e.diagnosis.errorType, e.blame]), [['connection_refused', 'origin'], ['connection_refused', 'origin']]);
-  const t0 = performance.now();
   let res = await breaker.fetch('/other-path', { headers: JSON_ACCEPT });
-  assert.ok(performance.now() - t0 < 200, 'answered at once');
   assert.equal(res.status, 503);
   assert.equal(ownEntry(res).params.error, 'destination_unavailable');
-  assert.equal(res.headers.get('retry-after'), '1');
+  assert.equal(res.headers.get('retry-after'), '2');
   const p = JSON.parse(await res.text());
   assert.equal(p.errorType, 'destination_unavailable');
   let health = JSON.parse(await (await breaker.fetch('/__gatewise/health')).text());
   assert.equal(health.breaker, 'open');
+  await breaker.settle();
+  const stopped = breaker.events('gatewise.failure').find((e) => e.path === '/other-path');
+  assert.deepEqual([stopped.attempts, stopped.blame], [0, 'none'], 'answered at once: no attempt, nothing counted');
   await refusing.resume();
-  await new Promise((r) => setTimeout(r, 450));
+  await new Promise((r) => setTimeout(r, 1600));
   res = await breaker.fetch('/flaky');
   assert.equal(res.status, 200, 'the probe went through');
   assert.equal(await res.text(), 'up');

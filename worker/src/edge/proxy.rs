@@ -35,6 +35,10 @@ const MIN_DRILL_MS: u64 = 50;
 const STORED_AT: &str = "x-gatewise-stored-at";
 const STORED_FRESH: &str = "x-gatewise-fresh";
 const STORED_SIE: &str = "x-gatewise-stale-if-error";
+/// The fetching request's values of the fields `Vary` named (`stale::encode_vary`).
+const STORED_VARY: &str = "x-gatewise-vary-values";
+/// The origin's own `Vary`, kept aside in the stored copy.
+const STORED_VARY_HEADER: &str = "x-gatewise-vary";
 
 /// The request body, as the attempts may send it.
 enum Body {
@@ -137,7 +141,7 @@ pub fn finish_start(
         if let Some(cache_control) = cache_control {
             if let Some(facts) = js::request_facts(req).filter(|f| f.method == "GET") {
                 let parts = crate::route::split_url(&facts.url);
-                keep_for_stale(&facts, &resp, &cache_control, config, ctx, parts, now);
+                keep_for_stale(req, &facts, &resp, &cache_control, config, ctx, parts, now);
             }
         }
     }
@@ -287,7 +291,7 @@ pub async fn forward(
                 visit.record(VisitOutcome::Succeeded);
                 if method == "GET" && config.stale_if_error > 0 {
                     if let Some(cache_control) = js::response_header(&resp, "cache-control") {
-                        keep_for_stale(facts, &resp, &cache_control, config, ctx, parts, now);
+                        keep_for_stale(&req, facts, &resp, &cache_control, config, ctx, parts, now);
                     }
                 }
                 return Ok(decorate_or_keep(resp, config));
@@ -489,9 +493,15 @@ fn rebuild(
     web_sys::Response::new_with_opt_readable_stream_and_init(resp.body().as_ref(), &init)
 }
 
-/// Stores a copy of a storable GET response for serving stale (in the background).
-/// `cache_control`: the response's (only explicitly cacheable responses are kept).
+/// Stores a copy of a storable GET response for serving stale (in the
+/// background), as the core's RFC 9111 rules say (`stale::storable_for`):
+/// with the request's values of the fields its `Vary` names, and its `Vary`
+/// kept aside (so that the Cache API matches on the URL alone; the worker
+/// compares the values itself). `cache_control`: the response's (only
+/// explicitly cacheable responses are kept).
+#[allow(clippy::too_many_arguments)]
 fn keep_for_stale(
+    req: &web_sys::Request,
     facts: &RequestFacts,
     resp: &web_sys::Response,
     cache_control: &str,
@@ -505,15 +515,21 @@ fn keep_for_stale(
         return;
     }
     let rh = resp.headers();
-    let Some(kept) = stale::storable(
-        "GET",
+    let qh = req.headers();
+    let vary = header(&rh, "vary");
+    let request_cache_control = header(&qh, "cache-control");
+    let exchange = stale::Exchange {
+        method: "GET",
+        has_authorization: facts.header("authorization").is_some(),
+        request_cache_control: request_cache_control.as_deref(),
         status,
-        facts.header("authorization").is_some(),
-        Some(cache_control),
-        header(&rh, "set-cookie").is_some(),
-        header(&rh, "vary").as_deref(),
-        config.stale_if_error,
-    ) else {
+        cache_control: Some(cache_control),
+        has_set_cookie: header(&rh, "set-cookie").is_some(),
+        vary: vary.as_deref(),
+    };
+    let Some(kept) =
+        stale::storable_for(&exchange, config.stale_if_error, |name| header(&qh, name))
+    else {
         return;
     };
     if !state::cache_usable(now) {
@@ -534,7 +550,10 @@ fn keep_for_stale(
         &format!("max-age={}", kept.lifetime_secs().max(1)),
     ) && set(STORED_AT, &now.to_string())
         && set(STORED_FRESH, &kept.fresh_secs.to_string())
-        && set(STORED_SIE, &kept.stale_if_error_secs.to_string());
+        && set(STORED_SIE, &kept.stale_if_error_secs.to_string())
+        && set(STORED_VARY, &stale::encode_vary(&kept.vary))
+        && vary.as_deref().is_none_or(|v| set(STORED_VARY_HEADER, v))
+        && h.delete("vary").is_ok();
     let Ok(stored) = rebuild(&copy, copy.status(), &h) else {
         return;
     };
@@ -581,8 +600,14 @@ fn default_cache() -> Option<web_sys::Cache> {
         .ok()
 }
 
-/// A usable stale copy of this GET, if the cache has one within its window.
-async fn stale_copy(parts: UrlParts<'_>) -> Option<(web_sys::Response, u64)> {
+/// A usable stale copy of this GET for this request, if the cache has one
+/// within its window that was stored for a request with the same values of
+/// the fields its `Vary` named (RFC 9111 §4.1, `stale::vary_matches`). A
+/// copy without the worker's record of them is never served.
+async fn stale_copy(
+    req: &web_sys::Request,
+    parts: UrlParts<'_>,
+) -> Option<(web_sys::Response, u64)> {
     if !state::cache_usable(state::now_ms()) {
         return None;
     }
@@ -598,15 +623,23 @@ async fn stale_copy(parts: UrlParts<'_>) -> Option<(web_sys::Response, u64)> {
     let h = resp.headers();
     let num = |n: &'static str| header(&h, n).and_then(|v| v.parse::<u64>().ok());
     let at = num(STORED_AT)?;
+    let vary = stale::decode_vary(&header(&h, STORED_VARY)?)?;
+    let qh = req.headers();
+    if !stale::vary_matches(&vary, |name| header(&qh, name)) {
+        return None;
+    }
     let kept = stale::Stored {
         fresh_secs: u32::try_from(num(STORED_FRESH)?).ok()?,
         stale_if_error_secs: u32::try_from(num(STORED_SIE)?).ok()?,
+        vary,
     };
     stale::usable(&kept, at, state::now_ms()).then_some((resp, at))
 }
 
-/// The stale copy as served: internal headers removed, marked, and with a
-/// visible notice when it is an HTML page.
+/// The stale copy as served: the worker's bookkeeping removed, the origin's
+/// `Vary` back, marked, and with a visible notice on an HTML page — put into
+/// its bytes (as ASCII) only when its encoding keeps ASCII as it is
+/// (`stale::notice_placement`), else the `X-Gatewise-Stale` header alone says it.
 async fn serve_stale(
     copy: web_sys::Response,
     stored_at: u64,
@@ -615,7 +648,16 @@ async fn serve_stale(
     config: &Config,
 ) -> Result<web_sys::Response, JsValue> {
     let h = web_sys::Headers::new_with_headers(&copy.headers())?;
-    for n in [STORED_AT, STORED_FRESH, STORED_SIE] {
+    if let Some(vary) = header(&h, STORED_VARY_HEADER) {
+        h.set("vary", &vary)?;
+    }
+    for n in [
+        STORED_AT,
+        STORED_FRESH,
+        STORED_SIE,
+        STORED_VARY,
+        STORED_VARY_HEADER,
+    ] {
         h.delete(n)?;
     }
     let age = state::now_ms().saturating_sub(stored_at) / 1000;
@@ -626,24 +668,30 @@ async fn serve_stale(
         "proxy-status",
         &gatewise_core::proxy_status::header_value(&answer::redact(d), &config.cdn_loop_id),
     )?;
-    let is_html =
-        header(&h, "content-type").is_some_and(|c| c.to_ascii_lowercase().starts_with("text/html"));
+    let content_type = header(&h, "content-type");
+    let is_html = content_type
+        .as_deref()
+        .is_some_and(|c| c.to_ascii_lowercase().starts_with("text/html"));
     let small = header(&h, "content-length")
         .and_then(|v| v.parse::<usize>().ok())
         .is_some_and(|n| n <= MAX_NOTICE_BODY);
     if is_html && small {
-        let text = JsFuture::from(copy.text()?)
-            .await?
-            .as_string()
-            .unwrap_or_default();
-        let when = js_sys::Date::new(&JsValue::from_f64(stored_at as f64)).to_utc_string();
-        let notice = answer::stale_notice(viewer.lang, &String::from(when));
-        let body = answer::insert_notice(&text, &notice);
-        h.delete("content-length")?;
+        let buf = JsFuture::from(copy.array_buffer()?).await?;
+        let page = js_sys::Uint8Array::new(&buf).to_vec();
         let init = web_sys::ResponseInit::new();
         init.set_status(copy.status());
         init.set_headers(&h);
-        return web_sys::Response::new_with_opt_str_and_init(Some(&body), &init);
+        let mut body = match stale::notice_placement(content_type.as_deref(), &page) {
+            stale::Placement::Body => {
+                let when = js_sys::Date::new(&JsValue::from_f64(stored_at as f64)).to_utc_string();
+                let notice =
+                    stale::ascii_html(&answer::stale_notice(viewer.lang, &String::from(when)));
+                h.delete("content-length")?;
+                stale::insert_notice(&page, &notice)
+            }
+            stale::Placement::HeaderOnly => page,
+        };
+        return web_sys::Response::new_with_opt_u8_array_and_init(Some(&mut body), &init);
     }
     rebuild(&copy, copy.status(), &h)
 }
@@ -739,7 +787,7 @@ async fn finish(visit: &Visit<'_>, f: Failure) -> Result<web_sys::Response, JsVa
         && f.diagnosis.error_type != Some(ErrorType::ProxyLoopDetected)
         && f.blame.map(|r| r.blame) != Some(Blame::Client)
     {
-        stale_copy(parts).await
+        stale_copy(req, parts).await
     } else {
         None
     };
@@ -839,7 +887,7 @@ async fn origin_failure(
     f.blame = Some(visit.record_failure(&f.diagnosis));
     let id = request_id(req);
     let stale = if method == "GET" && config.stale_if_error > 0 {
-        stale_copy(parts).await
+        stale_copy(req, parts).await
     } else {
         None
     };

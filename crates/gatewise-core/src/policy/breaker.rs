@@ -491,6 +491,23 @@ impl Breaker {
         }
     }
 
+    /// While Open (whether or not the cool-down is over at some `now`): the
+    /// moment the cool-down ends.
+    ///
+    /// # Example
+    /// ```
+    /// use gatewise_core::policy::{Breaker, BreakerConfig};
+    /// let mut b = Breaker::new(BreakerConfig { consecutive_failures: 1, cool_down_ms: 100, ..Default::default() });
+    /// b.record_failure(5);
+    /// assert_eq!(b.cool_down_ends(), Some(105));
+    /// ```
+    pub fn cool_down_ends(&self) -> Option<u64> {
+        match self.phase {
+            Phase::Open { until_ms } => Some(until_ms),
+            _ => None,
+        }
+    }
+
     /// Gives back a HalfOpen probe slot whose request ended without saying
     /// anything about the origin (the client's own failure): the next
     /// request may probe at once.

@@ -20,10 +20,13 @@
 //! breaker within a handful of requests (connect-level failures are counted
 //! directly: a visitor cannot cause them).
 //!
-//! The origin breaker remembers why it opened. In HalfOpen, a probe that
-//! fails on its path proves the origin accepts connections: it closes a
-//! breaker opened by connect failures, and re-opens one opened by failures
-//! spread over many paths (nothing works yet).
+//! Half-open, the origin breaker lets through as its probe only a URL seen
+//! to answer well more than once (a few are remembered, successes looked at
+//! ten times a second at most; for at most the longer of the cool-down and
+//! 1 s, then any URL):
+//! whatever way the probe fails, the breaker opens again, and only a success
+//! closes it — so the probe must not be a visitor's own failing URL. When no
+//! such URL comes within the probe timeout, any request may probe.
 //!
 //! Everything is pure and serializes with serde (the whole state of the
 //! guard, configuration included), so that a runtime can keep it per
@@ -189,10 +192,10 @@ impl Rejection {
     }
 }
 
-/// How many URLs that answered well the guard remembers (see [`Guard`]).
+/// How many URLs that answered well, again and again, the guard remembers (see [`Guard::admit`]).
 pub const KNOWN_GOOD: usize = 16;
-/// A URL that answered well is remembered at most once per this many ms.
-const KNOWN_GOOD_EVERY_MS: u64 = 1_000;
+/// A success is looked at at most once per this many ms (so that the happy path rarely pays for it).
+const KNOWN_GOOD_EVERY_MS: u64 = 100;
 
 /// The breakers of one origin. See the [module documentation](self).
 ///
@@ -203,9 +206,9 @@ const KNOWN_GOOD_EVERY_MS: u64 = 1_000;
 pub struct Guard {
     config: GuardConfig,
     origin: Breaker,
-    /// Why the origin breaker last opened.
+    /// When the origin breaker's cool-down ended and it became half-open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    opened_by: Option<Scope>,
+    half_open_at: Option<u64>,
     /// Since when nothing succeeded (the first moment seen, until a success).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     quiet_since: Option<u64>,
@@ -214,13 +217,15 @@ pub struct Guard {
     spread: Vec<String>,
     #[serde(default)]
     paths: PathTable,
-    /// A few URLs (path and query) that answered well lately, one remembered
-    /// per second at most: while the origin breaker is half-open after
-    /// failures of many paths, only these may probe it.
+    /// URLs (path and query) seen to answer well, one looked at per
+    /// [`KNOWN_GOOD_EVERY_MS`] at most: once (`candidates`), and twice or
+    /// more (`known_good`: the ones that may probe the half-open origin).
+    #[serde(default)]
+    candidates: Vec<String>,
     #[serde(default)]
     known_good: Vec<String>,
-    #[serde(default)]
-    known_good_at: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    known_good_at: Option<u64>,
 }
 
 /// `url` cut to [`MAX_KEY`](super::MAX_KEY) bytes at a character boundary.
@@ -238,12 +243,13 @@ impl Guard {
         Guard {
             config,
             origin: Breaker::new(config.origin),
-            opened_by: None,
+            half_open_at: None,
             quiet_since: None,
             spread: Vec::new(),
             paths: PathTable::default(),
+            candidates: Vec::new(),
             known_good: Vec::new(),
-            known_good_at: 0,
+            known_good_at: None,
         }
     }
 
@@ -256,11 +262,11 @@ impl Guard {
     /// which breaker stops it. Call once per visit, before its first attempt;
     /// retries ask [`Guard::stopped`].
     ///
-    /// While the origin breaker is half-open after failures spread over many
-    /// paths, a probe is let through only for a URL that answered well lately
-    /// (when the guard knows any): a failing probe then re-opens the breaker,
-    /// and a visitor cannot keep it open by probing with a URL of his own
-    /// that fails.
+    /// While the origin breaker is half-open, a probe is let through only for
+    /// a URL seen to answer well more than once (when the guard knows any,
+    /// and for at most the longer of its cool-down and 1 s; then any URL): a
+    /// probe that fails, on its path or to connect, re-opens the breaker, so a
+    /// visitor must not be able to probe with a URL of his own that fails.
     pub fn admit(&mut self, url: &str, now: u64) -> Result<Ticket, Rejection> {
         self.quiet_since.get_or_insert(now);
         let limits = self.config.limits();
@@ -273,8 +279,19 @@ impl Guard {
                 retry_in,
             });
         }
-        if self.opened_by == Some(Scope::Path)
-            && self.origin.state_at(now) == BreakerState::HalfOpen
+        if self.origin.state_at(now) == BreakerState::HalfOpen {
+            let since = match self.origin.cool_down_ends() {
+                Some(end) => end, // just turning half-open
+                None => self.half_open_at.unwrap_or(now),
+            };
+            self.half_open_at = Some(since);
+        } else {
+            self.half_open_at = None;
+        }
+        let choosy = self
+            .half_open_at
+            .is_some_and(|since| now.saturating_sub(since) < self.choosy_ms());
+        if choosy
             && !self.known_good.is_empty()
             && !self.known_good.iter().any(|u| u == bounded(url))
         {
@@ -332,9 +349,12 @@ impl Guard {
     /// (paths are tracked, or a URL that answered well is due to be
     /// remembered); when not, a caller may pass `""` and save reading it.
     pub fn wants_url(&self, now: u64) -> bool {
-        self.paths.len() > 0
-            || now.saturating_sub(self.known_good_at) >= KNOWN_GOOD_EVERY_MS
-            || self.known_good.is_empty()
+        self.paths.len() > 0 || self.looks_at_success(now)
+    }
+
+    fn looks_at_success(&self, now: u64) -> bool {
+        self.known_good_at
+            .is_none_or(|at| now.saturating_sub(at) >= KNOWN_GOOD_EVERY_MS)
     }
 
     /// Records how a visit to `url` admitted with `ticket` ended, at `now`:
@@ -351,11 +371,7 @@ impl Guard {
                 self.remember_good(url, now);
             }
             VisitOutcome::Failed(Blame::Origin) => {
-                let was = self.origin.state();
                 self.origin.record_failure(now);
-                if was != BreakerState::Open && self.origin.state() == BreakerState::Open {
-                    self.opened_by = Some(Scope::Origin);
-                }
                 if ticket.path_probe {
                     self.paths.release(key);
                 }
@@ -363,12 +379,8 @@ impl Guard {
             VisitOutcome::Failed(Blame::Path) => {
                 self.paths.failure(key, now, &limits);
                 match self.origin.state() {
-                    // Only a URL that answered well lately probes it (see `admit`): still failing.
-                    BreakerState::HalfOpen if self.opened_by == Some(Scope::Path) => {
-                        self.origin.record_failure(now);
-                    }
-                    // The origin answered (or accepted the connection): it is reachable.
-                    BreakerState::HalfOpen => self.origin.record_success(now),
+                    // A probe (a URL that answered well lately, see `admit`) still fails.
+                    BreakerState::HalfOpen => self.origin.record_failure(now),
                     BreakerState::Closed => self.spread_failure(key, now),
                     BreakerState::Open => {}
                 }
@@ -384,21 +396,30 @@ impl Guard {
         }
     }
 
+    /// How long the half-open origin waits for a URL known to answer well before any may probe.
+    fn choosy_ms(&self) -> u64 {
+        self.config.origin.cool_down_ms.max(1_000)
+    }
+
     fn remember_good(&mut self, url: &str, now: u64) {
         let url = bounded(url);
-        if url.is_empty()
-            || (!self.known_good.is_empty()
-                && now.saturating_sub(self.known_good_at) < KNOWN_GOOD_EVERY_MS)
-        {
+        if url.is_empty() || !self.looks_at_success(now) {
             return;
         }
-        self.known_good_at = now;
-        if let Some(i) = self.known_good.iter().position(|u| u == url) {
-            self.known_good.remove(i);
-        } else if self.known_good.len() >= KNOWN_GOOD {
-            self.known_good.remove(0);
+        self.known_good_at = Some(now);
+        let keep = |list: &mut Vec<String>, url: &str| {
+            if let Some(i) = list.iter().position(|u| u == url) {
+                list.remove(i);
+            } else if list.len() >= KNOWN_GOOD {
+                list.remove(0);
+            }
+            list.push(url.to_owned());
+        };
+        if self.known_good.iter().any(|u| u == url) || self.candidates.iter().any(|u| u == url) {
+            keep(&mut self.known_good, url);
+        } else {
+            keep(&mut self.candidates, url);
         }
-        self.known_good.push(url.to_owned());
     }
 
     fn spread_failure(&mut self, key: &str, now: u64) {
@@ -412,7 +433,6 @@ impl Guard {
         let since = *self.quiet_since.get_or_insert(now);
         if self.spread.len() >= wanted && now.saturating_sub(since) >= self.config.quiet_ms {
             self.origin.trip(now);
-            self.opened_by = Some(Scope::Path);
             self.spread.clear();
         }
     }
@@ -517,16 +537,30 @@ mod tests {
     }
 
     #[test]
-    fn connect_failures_open_the_origin_at_once_and_a_path_answer_closes_it() {
+    fn connect_failures_open_the_origin_at_once_and_only_a_success_closes_it() {
         let mut g = guard();
+        visit(&mut g, "/home", OK, 0).unwrap();
+        visit(&mut g, "/home", OK, 200).unwrap();
         for t in 0..3 {
-            visit(&mut g, "/", ORIGIN, t).unwrap();
+            visit(&mut g, "/", ORIGIN, 10 + t).unwrap();
         }
-        assert_eq!(visit(&mut g, "/", OK, 3), Err(Scope::Origin));
-        assert_eq!(g.stopped("/other", 4).map(|r| r.scope), Some(Scope::Origin));
-        // Half-open: the probe reaches a broken path. The origin answers: closed.
-        visit(&mut g, "/broken", PATH, 1_100).unwrap();
-        assert_eq!(g.origin_state(1_101), BreakerState::Closed);
+        assert_eq!(visit(&mut g, "/", OK, 13), Err(Scope::Origin));
+        assert_eq!(
+            g.stopped("/other", 14).map(|r| r.scope),
+            Some(Scope::Origin)
+        );
+        // Half-open: a URL of a visitor's own may not probe; one that answered before may.
+        assert_eq!(visit(&mut g, "/broken", PATH, 1_100), Err(Scope::Origin));
+        visit(&mut g, "/home", PATH, 1_101).unwrap();
+        assert_eq!(
+            g.origin_state(1_102),
+            BreakerState::Open,
+            "a failing probe opens it again"
+        );
+        // Once the cool-down (here 2 s) passed with no such URL, any request may probe.
+        let later = 1_101 + 2_000 + 2_000;
+        assert_eq!(visit(&mut g, "/new", OK, later), Ok(()));
+        assert_eq!(g.origin_state(later), BreakerState::Closed);
     }
 
     #[test]
@@ -555,6 +589,7 @@ mod tests {
     fn after_an_outage_of_many_paths_only_urls_that_answered_well_may_probe() {
         let mut g = guard();
         visit(&mut g, "/", OK, 0).unwrap();
+        visit(&mut g, "/news?page=2", OK, 500).unwrap();
         visit(&mut g, "/news?page=2", OK, 1_000).unwrap();
         // Every path fails; after the quiet window the origin opens.
         let mut t = 1_100;
