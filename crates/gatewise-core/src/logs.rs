@@ -8,9 +8,10 @@
 //! catalog template `log.<format>.<id>` with the line's fields filled in.
 //! [`explain_all`] does the same for a multi-line paste.
 //!
-//! Everything is data: [`formats::ENVELOPES`] cut a line into fields,
-//! [`patterns::PATTERNS`] say what the fields mean, [`glosses::GLOSSES`]
-//! explain codes inside a field. Work is bounded: only the first
+//! Everything is data (`data/`, one file per layer; `data/README.md`):
+//! [`formats::SHAPES`] cut a line into fields, [`patterns::PATTERNS`] say what
+//! the fields mean (conditions in the [matcher vocabulary](crate::matcher)),
+//! [`glosses::GLOSSES`] explain codes inside a field. Work is bounded: only the first
 //! [`MAX_LINE_BYTES`] of a line are matched (JSON lines are parsed up to
 //! [`MAX_JSON_BYTES`]), and [`explain_all`] reads at most [`MAX_LINES`] lines
 //! and [`MAX_TOTAL_BYTES`].
@@ -43,14 +44,15 @@ pub mod patterns;
 
 use std::sync::LazyLock;
 
-use regex_lite::Regex;
 use serde::Serialize;
 
 use crate::diagnosis::{Diagnosis, Evidence, EvidenceSource};
 use crate::hop::Reached;
 use crate::i18n::{self, Lang};
+use crate::layer::Layer;
+use crate::matcher::{Pattern, PreparedTable, Subject};
 
-pub use formats::{Envelope, EnvelopeKind, FormatInfo, LogFormat, ENVELOPES};
+pub use formats::{FormatInfo, LogFormat, Shape, ShapeKind, SHAPES};
 pub use glosses::{Gloss, GlossPart, GLOSSES};
 pub use patterns::{LineKind, PatternRow, PATTERNS};
 
@@ -263,27 +265,27 @@ fn prefix(s: &str, max: usize) -> &str {
 }
 
 struct Compiled {
-    envelopes: Vec<Option<Regex>>,
-    envelope_when: Vec<Vec<Option<Regex>>>,
-    rows: Vec<Vec<Option<Regex>>>,
+    /// Each shape's regular expression with its literal prefilter (regex shapes only).
+    shapes: Vec<Option<Pattern>>,
+    /// Each shape's conditions.
+    shape_when: PreparedTable,
+    /// Each format's `layer_when` conditions, in [`LogFormat::ALL`] order.
+    layer_when: PreparedTable,
+    /// Each pattern's conditions.
+    patterns: PreparedTable,
 }
 
 static COMPILED: LazyLock<Compiled> = LazyLock::new(|| Compiled {
-    envelopes: ENVELOPES
+    shapes: SHAPES
         .iter()
         .map(|e| match e.kind {
-            EnvelopeKind::Regex { pattern, .. } => Regex::new(pattern).ok(),
+            ShapeKind::Regex { pattern, .. } => Pattern::new(pattern),
             _ => None,
         })
         .collect(),
-    envelope_when: ENVELOPES
-        .iter()
-        .map(|e| e.when.iter().map(|(_, re)| Regex::new(re).ok()).collect())
-        .collect(),
-    rows: PATTERNS
-        .iter()
-        .map(|r| r.when.iter().map(|(_, re)| Regex::new(re).ok()).collect())
-        .collect(),
+    shape_when: PreparedTable::new(SHAPES.iter().map(|s| s.when)),
+    layer_when: PreparedTable::new(LogFormat::ALL.iter().map(|f| f.info().layer_when)),
+    patterns: PreparedTable::new(PATTERNS.iter().map(|p| p.row.when)),
 });
 
 type Fields = Vec<(String, String)>;
@@ -302,6 +304,30 @@ fn push(fields: &mut Fields, name: &str, value: &str) {
     fields.push((name.to_owned(), prefix(value, MAX_FIELD_BYTES).to_owned()));
 }
 
+/// The fields as a subject for the matcher.
+fn subject(fields: &Fields) -> Subject<'_> {
+    let mut s = Subject::new();
+    for (k, v) in fields {
+        s.push(k, v);
+    }
+    s
+}
+
+/// Fills each canonical field of `format` from the first present field that carries the same fact.
+fn alias(format: LogFormat, fields: &mut Fields) {
+    for (canonical, sources) in format.info().fields {
+        if get(fields, canonical).is_none() {
+            if let Some(v) = sources
+                .iter()
+                .find_map(|s| get(fields, s))
+                .map(str::to_owned)
+            {
+                push(fields, canonical, &v);
+            }
+        }
+    }
+}
+
 fn explain_with(line: &str, w3c_fields: Option<&[String]>) -> Option<LogExplanation> {
     let raw = line.trim_end_matches(['\r', '\n']);
     if raw.trim().is_empty() {
@@ -309,74 +335,49 @@ fn explain_with(line: &str, w3c_fields: Option<&[String]>) -> Option<LogExplanat
     }
     let short = prefix(raw, MAX_LINE_BYTES);
     let compiled = &*COMPILED;
-    for (ei, env) in ENVELOPES.iter().enumerate() {
+    for (si, shape) in SHAPES.iter().enumerate() {
         let Some(mut fields) = extract(
-            env,
-            compiled.envelopes.get(ei).and_then(Option::as_ref),
+            shape,
+            compiled.shapes.get(si).and_then(Option::as_ref),
             raw,
             short,
             w3c_fields,
         ) else {
             continue;
         };
-        for (canonical, sources) in env.aliases {
-            if get(&fields, canonical).is_none() {
-                if let Some(v) = sources
-                    .iter()
-                    .find_map(|s| get(&fields, s))
-                    .map(str::to_owned)
-                {
-                    push(&mut fields, canonical, &v);
-                }
-            }
-        }
-        let whens = compiled.envelope_when.get(ei);
-        let env_ok = env.when.iter().enumerate().all(|(i, (field, _))| {
-            let re = whens.and_then(|w| w.get(i)).and_then(Option::as_ref);
-            matches!((re, get(&fields, field)), (Some(re), Some(v)) if re.is_match(v))
-        });
-        if !env_ok {
+        alias(shape.format, &mut fields);
+        if !compiled.shape_when.holds(si, shape.when, &subject(&fields)) {
             continue;
         }
         derive(&mut fields);
-        for (ri, row) in PATTERNS.iter().enumerate() {
-            if !row.formats.contains(&env.format) {
-                continue;
-            }
-            let res = compiled.rows.get(ri);
-            let mut captured: Fields = Vec::new();
-            let all = row.when.iter().enumerate().all(|(i, (field, _))| {
-                let Some(re) = res.and_then(|r| r.get(i)).and_then(Option::as_ref) else {
-                    return false;
-                };
-                let Some(value) = get(&fields, field) else {
-                    return false;
-                };
-                let Some(caps) = re.captures(value) else {
-                    return false;
-                };
-                for name in re.capture_names().flatten() {
-                    if let Some(m) = caps.name(name) {
-                        captured.push((name.to_owned(), m.as_str().to_owned()));
-                    }
+        let matched = {
+            let s = subject(&fields);
+            PATTERNS.iter().enumerate().find_map(|(pi, p)| {
+                if !p.formats.contains(&shape.format) {
+                    return None;
                 }
-                true
-            });
-            if !all {
-                continue;
-            }
+                let found = compiled.patterns.eval(pi, p.row.when, &s)?;
+                let captured: Fields = found
+                    .iter()
+                    .flat_map(|f| f.captures.iter())
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect();
+                Some((p, captured))
+            })
+        };
+        if let Some((p, captured)) = matched {
             for (k, v) in &captured {
                 push(&mut fields, k, v);
             }
             derive(&mut fields);
-            let diagnosis = diagnose(env.format, row, &fields, short);
+            let diagnosis = diagnose(shape.format, p, &fields, short);
             return Some(LogExplanation {
-                format: env.format,
-                pattern: row.id,
-                kind: row.kind,
+                format: shape.format,
+                pattern: p.row.id,
+                kind: p.kind(),
                 fields,
                 diagnosis,
-                key: row.key,
+                key: p.key(),
             });
         }
     }
@@ -384,17 +385,17 @@ fn explain_with(line: &str, w3c_fields: Option<&[String]>) -> Option<LogExplanat
 }
 
 fn extract(
-    env: &Envelope,
-    re: Option<&Regex>,
+    shape: &Shape,
+    re: Option<&Pattern>,
     raw: &str,
     short: &str,
     w3c: Option<&[String]>,
 ) -> Option<Fields> {
     let mut fields = Fields::new();
-    match env.kind {
-        EnvelopeKind::Regex { kv, .. } => {
+    match shape.kind {
+        ShapeKind::Regex { kv, .. } => {
             let caps = re?.captures(short)?;
-            for name in re?.capture_names().flatten() {
+            for name in re?.regex.capture_names().flatten() {
                 if Some(name) == kv {
                     continue;
                 }
@@ -408,7 +409,7 @@ fn extract(
                 }
             }
         }
-        EnvelopeKind::Json => {
+        ShapeKind::Json => {
             let text = raw.trim();
             if !text.starts_with('{') || text.len() > MAX_JSON_BYTES {
                 return None;
@@ -416,7 +417,7 @@ fn extract(
             let value: serde_json::Value = serde_json::from_str(text).ok()?;
             flatten("", &value, 0, &mut fields);
         }
-        EnvelopeKind::W3c => {
+        ShapeKind::W3c { default_fields } => {
             let first = short.chars().next()?;
             if !first.is_ascii_digit() {
                 return None;
@@ -432,10 +433,10 @@ fn extract(
                 _ => false,
             };
             if !matched {
-                if tokens.len() != formats::IIS_DEFAULT_FIELDS.len() {
+                if tokens.len() != default_fields.len() {
                     return None;
                 }
-                for (n, t) in formats::IIS_DEFAULT_FIELDS.iter().zip(&tokens) {
+                for (n, t) in default_fields.iter().zip(&tokens) {
                     push(&mut fields, n, t);
                 }
             }
@@ -558,22 +559,42 @@ fn upstream_addr(upstream: &str) -> String {
     rest.split('/').next().unwrap_or(rest).to_owned()
 }
 
-fn diagnose(format: LogFormat, row: &PatternRow, fields: &Fields, line: &str) -> Diagnosis {
-    let layer = format.info().layer;
+/// The layer a line of `format` names: the format's, when the line meets
+/// the format's own signals (`layer_when`), else unknown.
+fn layer_of(format: LogFormat, fields: &Fields) -> Layer {
+    let info = format.info();
+    let index = LogFormat::ALL.iter().position(|f| *f == format);
+    let own = info.layer_when.is_empty()
+        || index.is_some_and(|i| {
+            COMPILED
+                .layer_when
+                .holds(i, info.layer_when, &subject(fields))
+        });
+    if own {
+        info.layer
+    } else {
+        Layer::Unknown
+    }
+}
+
+fn diagnose(format: LogFormat, p: &PatternRow, fields: &Fields, line: &str) -> Diagnosis {
+    let row = &p.row;
+    let then = &row.then;
+    let layer = layer_of(format, fields);
     let received = get(fields, "status")
         .and_then(|s| s.parse::<u16>().ok())
         .filter(|s| (100..=599).contains(s));
-    let mut d = match row.error_type {
+    let mut d = match then.error_type {
         Some(t) => {
             let mut d = Diagnosis::for_type(t, layer);
-            if let Some(s) = row.status {
+            if let Some(s) = then.status {
                 d.status = s;
             }
             d.received_status = received;
             d
         }
         None => {
-            let status = row.status.or(received).unwrap_or(200);
+            let status = then.status.or(received).unwrap_or(200);
             let mut d = Diagnosis::for_status(status, layer);
             d.received_status = received;
             if status >= 500 {
@@ -582,11 +603,11 @@ fn diagnose(format: LogFormat, row: &PatternRow, fields: &Fields, line: &str) ->
             d
         }
     };
-    if let Some(h) = row.hop {
+    if let Some(h) = then.hop {
         d.hop = Some(h);
         d.segment = h.segment();
     }
-    if let Some(s) = row.segment {
+    if let Some(s) = then.segment {
         d.segment = s;
     }
     d.sub_status = get(fields, "sub_status").and_then(|s| s.parse().ok());
@@ -596,8 +617,8 @@ fn diagnose(format: LogFormat, row: &PatternRow, fields: &Fields, line: &str) ->
         .and_then(|f| get(fields, f))
         .filter(|v| !v.chars().all(|c| c == '-' || c == '0'))
         .map(str::to_owned);
-    d.confidence = row.confidence;
-    for alt in row.alternatives {
+    d.confidence = then.confidence;
+    for alt in then.alternatives {
         d = d.with_alternative(*alt);
     }
     d.detail = ["message", "detail", "desc"]

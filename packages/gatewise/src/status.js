@@ -3,14 +3,14 @@
 // status registry); the functions below decide from that data in JavaScript, without a call into
 // the core per response. test/node/api.test.mjs proves they agree with the core (statusRule) for
 // every code from 100 to 599.
-import * as wasm from './gatewise_wasm.js';
+import { core } from './loader.js';
 
 let byCode;
 
 function table() {
   if (!byCode) {
     byCode = new Map();
-    for (const r of wasm.statusRules()) byCode.set(r.code, Object.freeze(r));
+    for (const r of core().statusRules()) byCode.set(r.code, Object.freeze(r));
   }
   return byCode;
 }
@@ -22,7 +22,7 @@ export function statusRules() {
 
 /** What the core itself says of `code` (one call into the core). */
 export function statusRule(code) {
-  return wasm.statusRule(Number(code));
+  return core().statusRule(Number(code));
 }
 
 /** Whether a request answered with `code` may be tried again later (decided from the data). */

@@ -93,10 +93,11 @@ pub fn start(req: &web_sys::Request, config: &Config, t0: u64) -> Option<js_sys:
         return None;
     }
     state::deposit(t0);
+    let target = config.target(parts)?;
     let edits = forward_edits(&facts, parts, config);
     let timeout =
         Deadline::new(t0, config.total_timeout_ms).attempt_timeout_ms(config.timeout_ms, t0);
-    js::forward(req, &target_of(config, parts), &edits, None, timeout).ok()
+    js::forward(req, &target, &edits, None, timeout).ok()
 }
 
 /// What the entry read of the origin's answer before calling back in (cheaper
@@ -157,14 +158,6 @@ fn forward_edits(facts: &RequestFacts, parts: UrlParts<'_>, config: &Config) -> 
         config.debug_token.is_some(),
         &config.cdn_loop_id,
     ))
-}
-
-/// The origin URL for this request's path and query.
-fn target_of(config: &Config, parts: UrlParts<'_>) -> String {
-    let mut target = String::with_capacity(config.origin.base.len() + parts.path_and_query.len());
-    target.push_str(&config.origin.base);
-    target.push_str(parts.path_and_query);
-    target
 }
 
 /// One visit: what every step of [`forward`] needs to know about it.
@@ -247,7 +240,10 @@ pub async fn forward(
         state::deposit(t0);
     }
     let edits = forward_edits(facts, parts, config);
-    let target = target_of(config, parts);
+    // With ORIGIN_URL empty, a host without a zone origin (workers.dev) was answered before.
+    let target = config
+        .target(parts)
+        .ok_or_else(|| JsValue::from_str("no origin for this host"))?;
 
     let body = match body_of(&req, facts, config).await {
         Ok(b) => b,
@@ -339,10 +335,12 @@ pub async fn forward(
                     && config.drill_budget_ms > 0
                     && budget >= MIN_DRILL_MS
                 {
-                    let steps =
-                        drill_rt::run(config, parts.path, u32::try_from(budget).unwrap_or(0)).await;
-                    f.diagnosis = drill::narrow(&f.diagnosis, &steps);
-                    f.drill = Some(steps);
+                    let on_cloudflare = facts_on_cloudflare(&req);
+                    let budget = u32::try_from(budget).unwrap_or(0);
+                    if let Some(steps) = drill_rt::run(config, parts, on_cloudflare, budget).await {
+                        f.diagnosis = drill::narrow(&f.diagnosis, &steps);
+                        f.drill = Some(steps);
+                    }
                 }
                 // Attributed only now, with what the drill-through found.
                 f.blame = Some(visit.record_failure(&f.diagnosis));
@@ -719,6 +717,11 @@ impl Failure {
     }
 }
 
+/// Whether the request came through Cloudflare's network (it carries `cf-ray`).
+fn facts_on_cloudflare(req: &web_sys::Request) -> bool {
+    header(&req.headers(), "cf-ray").is_some()
+}
+
 /// Who is asking, from the request's headers: format, language, owner token.
 pub(crate) fn viewer_of(req: &web_sys::Request, config: &Config) -> Viewer {
     let h = req.headers();
@@ -758,6 +761,8 @@ pub fn extras(
         checks: Some(gatewise_core::checks::ChecksConfig {
             health: Some(format!("{prefix}health")),
             origin_status: Some(format!("{prefix}origin-status")),
+            // The re-check of this very request (GET/HEAD only; a token binds it).
+            page: super::recheck::page_for(req, config),
             resolver: Some(config.doh_url.clone()),
             // Reloading re-sends the request: only for methods safe to repeat.
             auto_reload: Some(gatewise_core::policy::retry::is_idempotent(&req.method())),
@@ -766,6 +771,7 @@ pub fn extras(
         proxy_name: config.cdn_loop_id.clone(),
         retry_after_hint: None,
         owner_facts: Vec::new(),
+        explainer: Some(prefix.clone()),
     }
 }
 
@@ -796,7 +802,7 @@ async fn finish(visit: &Visit<'_>, f: Failure) -> Result<web_sys::Response, JsVa
         return serve_stale(copy, at, &f.diagnosis, &viewer, config).await;
     }
     let mut x = extras(req, config, &id, Some(parts.public_url()));
-    x.owner_facts = owner_facts(&f, config);
+    x.owner_facts = owner_facts(&f, config, parts);
     let a = answer::failure(&f.diagnosis, &viewer, &x);
     let mut r = js::answer(&a)?;
     if config.nel {
@@ -805,8 +811,12 @@ async fn finish(visit: &Visit<'_>, f: Failure) -> Result<web_sys::Response, JsVa
     Ok(r)
 }
 
-fn owner_facts(f: &Failure, config: &Config) -> Vec<String> {
-    let mut facts = vec![format!("origin {}", config.origin.base)];
+fn owner_facts(f: &Failure, config: &Config, parts: UrlParts<'_>) -> Vec<String> {
+    let mut facts = vec![match (&config.origin, config.origin_for(parts)) {
+        (Some(o), _) => format!("origin {}", o.base),
+        (None, Ok(o)) => format!("origin {} (ORIGIN_URL empty: the zone's own)", o.base),
+        (None, Err(e)) => format!("origin: none ({e})"),
+    }];
     for (i, ms) in f.attempt_ms.iter().enumerate() {
         facts.push(format!("attempt {}: {} ms", i + 1, ms));
     }
@@ -906,7 +916,7 @@ async fn origin_failure(
         }
         let shown = f.diagnosis.clone().in_place_of(status);
         let mut x = extras(req, config, &id, Some(parts.public_url()));
-        x.owner_facts = owner_facts(&f, config);
+        x.owner_facts = owner_facts(&f, config, parts);
         return js::answer(&answer::failure(&shown, &viewer, &x));
     }
     // Passed through: status and body untouched; this worker's Proxy-Status entry appended.

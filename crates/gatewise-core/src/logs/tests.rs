@@ -28,62 +28,56 @@ fn check(line: &str, format: LogFormat, pattern: &str, t: Option<ErrorType>) -> 
 #[test]
 fn every_regex_compiles_and_every_key_is_in_the_catalog() {
     let c = &*COMPILED;
-    for (i, env) in ENVELOPES.iter().enumerate() {
-        if let EnvelopeKind::Regex { pattern, kv } = env.kind {
-            let re = c.envelopes.get(i).and_then(Option::as_ref);
+    for (i, shape) in SHAPES.iter().enumerate() {
+        if let ShapeKind::Regex { pattern, kv } = shape.kind {
+            let re = c.shapes.get(i).and_then(Option::as_ref);
             assert!(
                 re.is_some(),
-                "envelope {i} ({}) does not compile: {pattern}",
-                env.format
+                "shape {i} ({}) does not compile: {pattern}",
+                shape.format
             );
             if let (Some(re), Some(kv)) = (re, kv) {
                 assert!(
-                    re.capture_names().flatten().any(|n| n == kv),
+                    re.regex.capture_names().flatten().any(|n| n == kv),
                     "{}",
-                    env.format
+                    shape.format
                 );
             }
         }
-        for (j, (_, re)) in env.when.iter().enumerate() {
-            assert!(
-                c.envelope_when
-                    .get(i)
-                    .and_then(|w| w.get(j))
-                    .and_then(Option::as_ref)
-                    .is_some(),
-                "{re}"
-            );
+        for cond in shape.when {
+            if let Some(p) = cond.test.regex() {
+                assert!(crate::matcher::Pattern::new(p).is_some(), "{p}");
+            }
         }
     }
     assert!(PATTERNS.len() >= 150, "{}", PATTERNS.len());
-    for (i, row) in PATTERNS.iter().enumerate() {
+    for (i, p) in PATTERNS.iter().enumerate() {
+        let row = &p.row;
         assert!(!row.when.is_empty(), "{} has no condition", row.id);
-        for (j, (_, re)) in row.when.iter().enumerate() {
-            assert!(
-                c.rows
-                    .get(i)
-                    .and_then(|r| r.get(j))
-                    .and_then(Option::as_ref)
-                    .is_some(),
-                "{}: {re}",
-                row.id
-            );
+        for cond in row.when {
+            if let Some(re) = cond.test.regex() {
+                assert!(
+                    crate::matcher::Pattern::new(re).is_some(),
+                    "{}: {re}",
+                    row.id
+                );
+            }
         }
-        assert!(i18n::has_key(row.key), "missing catalog key {}", row.key);
+        assert!(i18n::has_key(p.key()), "missing catalog key {}", p.key());
         assert!(!row.source.is_empty());
-        assert!(!row.formats.is_empty());
-        if row.kind == LineKind::Failure {
+        assert!(!p.formats.is_empty());
+        if p.kind() == LineKind::Failure {
             assert!(
-                row.error_type.is_some() || row.segment == Some(Segment::Client),
+                row.then.error_type.is_some() || row.then.segment == Some(Segment::Client),
                 "{}",
                 row.id
             );
         }
-        for f in row.formats {
+        for f in p.formats {
             let dup = PATTERNS
                 .iter()
                 .take(i)
-                .any(|r| r.id == row.id && r.formats.contains(f));
+                .any(|r| r.row.id == row.id && r.formats.contains(f));
             assert!(!dup, "duplicate id {} in {f}", row.id);
         }
     }
@@ -109,24 +103,26 @@ fn every_template_placeholder_is_a_field_a_derived_value_or_has_a_fallback() {
         "flag_meanings",
         "win32_meaning",
     ];
-    for row in PATTERNS {
-        let template = i18n::message(Lang::EN, row.key).unwrap_or("");
+    for p in PATTERNS {
+        let template = i18n::message(Lang::EN, p.key()).unwrap_or("");
         for name in placeholders(template) {
-            let captured = row
+            let captured = p
+                .row
                 .when
                 .iter()
-                .any(|(_, re)| re.contains(&format!("<{name}>")));
+                .filter_map(|c| c.test.regex())
+                .any(|re| re.contains(&format!("<{name}>")));
             let known = derived.contains(&name) || i18n::has_key(&format!("log.fallback.{name}"));
-            let in_envelope = ENVELOPES
+            let in_shape = SHAPES
                 .iter()
-                .filter(|e| row.formats.contains(&e.format))
+                .filter(|e| p.formats.contains(&e.format))
                 .any(|e| match e.kind {
-                    EnvelopeKind::Regex { pattern, .. } => pattern.contains(&format!("<{name}>")),
+                    ShapeKind::Regex { pattern, .. } => pattern.contains(&format!("<{name}>")),
                     _ => true,
                 })
-                || ENVELOPES.iter().any(|e| {
-                    row.formats.contains(&e.format) && e.aliases.iter().any(|(c, _)| *c == name)
-                });
+                || p.formats
+                    .iter()
+                    .any(|f| f.info().fields.iter().any(|(c, _)| *c == name));
             let kv = [
                 "code",
                 "desc",
@@ -140,11 +136,11 @@ fn every_template_placeholder_is_a_field_a_derived_value_or_has_a_fallback() {
             assert!(
                 captured
                     || known
-                    || in_envelope
+                    || in_shape
                     || kv
                     || ["method", "path", "request", "status"].contains(&name),
                 "{}: {{{name}}} has no source",
-                row.key
+                p.key()
             );
         }
     }
@@ -166,7 +162,7 @@ fn glosses_cover_the_documented_codes() {
         assert!(i18n::has_key(&format!("log.envoy_access.flag.{f}")), "{f}");
     }
     for g in GLOSSES {
-        assert!(ENVELOPES.iter().any(|e| e.format == g.format));
+        assert!(SHAPES.iter().any(|e| e.format == g.format));
     }
 }
 
