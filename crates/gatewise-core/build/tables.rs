@@ -26,6 +26,19 @@ const SEGMENTS: &[&str] = &["client", "proxy", "upstream", "origin", "unknown"];
 const REACHED: &[&str] = &["no", "maybe", "yes"];
 const CONFIDENCES: &[&str] = &["high", "medium", "low"];
 const LINE_KINDS: &[&str] = &["failure", "status", "notice"];
+/// What a probe step saw (`drill::Outcome`).
+const OUTCOMES: &[&str] = &[
+    "ok",
+    "skipped",
+    "no_address",
+    "resolver_failed",
+    "refused",
+    "timeout",
+    "closed_before_response",
+    "not_http",
+    "headers_too_large",
+    "failed",
+];
 const VERDICTS: &[&str] = &["unclassified", "aborted", "answered"];
 const SEEDS: &[&str] = &[
     "taimane",
@@ -180,21 +193,27 @@ fn sources(ctx: &mut Ctx, at: &str, v: Option<&Value>, named: &Table) -> String 
         ctx.err(at, "no source (every row needs one)");
         return "&[]".into();
     };
-    let list: Vec<Value> = match v {
-        Value::String(name) => match named.get(name) {
-            Some(Value::Array(a)) => a.clone(),
-            Some(t @ Value::Table(_)) => vec![t.clone()],
+    // A name of [sources], a table, or a list of either (a named entry may itself be a list).
+    let resolve = |ctx: &mut Ctx, item: &Value| -> Vec<Value> {
+        match item {
+            Value::String(name) => match named.get(name) {
+                Some(Value::Array(a)) => a.clone(),
+                Some(t @ Value::Table(_)) => vec![t.clone()],
+                _ => {
+                    ctx.err(at, format!("source `{name}` is not in [sources]"));
+                    Vec::new()
+                }
+            },
+            t @ Value::Table(_) => vec![t.clone()],
             _ => {
-                ctx.err(at, format!("source `{name}` is not in [sources]"));
-                return "&[]".into();
+                ctx.err(at, "source: a table, a [sources] name, or a list of them");
+                Vec::new()
             }
-        },
-        Value::Array(a) => a.clone(),
-        t @ Value::Table(_) => vec![t.clone()],
-        _ => {
-            ctx.err(at, "source: a table, a list of tables or a [sources] name");
-            return "&[]".into();
         }
+    };
+    let list: Vec<Value> = match v {
+        Value::Array(a) => a.iter().flat_map(|item| resolve(ctx, item)).collect(),
+        other => resolve(ctx, other),
     };
     if list.is_empty() {
         ctx.err(at, "empty source");
@@ -287,6 +306,10 @@ enum Fields<'a> {
     Fingerprint,
     VendorCode,
     Signal,
+    /// A probe step: its `hop` and what it saw (`outcome`).
+    Probe,
+    /// A runtime's socket error: its `message`.
+    Socket,
     /// A log format's fields.
     Log(&'a BTreeSet<String>),
 }
@@ -304,8 +327,10 @@ impl Fields<'_> {
                     })
             }
             Fields::VendorCode => f == "code" || f == "detail",
-            Fields::Signal => f == "message" || f == "code" || f == "name",
+            Fields::Signal => ["message", "code", "name", "text"].contains(&f),
             Fields::Log(known) => known.contains(f),
+            Fields::Probe => f == "hop" || f == "outcome",
+            Fields::Socket => f == "message",
         }
     }
 }
@@ -370,7 +395,23 @@ fn cond(
         "prefix" => format!("Prefix({})", text(ctx)),
         "equals" => match value {
             Some(Value::Integer(n)) => format!("Number(&[({n}, {n})])"),
-            _ => format!("Equals({})", text(ctx)),
+            _ => {
+                let v = value.and_then(Value::as_str).unwrap_or_default();
+                let known: Option<&[&str]> = match names.as_slice() {
+                    [f] if f == "hop" && matches!(fields, Fields::Probe) => Some(HOPS),
+                    [f] if f == "outcome" && matches!(fields, Fields::Probe) => Some(OUTCOMES),
+                    _ => None,
+                };
+                if let Some(known) = known {
+                    if !known.contains(&v) {
+                        ctx.err(
+                            at,
+                            format!("unknown value `{v}` (one of {})", known.join(", ")),
+                        );
+                    }
+                }
+                format!("Equals({})", text(ctx))
+            }
         },
         "regex" => {
             let p = value.and_then(Value::as_str).unwrap_or_default();
@@ -594,6 +635,8 @@ fn then(
     if let Some(c) = str_of(ctx, "code") {
         if c == "status" {
             f.push("code: crate::table::CodeSource::Status".into());
+        } else if c == "lookup" {
+            f.push("code: crate::table::CodeSource::Lookup".into());
         } else {
             f.push(format!(
                 "code: crate::table::CodeSource::Fixed({})",
@@ -745,7 +788,7 @@ fn unique(ctx: &mut Ctx, kind: &str, ids: impl Iterator<Item = (String, String)>
 
 // ------------------------------------------------------------------ log formats
 
-const SHAPE_KINDS: &[&str] = &["regex", "json", "w3c"];
+const SHAPE_KINDS: &[&str] = &["regex", "json", "kv", "fields", "w3c"];
 
 struct FormatOut {
     variant: String,
@@ -825,7 +868,15 @@ fn read_format(
             ctx,
             &sat,
             shape,
-            &["kind", "pattern", "kv", "when", "rank", "default_fields"],
+            &[
+                "kind",
+                "pattern",
+                "kv",
+                "when",
+                "rank",
+                "default_fields",
+                "names",
+            ],
         );
         let kind = s(shape, "kind").unwrap_or_default();
         if !SHAPE_KINDS.contains(&kind) {
@@ -863,6 +914,21 @@ fn read_format(
                 )
             }
             "json" => "crate::logs::formats::ShapeKind::Json".into(),
+            "kv" => "crate::logs::formats::ShapeKind::Kv".into(),
+            "fields" => {
+                let names = strings(shape.get("names"));
+                if names.len() < 3 {
+                    ctx.err(
+                        &sat,
+                        "a `fields` shape names its fields in order (`names`, three or more)",
+                    );
+                }
+                let list: Vec<String> = names.iter().map(|n| lit(n)).collect();
+                format!(
+                    "crate::logs::formats::ShapeKind::Fields {{ names: &[{}] }}",
+                    list.join(", ")
+                )
+            }
             "w3c" => {
                 let names = strings(shape.get("default_fields"));
                 let list: Vec<String> = names.iter().map(|n| lit(n)).collect();
@@ -954,6 +1020,7 @@ fn collect_formats(ctx: &mut Ctx, files: &[File]) {
                     }
                 }
                 known.extend(strings(shape.get("default_fields")));
+                known.extend(strings(shape.get("names")));
             }
             if let Some(ft) = t.get("fields").and_then(Value::as_table) {
                 for (canon, aliases) in ft {
@@ -1123,6 +1190,8 @@ pub fn generate(root: &Path, catalog: BTreeSet<String>, out_dir: &Path) -> Vec<S
     let mut shapes = Vec::new();
     let mut glosses = Vec::new();
     let mut formats_out = Vec::new();
+    let mut probe_steps = Vec::new();
+    let mut socket_errors = Vec::new();
     let mut fp_ids = Vec::new();
     let mut vc_ids = Vec::new();
     let mut sig_ids = Vec::new();
@@ -1138,6 +1207,8 @@ pub fn generate(root: &Path, catalog: BTreeSet<String>, out_dir: &Path) -> Vec<S
                 "log_format",
                 "log_pattern",
                 "signal",
+                "probe_step",
+                "socket_error",
             ];
             if !ok.contains(k) {
                 ctx.err(
@@ -1358,6 +1429,36 @@ pub fn generate(root: &Path, catalog: BTreeSet<String>, out_dir: &Path) -> Vec<S
             });
         }
 
+        for (kind, fields, out) in [
+            ("probe_step", Fields::Probe, &mut probe_steps),
+            ("socket_error", Fields::Socket, &mut socket_errors),
+        ] {
+            for (i, t) in rows(&file.table, kind).into_iter().enumerate() {
+                let c = common(&mut ctx, file, kind, i, t, &[]);
+                let mut cap = BTreeSet::new();
+                let (when, n) = conds(&mut ctx, &c.ctx_at, c.t.get("when"), &fields, &mut cap);
+                if n == 0 {
+                    ctx.err(&c.ctx_at, "a row without conditions matches everything");
+                }
+                let (then_code, ty) = then(
+                    &mut ctx,
+                    &c.ctx_at,
+                    c.t.get("then"),
+                    &["error_type", "confidence"],
+                    None,
+                );
+                if ty.is_none() {
+                    ctx.err(&c.ctx_at, "names the failure it shows (`error_type`)");
+                }
+                let src = sources(&mut ctx, &c.ctx_at, c.t.get("source"), &named);
+                out.push(RowOut {
+                    rank: c.rank,
+                    order: (fi, i, 0),
+                    code: row_code(&c, file, &when, &then_code, &src),
+                });
+            }
+        }
+
         for (i, t) in rows(&file.table, "log_format").into_iter().enumerate() {
             if let Some(f) = read_format(
                 &mut ctx,
@@ -1421,6 +1522,8 @@ pub fn generate(root: &Path, catalog: BTreeSet<String>, out_dir: &Path) -> Vec<S
                     "status",
                     "kind",
                     "key",
+                    "layer",
+                    "code",
                 ],
                 None,
             );
@@ -1520,6 +1623,11 @@ pub fn generate(root: &Path, catalog: BTreeSet<String>, out_dir: &Path) -> Vec<S
         write("vendor_codes.rs", static_list("Every `[[vendor_code]]` row of `data/layers/`, in file order (rows with a detail before their code's generic row).", "VENDOR_CODE_ROWS", "crate::table::Row", sorted_by_file(vendor_codes))),
         write("signals.rs", static_list("Every `[[signal]]` row of `data/`, by rank, then file, then place in file.", "SIGNALS", "crate::table::Row", sorted(signals))),
         write("log_patterns.rs", static_list("Every `[[log_pattern]]` row of `data/`, by rank, then file, then place in file.", "PATTERNS", "crate::logs::patterns::PatternRow", sorted(patterns))),
+        write(
+            "probe.rs",
+            static_list("Every `[[probe_step]]` row of `data/`: the failure a failing probe step shows.", "PROBE_STEPS", "crate::table::Row", sorted(probe_steps))
+                + &static_list("Every `[[socket_error]]` row of `data/`, by rank: the failure a runtime's connect() error words name.", "SOCKET_ERRORS", "crate::table::Row", sorted(socket_errors)),
+        ),
     ];
     results.into_iter().filter_map(Result::err).collect()
 }

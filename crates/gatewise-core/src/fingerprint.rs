@@ -456,7 +456,7 @@ fn try_prepared(
         .as_deref()
         .or(captures.vendor_code.as_deref())
         .or(match fp.then.code {
-            CodeSource::None => None,
+            CodeSource::None | CodeSource::Lookup => None,
             CodeSource::Status => Some(status.as_str()),
             CodeSource::Fixed(c) => Some(c),
         });

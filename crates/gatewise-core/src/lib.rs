@@ -60,6 +60,7 @@ pub mod checks;
 pub mod classify;
 pub mod diagnosis;
 pub mod drill;
+pub mod escape;
 pub mod explain;
 pub mod fingerprint;
 pub mod hop;

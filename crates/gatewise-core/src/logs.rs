@@ -51,6 +51,7 @@ use crate::hop::Reached;
 use crate::i18n::{self, Lang};
 use crate::layer::Layer;
 use crate::matcher::{Pattern, PreparedTable, Subject};
+use crate::table::CodeSource;
 
 pub use formats::{FormatInfo, LogFormat, Shape, ShapeKind, SHAPES};
 pub use glosses::{Gloss, GlossPart, GLOSSES};
@@ -135,6 +136,11 @@ impl LogExplanation {
             .unwrap_or_else(|| layer.info().display.to_owned());
         args.push(("layer".to_owned(), layer_name));
         args.push(("during".to_owned(), during(lang, &fields)));
+        if let Some(t) = self.diagnosis.error_type {
+            if let Some(summary) = i18n::message(lang, &t.text_key("summary")) {
+                args.push(("type_summary".to_owned(), summary.to_owned()));
+            }
+        }
         for g in GLOSSES.iter().filter(|g| g.format == self.format) {
             if let Some(v) = field(g.field) {
                 args.push((g.placeholder.to_owned(), gloss(lang, g, v)));
@@ -157,7 +163,7 @@ impl LogExplanation {
 fn neutralized(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if crate::render::escape::is_unsafe_char(c) {
+            if crate::escape::is_unsafe_char(c) {
                 '\u{fffd}'
             } else {
                 c
@@ -252,6 +258,88 @@ pub fn explain_all(text: &str) -> Vec<LineExplanation> {
     out
 }
 
+/// Explains one record read by its field names: a JSON object (on one line
+/// or pretty-printed over several), or a table of `key: value`, `key = value`,
+/// `key | value`, `| key | value |` or tab-separated lines, as log viewers show
+/// an entry. The formats whose shapes read fields by name (`json`, `kv`) are
+/// tried, so any field order and any subset of a format's fields works.
+/// `None` when the text is no such record, or no format recognises it.
+///
+/// ```
+/// use gatewise_core::logs;
+/// use gatewise_core::{ErrorType, Layer};
+/// let table = "httpRequest.status: 502\njsonPayload.statusDetails: failed_to_connect_to_backend\nhttpRequest.requestUrl: https://shop.example.com/";
+/// let e = logs::explain_record(table).unwrap();
+/// assert_eq!(e.format.name(), "gcp_lb");
+/// assert_eq!(e.diagnosis.error_type, Some(ErrorType::ConnectionRefused));
+/// assert_eq!(e.diagnosis.layer, Layer::GoogleFrontend);
+/// ```
+pub fn explain_record(text: &str) -> Option<LogExplanation> {
+    let text = prefix(text.trim(), MAX_JSON_BYTES);
+    let fields = record_fields(text)?;
+    let compiled = &*COMPILED;
+    SHAPES.iter().enumerate().find_map(|(si, shape)| {
+        if !matches!(shape.kind, ShapeKind::Json | ShapeKind::Kv) {
+            return None;
+        }
+        read_fields(
+            shape,
+            si,
+            fields.clone(),
+            prefix(text, MAX_LINE_BYTES),
+            compiled,
+        )
+    })
+}
+
+/// The fields of a record (see [`explain_record`]).
+fn record_fields(text: &str) -> Option<Fields> {
+    let mut fields = Fields::new();
+    if text.starts_with('{') {
+        let value: serde_json::Value = serde_json::from_str(text).ok()?;
+        flatten("", &value, 0, &mut fields);
+        return (!fields.is_empty()).then_some(fields);
+    }
+    let mut pairs = 0usize;
+    let mut others = 0usize;
+    for line in text.lines().take(MAX_LINES) {
+        let line = line.trim().trim_matches('|').trim();
+        if line.is_empty()
+            || line
+                .chars()
+                .all(|c| matches!(c, '-' | ':' | '|' | ' ' | '='))
+        {
+            continue;
+        }
+        match table_pair(line) {
+            Some((k, v)) => {
+                pairs = pairs.saturating_add(1);
+                push(&mut fields, k, v.trim_matches('"'));
+            }
+            None => others = others.saturating_add(1),
+        }
+    }
+    // A table: two pairs or more, and pairs on most lines.
+    (pairs >= 2 && others <= pairs / 4).then_some(fields)
+}
+
+/// One `key: value` / `key = value` / `key | value` / `key<TAB>value` line of a table.
+fn table_pair(line: &str) -> Option<(&str, &str)> {
+    let at = line.find([':', '=', '|', '\t'])?;
+    let key = line.get(..at)?.trim();
+    let value = line
+        .get(at.saturating_add(1)..)?
+        .trim()
+        .trim_start_matches(['=', '|'])
+        .trim();
+    let is_key = !key.is_empty()
+        && key.len() <= 128
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '@' | '[' | ']'));
+    is_key.then_some((key, value))
+}
+
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
 fn prefix(s: &str, max: usize) -> &str {
     if s.len() <= max {
@@ -335,53 +423,60 @@ fn explain_with(line: &str, w3c_fields: Option<&[String]>) -> Option<LogExplanat
     }
     let short = prefix(raw, MAX_LINE_BYTES);
     let compiled = &*COMPILED;
-    for (si, shape) in SHAPES.iter().enumerate() {
-        let Some(mut fields) = extract(
+    SHAPES.iter().enumerate().find_map(|(si, shape)| {
+        let fields = extract(
             shape,
             compiled.shapes.get(si).and_then(Option::as_ref),
             raw,
             short,
             w3c_fields,
-        ) else {
-            continue;
-        };
-        alias(shape.format, &mut fields);
-        if !compiled.shape_when.holds(si, shape.when, &subject(&fields)) {
-            continue;
-        }
-        derive(&mut fields);
-        let matched = {
-            let s = subject(&fields);
-            PATTERNS.iter().enumerate().find_map(|(pi, p)| {
-                if !p.formats.contains(&shape.format) {
-                    return None;
-                }
-                let found = compiled.patterns.eval(pi, p.row.when, &s)?;
-                let captured: Fields = found
-                    .iter()
-                    .flat_map(|f| f.captures.iter())
-                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                    .collect();
-                Some((p, captured))
-            })
-        };
-        if let Some((p, captured)) = matched {
-            for (k, v) in &captured {
-                push(&mut fields, k, v);
-            }
-            derive(&mut fields);
-            let diagnosis = diagnose(shape.format, p, &fields, short);
-            return Some(LogExplanation {
-                format: shape.format,
-                pattern: p.row.id,
-                kind: p.kind(),
-                fields,
-                diagnosis,
-                key: p.key(),
-            });
-        }
+        )?;
+        read_fields(shape, si, fields, short, compiled)
+    })
+}
+
+/// The fields a shape cut, read: the format's aliases, the shape's conditions,
+/// then the first pattern of the format that holds.
+fn read_fields(
+    shape: &Shape,
+    si: usize,
+    mut fields: Fields,
+    line: &str,
+    compiled: &Compiled,
+) -> Option<LogExplanation> {
+    alias(shape.format, &mut fields);
+    if !compiled.shape_when.holds(si, shape.when, &subject(&fields)) {
+        return None;
     }
-    None
+    derive(&mut fields);
+    let (p, captured) = {
+        let s = subject(&fields);
+        PATTERNS.iter().enumerate().find_map(|(pi, p)| {
+            if !p.formats.contains(&shape.format) {
+                return None;
+            }
+            let found = compiled.patterns.eval(pi, p.row.when, &s)?;
+            let captured: Fields = found
+                .iter()
+                .flat_map(|f| f.captures.iter())
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            Some((p, captured))
+        })?
+    };
+    for (k, v) in &captured {
+        push(&mut fields, k, v);
+    }
+    derive(&mut fields);
+    let diagnosis = diagnose(shape.format, p, &fields, line);
+    Some(LogExplanation {
+        format: shape.format,
+        pattern: p.row.id,
+        kind: p.kind(),
+        fields,
+        diagnosis,
+        key: p.key(),
+    })
 }
 
 fn extract(
@@ -417,6 +512,22 @@ fn extract(
             let value: serde_json::Value = serde_json::from_str(text).ok()?;
             flatten("", &value, 0, &mut fields);
         }
+        ShapeKind::Kv => {
+            // A logfmt line: two `key=value` pairs or more.
+            parse_kv(short, &mut fields);
+            if fields.len() < 2 {
+                return None;
+            }
+        }
+        ShapeKind::Fields { names } => {
+            // Space-separated values, a `"quoted value"` being one; named in order.
+            for (name, value) in names.iter().zip(tokens(short)) {
+                push(&mut fields, name, value);
+            }
+            if fields.len() < 3 {
+                return None;
+            }
+        }
         ShapeKind::W3c { default_fields } => {
             let first = short.chars().next()?;
             if !first.is_ascii_digit() {
@@ -443,6 +554,45 @@ fn extract(
         }
     }
     Some(fields)
+}
+
+/// The space-separated tokens of a line, a `"quoted value"` (with `\"` escapes) being one token (quotes removed).
+fn tokens(line: &str) -> impl Iterator<Item = &str> {
+    let mut rest = line.trim_start();
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        if let Some(quoted) = rest.strip_prefix('"') {
+            let mut escaped = false;
+            let end = quoted.char_indices().find_map(|(i, c)| {
+                if escaped {
+                    escaped = false;
+                    None
+                } else if c == '\\' {
+                    escaped = true;
+                    None
+                } else {
+                    (c == '"').then_some(i)
+                }
+            });
+            let (token, next) = match end {
+                Some(i) => (
+                    quoted.get(..i).unwrap_or(""),
+                    quoted.get(i.saturating_add(1)..).unwrap_or(""),
+                ),
+                None => (quoted, ""),
+            };
+            rest = next.trim_start();
+            Some(token)
+        } else {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let (token, next) = rest.split_at(end);
+            rest = next.trim_start();
+            Some(token)
+        }
+    })
+    .take(MAX_FIELDS)
 }
 
 /// Parses `key=value key="quoted value"` pairs (logfmt, Heroku router, nginx key=value tails).
@@ -580,7 +730,7 @@ fn layer_of(format: LogFormat, fields: &Fields) -> Layer {
 fn diagnose(format: LogFormat, p: &PatternRow, fields: &Fields, line: &str) -> Diagnosis {
     let row = &p.row;
     let then = &row.then;
-    let layer = layer_of(format, fields);
+    let layer = then.layer.unwrap_or_else(|| layer_of(format, fields));
     let received = get(fields, "status")
         .and_then(|s| s.parse::<u16>().ok())
         .filter(|s| (100..=599).contains(s));
@@ -620,6 +770,27 @@ fn diagnose(format: LogFormat, p: &PatternRow, fields: &Fields, line: &str) -> D
     d.confidence = then.confidence;
     for alt in then.alternatives {
         d = d.with_alternative(*alt);
+    }
+    if then.code == CodeSource::Lookup {
+        // The vendor's own code says which failure it is (Cloudflare's 52x, …).
+        let known = d
+            .vendor_code
+            .as_deref()
+            .and_then(|c| crate::fingerprint::lookup_vendor_code(layer, c, &[]));
+        if let Some(v) = known {
+            let mut typed = match v.error_type {
+                Some(t) => Diagnosis::for_type(t, layer),
+                None => Diagnosis::for_status(d.status, layer),
+            };
+            typed.received_status = d.received_status;
+            typed.vendor_code = d.vendor_code.take();
+            typed.sub_status = d.sub_status;
+            typed.confidence = v.confidence;
+            for alt in v.alternatives {
+                typed = typed.with_alternative(*alt);
+            }
+            d = typed;
+        }
     }
     d.detail = ["message", "detail", "desc"]
         .iter()

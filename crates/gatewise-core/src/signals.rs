@@ -25,12 +25,18 @@
 //! use gatewise_core::{Confidence, ErrorType, Layer};
 //! let text = "Error: connect ECONNREFUSED 10.0.0.7:5432";
 //! let found = signals::scan(text);
-//! assert_eq!(found[0].row.id, "node.econnrefused");
-//! assert_eq!(&text[found[0].span.0..found[0].span.1], "ECONNREFUSED");
+//! assert_eq!(found[0].row.id, "node.text_connect_refused");
+//! assert_eq!(&text[found[0].span.0..found[0].span.1], "connect ECONNREFUSED");
 //! let d = signals::read(text).unwrap();
 //! assert_eq!(d.error_type, Some(ErrorType::ConnectionRefused));
 //! assert_eq!(d.layer, Layer::Node);
 //! assert_eq!(d.confidence, Confidence::Medium);
+//!
+//! // An error code alone is every stack's word: no runtime is named.
+//! assert_eq!(signals::read("ECONNREFUSED").map(|d| d.layer), Some(Layer::Unknown));
+//! // A library's phrase names the library.
+//! let d = signals::read("java.net.SocketTimeoutException: Read timed out").unwrap();
+//! assert_eq!((d.error_type, d.layer), (Some(ErrorType::HttpResponseTimeout), Layer::Java));
 //! assert!(signals::read("all good here").is_none());
 //! ```
 
@@ -91,6 +97,7 @@ pub fn scan(text: &str) -> Vec<Signal> {
     let text = prefix(text, MAX_READ);
     let mut subject = Subject::new();
     subject.push("message", text);
+    subject.push("text", text);
     let table = prepared();
     SIGNALS
         .iter()
@@ -123,8 +130,7 @@ pub fn read(text: &str) -> Option<Diagnosis> {
     let best = scan(text)
         .into_iter()
         .find(|s| s.row.then.error_type.is_some())?;
-    let layer = best.row.then.layer.unwrap_or(Layer::Unknown);
-    let mut d = diagnose(best.row, layer);
+    let mut d = diagnose(best.row, named_layer(best.row));
     d.confidence = d.confidence.max(Confidence::Medium);
     let text = prefix(text, MAX_READ);
     let words = text.get(best.span.0..best.span.1).unwrap_or_default();
@@ -135,6 +141,26 @@ pub fn read(text: &str) -> Option<Diagnosis> {
     ));
     d.detail = Some(prefix(text.trim(), 200).to_owned());
     Some(d)
+}
+
+/// The layer a row names when it is read from free text: its own, or that of
+/// the `layers/<layer>.toml` file it is written in (a text only that layer
+/// writes), except that an error code names no runtime (`ECONNREFUSED` is
+/// every stack's word, while `connect ECONNREFUSED 10.0.0.7:5432` is Node's
+/// phrase).
+fn named_layer(row: &Row) -> Layer {
+    let of_file = row
+        .file
+        .strip_prefix("layers/")
+        .and_then(|f| f.strip_suffix(".toml"))
+        .and_then(Layer::from_name);
+    let layer = row.then.layer.or(of_file).unwrap_or(Layer::Unknown);
+    let by_code = row.when.iter().any(|c| c.fields.contains(&"code"));
+    if by_code && is_runtime(layer) {
+        Layer::Unknown
+    } else {
+        layer
+    }
 }
 
 /// `reached` across the candidate types: the same for all, or `Maybe`.

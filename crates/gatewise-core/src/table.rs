@@ -98,6 +98,9 @@ pub enum CodeSource {
     Status,
     /// This fixed code.
     Fixed(&'static str),
+    /// Log patterns: the line's vendor code (its format's `vendor_field`) is looked
+    /// up in the layer's vendor codes, which name the failure.
+    Lookup,
 }
 
 /// What kind of log line a row recognises.

@@ -124,7 +124,7 @@ fn from_generator(m: &Match, status: u16) -> Diagnosis {
         .vendor_code
         .clone()
         .or_else(|| match fp.then.code {
-            CodeSource::None => None,
+            CodeSource::None | CodeSource::Lookup => None,
             CodeSource::Status => Some(status.to_string()),
             CodeSource::Fixed(c) => Some(c.to_owned()),
         });

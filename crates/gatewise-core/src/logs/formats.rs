@@ -105,6 +105,14 @@ pub enum ShapeKind {
     },
     /// A JSON object; nested objects become dotted keys (`request.method`).
     Json,
+    /// A logfmt line: `key=value` / `key="quoted value"` pairs (two or more).
+    Kv,
+    /// Space-separated values (a `"quoted value"` is one), named in order by a
+    /// documented field list; a line cut short keeps the fields it has.
+    Fields {
+        /// The field names, in the order the values come.
+        names: &'static [&'static str],
+    },
     /// A W3C extended log line: space-separated values named by the last `#Fields:`
     /// directive, or by the format's default field list.
     W3c {

@@ -102,6 +102,7 @@ fn every_template_placeholder_is_a_field_a_derived_value_or_has_a_fallback() {
         "phase",
         "flag_meanings",
         "win32_meaning",
+        "type_summary",
     ];
     for p in PATTERNS {
         let template = i18n::message(Lang::EN, p.key()).unwrap_or("");
@@ -573,4 +574,50 @@ fn explanations_neutralize_control_characters_from_the_line() {
         );
         assert!(text.contains("10.0.0.1\u{fffd}[2J"), "{text}");
     }
+}
+
+#[test]
+fn records_are_read_by_field_name_in_any_order_and_subset() {
+    use crate::taxonomy::ErrorType as T;
+    // A pretty-printed JSON object, fields in another order than Cloud Logging writes them.
+    let json = "{\n  \"jsonPayload\": {\"statusDetails\": \"backend_timeout\"},\n  \"httpRequest\": {\"status\": 502, \"requestMethod\": \"GET\"}\n}";
+    let e = explain_record(json).unwrap();
+    assert_eq!((e.format.name(), e.pattern), ("gcp_lb", "backend_timeout"));
+    assert_eq!(e.diagnosis.error_type, Some(T::HttpResponseTimeout));
+    // A table as a log viewer shows it: `key | value`, Markdown borders and all.
+    let table = "| field | value |\n|---|---|\n| httpStatusCode | 503 |\n| errorInfo | OriginConnectionRefused |\n| requestUri | https://shop.example.com/ |";
+    let e = explain_record(table).unwrap();
+    assert_eq!(e.format.name(), "azure_front_door");
+    assert_eq!(e.diagnosis.error_type, Some(T::ConnectionRefused));
+    assert_eq!(e.diagnosis.layer, Layer::AzureFrontDoor);
+    // Envoy's operators as `key: value` lines, a subset of them.
+    let yaml = "response_code: 503\nresponse_code_details: upstream_reset_before_response_started{connection_failure,delayed_connect_error:_111}";
+    let e = explain_record(yaml).unwrap();
+    assert_eq!(
+        (e.format.name(), e.diagnosis.error_type),
+        ("envoy_access", Some(T::ConnectionRefused))
+    );
+    // Not a record: prose, or a single pair.
+    assert!(explain_record("The server is down: please retry later.").is_none());
+    assert!(explain_record("status: 502").is_none());
+}
+
+#[test]
+fn positional_fields_keep_what_a_cut_line_has() {
+    // An ALB line cut after the target status: the fields it has are read.
+    let line = "https 2024-05-14T09:12:01.123456Z app/prod-alb/50dc6c495c0c9188 203.0.113.7:51512 - -1 -1 -1 503 - 210 329";
+    let e = ex(line);
+    assert_eq!((e.format, e.pattern), (LogFormat::AwsAlb, "no_targets"));
+    assert_eq!(e.field("target_status_code"), Some("-"));
+    assert_eq!(e.field("request"), None);
+}
+
+#[test]
+fn a_squid_format_line_names_squid_only_with_squid_words() {
+    let squid = "1795242076.816      0 127.0.0.1 TCP_MISS/502 3466 GET http://does-not-exist.invalid/ - HIER_NONE/- text/html";
+    assert_eq!(ex(squid).diagnosis.layer, Layer::Squid);
+    let other = "1715678521.120      3 203.0.113.7 TCP_MISS/502 0 GET http://api.internal/v1 - DIRECT/10.0.0.7 text/html";
+    let e = ex(other);
+    assert_eq!(e.format, LogFormat::SquidAccess);
+    assert_eq!(e.diagnosis.layer, Layer::Unknown);
 }
