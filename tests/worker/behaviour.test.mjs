@@ -111,7 +111,7 @@ test('circuit breaker: a refusing origin opens it after 2 visits, answered at on
   assert.equal(res.headers.get('retry-after'), '2');
   const p = JSON.parse(await res.text());
   assert.equal(p.errorType, 'destination_unavailable');
-  let health = JSON.parse(await (await breaker.fetch('/__gatewise/health')).text());
+  let health = JSON.parse(await (await breaker.fetch('/__gatewise/health', { headers: { 'x-gatewise-debug': TOKEN } })).text());
   assert.equal(health.breaker, 'open');
   await breaker.settle();
   const stopped = breaker.events('gatewise.failure').find((e) => e.path === '/other-path');
@@ -122,7 +122,7 @@ test('circuit breaker: a refusing origin opens it after 2 visits, answered at on
   assert.equal(res.status, 200, 'the probe went through');
   assert.equal(await res.text(), 'up');
   assert.equal(refusing.hits('GET', '/flaky'), 1, 'the origin saw only the probe');
-  health = JSON.parse(await (await breaker.fetch('/__gatewise/health')).text());
+  health = JSON.parse(await (await breaker.fetch('/__gatewise/health', { headers: { 'x-gatewise-debug': TOKEN } })).text());
   assert.equal(health.breaker, 'closed');
 });
 

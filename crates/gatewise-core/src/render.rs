@@ -29,6 +29,7 @@
 /// Escaping and cleaning of reflected values (the crate-level [`crate::escape`], a leaf module).
 pub use crate::escape;
 mod html;
+pub mod incidents;
 pub mod negotiate;
 pub mod problem;
 mod svg;

@@ -59,7 +59,12 @@ pub async fn run(
     Some(steps)
 }
 
-async fn steps(config: &Config, origin: &Origin, request_path: &str, budget_ms: u32) -> Vec<Step> {
+pub(crate) async fn steps(
+    config: &Config,
+    origin: &Origin,
+    request_path: &str,
+    budget_ms: u32,
+) -> Vec<Step> {
     let deadline = state::now_ms() + u64::from(budget_ms);
     let left = || deadline.saturating_sub(state::now_ms());
     let mut out = Vec::with_capacity(3);
