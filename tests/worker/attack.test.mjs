@@ -11,6 +11,7 @@ import http from 'node:http';
 import { VECTORS, runVector, ATTACK_VARS } from '../../bench/attack.mjs';
 import { startOrigin } from './origin.mjs';
 import { startWorkerd } from './workerd.mjs';
+import { TOKEN } from './harness.mjs';
 
 const running = [];
 after(async () => {
@@ -32,9 +33,9 @@ for (const name of Object.keys(VECTORS)) {
 }
 
 /** GET `path` (one fresh connection): status, Proxy-Status, body. */
-function get(port, path) {
+function get(port, path, headers = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path, agent: false, headers: { accept: 'application/json' } }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent: false, headers: { accept: 'application/json', ...headers } }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode, proxyStatus: res.headers['proxy-status'] ?? '', body }));
@@ -55,7 +56,8 @@ const ruleOf = (r) => {
 async function setup(vars) {
   const origin = await startOrigin();
   running.push(() => origin.close());
-  const w = await startWorkerd({ ORIGIN_URL: origin.url, ...ATTACK_VARS, ...vars }, { base: {} });
+  // The shipped defaults, plus a debug token: the breakers' state in `health` is the owner's.
+  const w = await startWorkerd({ ORIGIN_URL: origin.url, ...ATTACK_VARS, DEBUG_TOKEN: TOKEN, ...vars }, { base: {} });
   running.push(() => w.close());
   return { origin, w };
 }
@@ -119,6 +121,6 @@ test('one broken path opens only its own breaker; the landing page and other pat
   assert.equal((await get(w.port, '/reset?other=query')).status, 503, 'the path key has no query');
   assert.equal(origin.hits('GET', '/reset'), hits, 'the origin is spared the broken path');
   assert.equal((await get(w.port, '/reset/deeper')).status, 502, 'another path is not');
-  const health = JSON.parse((await get(w.port, '/__gatewise/health')).body);
+  const health = JSON.parse((await get(w.port, '/__gatewise/health', { 'x-gatewise-debug': TOKEN })).body);
   assert.deepEqual([health.breaker, health.pathsOpen], ['closed', 1]);
 });
