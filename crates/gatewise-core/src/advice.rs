@@ -204,6 +204,12 @@ const SERVICE_UNITS: &[(Layer, &str)] = &[
     (Layer::Gunicorn, "gunicorn"),
     (Layer::Uwsgi, "uwsgi"),
     (Layer::PhpFpm, "php*-fpm"),
+    (Layer::Lighttpd, "lighttpd"),
+    (Layer::H2o, "h2o"),
+    (Layer::Nghttpx, "nghttpx"),
+    (Layer::Trafficserver, "trafficserver"),
+    (Layer::Tinyproxy, "tinyproxy"),
+    (Layer::Privoxy, "privoxy"),
 ];
 
 /// The systemd unit a layer usually runs as.

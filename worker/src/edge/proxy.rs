@@ -179,9 +179,22 @@ struct Visit<'a> {
 }
 
 impl Visit<'_> {
-    /// Records the visit's outcome with the breakers: once, at its end.
+    /// Records the visit's outcome with the breakers: once, at its end. A
+    /// probe's success is reported to the origin's shared object at once (it
+    /// closes the breaker for every isolate).
     fn record(&self, outcome: VisitOutcome) {
         state::record(self.url, self.ticket, outcome, state::now_ms());
+        if self.ticket.origin_probe && outcome == VisitOutcome::Succeeded {
+            super::shared::report(self.ctx, &self.object());
+        }
+    }
+
+    /// The name of the origin's shared object ("" without an origin).
+    fn object(&self) -> String {
+        self.config
+            .origin_for(self.parts)
+            .map(|o| crate::shared::object_name(&o.base))
+            .unwrap_or_default()
     }
 
     /// Records a failure as the attribution table says; returns the deciding row.
@@ -234,7 +247,16 @@ pub async fn forward(
 
     let mut first = first;
     if first.is_none() {
-        match state::admit(url, t0) {
+        // The path's breaker and the known-good rule first, then the origin breaker: the origin's
+        // shared object (when bound) keeps that one and its probe lease for all isolates.
+        let admitted = match state::screen(url, t0) {
+            Ok(()) => {
+                let origin = super::shared::admit(&visit.object(), &config.shared, t0).await;
+                state::admit_with(url, state::now_ms(), origin)
+            }
+            Err(rejection) => Err(rejection),
+        };
+        match admitted {
             Ok(ticket) => visit.ticket = ticket,
             Err(rejection) => {
                 return finish(&visit, Failure::of(rejection.diagnosis(), 0, Vec::new())).await
