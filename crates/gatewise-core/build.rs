@@ -73,7 +73,11 @@ fn language_enabled(tag: &str) -> bool {
 }
 
 /// The catalog areas that only a feature's code reads: `(feature, key prefix)`.
-const FEATURE_AREAS: &[(&str, &str)] = &[("explain", "log."), ("explain", "explainer.")];
+const FEATURE_AREAS: &[(&str, &str)] = &[
+    ("explain", "log."),
+    ("explain", "explain."),
+    ("explain", "explainer."),
+];
 
 /// Whether the catalog key `key` is compiled in: every key, except those of an area whose
 /// feature is off ([`FEATURE_AREAS`]).
