@@ -477,12 +477,12 @@ if (section('size')) {
     for (const [k, p] of Object.entries(pages)) if (p.status !== 502 && p.status !== 503) throw new Error(`error page ${k}: status ${p.status}`);
     const cold = { js: [], gw: [], jserr: [], gwerr: [] };
     // The first 502 counts only when it is the expected one: the plain worker's fixed string, or
-    // gatewise's diagnosis of the refused connection (its Proxy-Status names it).
+    // gatewise's diagnosis (its own Proxy-Status entry names an error type).
     const expect = {
       js: (r) => r.status === 200,
       gw: (r) => r.status === 200,
       jserr: (r) => r.status === 502,
-      gwerr: (r) => r.status === 502 && /error=connection_refused/.test(r.headers.get('proxy-status') ?? ''),
+      gwerr: (r) => r.status === 502 && /^gatewise;error=/.test(r.headers.get('proxy-status') ?? ''),
     };
     for (let i = 0; i < COLD_STARTS; i++) {
       for (const id of ['js', 'gw', 'jserr', 'gwerr']) {
@@ -540,7 +540,7 @@ ${Object.entries(size.pages).map(([k, p]) => `| ${k} | ${p.status} | ${p.type}${
 
 Cold start: \`workerd serve\` spawned with one worker → its first 200 (through the origin), and
 → its first 502 in front of the closed port (the plain worker's fixed string; gatewise's answer
-only counts when its Proxy-Status names \`connection_refused\`, after its retries with backoff);
+only counts when its own Proxy-Status entry names an error type, after its retries with backoff);
 polled every 2 ms; median (min–max) of ${COLD_STARTS}, interleaved.
 
 | worker | spawn → first proxied 200, ms | spawn → first 502, ms |
