@@ -24,10 +24,10 @@ use worker::{Context, Env};
 use super::state;
 use crate::config::Config;
 use crate::shared::{
-    AdmitReply, SharedSettings, SyncReply, SyncRequest, ViewReply, ViewRequest, ANALYTICS_BINDING,
-    BINDING, MAX_BATCH, MAX_LOCAL_ROWS, MAX_OUTBOX, PAUSE_MS,
+    AdmitReply, AdmitRequest, SharedSettings, SyncReply, SyncRequest, ViewReply, ViewRequest,
+    ANALYTICS_BINDING, BINDING, MAX_BATCH, MAX_LOCAL_ROWS, MAX_OUTBOX, PAUSE_MS,
 };
-use gatewise_core::policy::Admission;
+use gatewise_core::policy::{Rejection, Ticket};
 
 #[wasm_bindgen(module = "/js/shared.js")]
 extern "C" {
@@ -53,6 +53,9 @@ extern "C" {
 const FLUSH_TIMEOUT_MS: u32 = 5_000;
 /// The most calls one flush makes (rows that arrive later start another).
 const FLUSH_CALLS: u32 = 8;
+/// How long a flush waits before its first call, so that failures arriving
+/// together share it (in `waitUntil`: no visitor waits), in ms.
+const COALESCE_MS: u64 = 50;
 
 /// One row waiting, with the object it goes to.
 struct Waiting {
@@ -136,30 +139,41 @@ pub fn report(ctx: &Context, object: &str) {
     }
 }
 
-/// Whether the breaker lets a request to the origin `object` through at
-/// `now`. A closed breaker, or a recent copy of an open one, decides here
-/// without a call; a probe takes the object's lease (one for all isolates
-/// per cool-down), and a copy older than `SHARED_STALENESS_MS` is refreshed,
-/// waiting at most `SHARED_TIMEOUT_MS`. Without an object, or when it fails,
-/// the isolate's own breaker decides.
-pub async fn admit(object: &str, settings: &SharedSettings, now: u64) -> Admission {
+/// Whether the breakers let a visit to `url` (path and query) of the
+/// origin `object` through at `now`. Closed breakers, or a recent copy of
+/// one that stops it, decide here without a call; a probe takes the object's
+/// lease (one for all isolates per cool-down), and a copy older than
+/// `SHARED_STALENESS_MS` is refreshed, waiting at most `SHARED_TIMEOUT_MS`.
+/// Without an object, or when it fails, the isolate's own breakers decide.
+pub async fn admit(
+    object: &str,
+    url: &str,
+    settings: &SharedSettings,
+    now: u64,
+) -> Result<Ticket, Rejection> {
     let paused = CLIENT.with(|c| {
         let c = c.borrow();
         c.ns.is_none() || now < c.paused_until
     });
     if paused {
-        return state::admit(now);
+        return state::admit(url, now);
     }
-    if let Some(local) = state::decide_locally(now, settings.staleness_ms) {
+    if let Some(local) = state::decide_locally(url, now, settings.staleness_ms) {
         return local;
     }
-    match call::<AdmitReply>(object, "admit", "{}", settings.timeout_ms).await {
+    let ask = AdmitRequest {
+        url: gatewise_core::incidents::cut(url, gatewise_core::incidents::MAX_PATH).to_owned(),
+    };
+    let Ok(payload) = serde_json::to_string(&ask) else {
+        return state::admit(url, now);
+    };
+    match call::<AdmitReply>(object, "admit", &payload, settings.timeout_ms).await {
         Ok(reply) => {
-            let admission = reply.admission();
-            state::adopt(reply.breaker, state::now_ms());
-            admission
+            let decision = reply.decision();
+            state::adopt(reply.guard, state::now_ms());
+            decision
         }
-        Err(_) => state::admit(state::now_ms()),
+        Err(_) => state::admit(url, state::now_ms()),
     }
 }
 
@@ -275,9 +289,10 @@ async fn call<T: DeserializeOwned>(
     parsed
 }
 
-/// Sends the outbox in batches, until it is empty, the object fails, or
-/// [`FLUSH_CALLS`] calls were made.
+/// Sends the outbox in batches, after [`COALESCE_MS`], until it is empty,
+/// the object fails, or [`FLUSH_CALLS`] calls were made.
 async fn flush() {
+    worker::Delay::from(std::time::Duration::from_millis(COALESCE_MS)).await;
     for _ in 0..FLUSH_CALLS {
         let batch = CLIENT.with(|c| {
             let mut c = c.borrow_mut();
@@ -285,7 +300,7 @@ async fn flush() {
             let object = c.outbox.front().map(|w| w.object.clone()).or(report_to)?;
             let mut req = SyncRequest {
                 dropped: std::mem::take(&mut c.dropped),
-                outcomes: state::take_runs(),
+                outcomes: state::take_reported(),
                 ..SyncRequest::default()
             };
             let mut rest = VecDeque::new();
@@ -307,11 +322,8 @@ async fn flush() {
             break;
         };
         let reply = call::<SyncReply>(&object, "sync", &payload, FLUSH_TIMEOUT_MS).await;
-        if let Ok(SyncReply {
-            breaker: Some(b), ..
-        }) = &reply
-        {
-            state::adopt(b.clone(), state::now_ms());
+        if let Ok(SyncReply { guard: Some(g), .. }) = &reply {
+            state::adopt(g.clone(), state::now_ms());
         }
         if reply.is_err() {
             // Put the rows back (the oldest first), within the outbox's bound.

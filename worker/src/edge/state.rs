@@ -1,5 +1,5 @@
 //! What one isolate keeps between requests: the parsed configuration, the
-//! circuit breaker, the retry budget, the random generator for jitter and
+//! circuit breakers (the core's [`Guard`]: the origin's and each path's), the retry budget, the random generator for jitter and
 //! request ids, the drill-through cache and the origin-status rate limit.
 //! Borrows never cross an `await`.
 
@@ -7,11 +7,13 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gatewise_core::drill::Step;
-use gatewise_core::policy::{Admission, Breaker, BreakerState, RetryBudget, SplitMix64};
+use gatewise_core::policy::{
+    BreakerState, Guard, Rejection, RetryBudget, SplitMix64, Ticket, VisitOutcome,
+};
 use worker::Env;
 
 use crate::config::{Config, ConfigError, VARS};
-use crate::shared::Run;
+use crate::shared::Reported;
 
 /// How long drill-through results are reused, in ms.
 pub const DRILL_CACHE_MS: u64 = 5_000;
@@ -20,7 +22,7 @@ const DRILL_CACHE_ENTRIES: usize = 16;
 
 pub struct Isolate {
     pub config: Result<Rc<Config>, ConfigError>,
-    pub breaker: Breaker,
+    pub guard: Guard,
     pub budget: RetryBudget,
     pub rng: SplitMix64,
     pub drill: Vec<(String, u64, Rc<Vec<Step>>)>,
@@ -29,10 +31,10 @@ pub struct Isolate {
     pub stored: Vec<(String, u64)>,
     /// Until when the Cache API is left alone after it failed (ms; 0: it works).
     pub cache_down_until: u64,
-    /// When the breaker was last taken from the origin's shared object (ms; 0: never).
+    /// When the breakers were last taken from the origin's shared object (ms; 0: never).
     pub learned_at: u64,
-    /// Breaker outcomes not yet reported to the shared object.
-    pub runs: Vec<Run>,
+    /// Visits not yet reported to the shared object.
+    pub reported: Vec<Reported>,
 }
 
 /// How long the Cache API is left alone after a call to it failed (a runtime without a cache
@@ -72,11 +74,11 @@ pub fn read_config(env: &Env) -> Result<Config, ConfigError> {
 
 fn load(env: &Env) -> Isolate {
     let config = read_config(env);
-    let breaker = Breaker::new(config.as_ref().map(|c| c.breaker).unwrap_or_default());
+    let guard = Guard::new(config.as_ref().map(|c| c.guard).unwrap_or_default());
     let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64 ^ now_ms();
     Isolate {
         config: config.map(Rc::new),
-        breaker,
+        guard,
         budget: RetryBudget::default(),
         rng: SplitMix64::new(seed),
         drill: Vec::new(),
@@ -84,7 +86,7 @@ fn load(env: &Env) -> Isolate {
         stored: Vec::new(),
         cache_down_until: 0,
         learned_at: 0,
-        runs: Vec::new(),
+        reported: Vec::new(),
     }
 }
 
@@ -108,64 +110,83 @@ pub fn config(env: &Env) -> Result<Rc<Config>, ConfigError> {
     })
 }
 
-/// Whether the breaker lets a request through at `now` (ms; the caller's clock reading, so that
-/// the happy path reads the clock once per attempt).
-pub fn admit(now: u64) -> Admission {
-    with(None, |s| s.breaker.allow(now)).unwrap_or(Admission::Allowed)
+/// Whether the breakers let a visit to `url` (path and query) through at
+/// `now` (ms; the caller's clock reading): once per visit, before its first attempt.
+pub fn admit(url: &str, now: u64) -> Result<Ticket, Rejection> {
+    with(None, |s| s.guard.admit(url, now)).unwrap_or(Ok(PLAIN))
 }
 
-/// Whether the breaker is closed at `now`: a request goes straight through,
-/// and there is nothing to ask the shared object.
-pub fn admits_plainly(now: u64) -> bool {
-    with(None, |s| s.breaker.state_at(now) == BreakerState::Closed).unwrap_or(true)
+/// A ticket of a visit admitted while every breaker it meets is closed.
+pub const PLAIN: Ticket = Ticket {
+    origin_probe: false,
+    path_probe: false,
+};
+
+/// Whether a visit to `url` can go straight through at `now`, taking no
+/// probe slot (the happy path then records with [`PLAIN`]).
+pub fn admits_plainly(url: &str, now: u64) -> bool {
+    with(None, |s| s.guard.admits_plainly(url, now)).unwrap_or(true)
 }
 
-/// What the isolate's own copy decides at `now` when it is recent enough
-/// (taken from the object less than `staleness_ms` ago) or closed; `None`:
-/// ask the object (a probe needs its lease, or the copy is stale).
-pub fn decide_locally(now: u64, staleness_ms: u32) -> Option<Admission> {
+/// A breaker open for `url` at `now` (checked before each retry).
+pub fn stopped(url: &str, now: u64) -> Option<Rejection> {
+    with(None, |s| s.guard.stopped(url, now)).flatten()
+}
+
+/// Records how a visit to `url` ended, once, at `now` (ms), and keeps it for the shared object.
+pub fn record(url: &str, ticket: Ticket, outcome: VisitOutcome, now: u64) {
     with(None, |s| {
-        if s.breaker.state_at(now) == BreakerState::Closed {
-            return Some(s.breaker.allow(now));
+        s.guard.record(url, ticket, outcome, now);
+        Reported::push(&mut s.reported, url, ticket, outcome);
+    });
+}
+
+/// What the isolate's own copy of the breakers decides for a visit to `url`
+/// at `now` when every breaker it meets is closed, or when the copy is
+/// recent (taken from the object less than `staleness_ms` ago) and stops
+/// it; `None`: ask the object (a probe needs its lease, or the copy is stale).
+pub fn decide_locally(url: &str, now: u64, staleness_ms: u32) -> Option<Result<Ticket, Rejection>> {
+    with(None, |s| {
+        if s.guard.admits_plainly(url, now) {
+            return Some(Ok(PLAIN));
         }
         if now.saturating_sub(s.learned_at) >= u64::from(staleness_ms) {
             return None;
         }
-        match s.breaker.clone().allow(now) {
-            rejected @ Admission::Rejected { .. } => Some(rejected),
-            Admission::Allowed | Admission::Probe => None,
+        match s.guard.clone().admit(url, now) {
+            Err(rejection) => Some(Err(rejection)),
+            Ok(_) => None,
         }
     })
     .flatten()
 }
 
-/// Takes the shared object's breaker as this isolate's copy, at `now`.
-pub fn adopt(breaker: Breaker, now: u64) {
+/// Takes the shared object's breakers as this isolate's copy, at `now`.
+pub fn adopt(guard: Guard, now: u64) {
     with(None, |s| {
-        s.breaker = breaker;
+        s.guard = guard;
         s.learned_at = now;
     });
 }
 
-/// The outcomes not yet reported to the object (emptied).
-pub fn take_runs() -> Vec<Run> {
-    with(None, |s| std::mem::take(&mut s.runs)).unwrap_or_default()
+/// The visits not yet reported to the object (emptied).
+pub fn take_reported() -> Vec<Reported> {
+    with(None, |s| std::mem::take(&mut s.reported)).unwrap_or_default()
 }
 
-/// Records an outcome with the breaker at `now` (ms), and keeps it for the shared object.
-pub fn record(success: bool, now: u64) {
-    with(None, |s| {
-        if success {
-            s.breaker.record_success(now);
-        } else {
-            s.breaker.record_failure(now);
-        }
-        Run::push(&mut s.runs, success);
-    });
+/// Whether recording a success at `now` needs the visit's real URL (else `""` will do).
+pub fn wants_url(now: u64) -> bool {
+    with(None, |s| s.guard.wants_url(now)).unwrap_or(false)
 }
 
+/// The origin breaker's state now.
 pub fn breaker_state() -> BreakerState {
-    with(None, |s| s.breaker.state_at(now_ms())).unwrap_or(BreakerState::Closed)
+    with(None, |s| s.guard.origin_state(now_ms())).unwrap_or(BreakerState::Closed)
+}
+
+/// How many paths are open, and how many the table holds.
+pub fn paths() -> (usize, usize) {
+    with(None, |s| (s.guard.open_paths(), s.guard.tracked_paths())).unwrap_or((0, 0))
 }
 
 /// Adds one request's deposit to the retry budget at `now` (ms).
