@@ -194,3 +194,39 @@ test('the object unavailable: each instance keeps its own breakers and serves', 
     await o.stop().catch(() => {});
   }
 });
+
+test('an attacker at one location cannot open the shared breaker for the others: failures of many made-up paths stay that isolate\'s own', async () => {
+  const o = await switchableOrigin();
+  const s = await startShared({
+    ...SETTINGS,
+    ORIGIN_URL: o.url,
+    DRILL_BUDGET_MS: '0',
+    BREAKER_PATH_FAILURES: '3',
+    BREAKER_SPREAD_PATHS: '5',
+    BREAKER_QUIET_MS: '300',
+  });
+  try {
+    // The attacker's location (instance 0) sees nothing but his own failing URLs, for 2 s: its own
+    // guard may open (nothing succeeded there), but that is not evidence against the origin for others.
+    const attack = (async () => {
+      for (let n = 0, t0 = Date.now(); Date.now() - t0 < 2_000 && n < 400; n++) {
+        await visit(s, 0, `/broken/${n}`);
+        await sleep(10);
+      }
+    })();
+    // Honest visitors at another location (instance 1): the site, and now and then a real failure
+    // (which reports to the object and brings back its state).
+    const honest = [];
+    for (let n = 0, t0 = Date.now(); Date.now() - t0 < 2_500 && n < 400; n++) {
+      honest.push(await visit(s, 1, n % 10 === 9 ? `/broken/honest${n}` : `/page/${n % 3}`));
+      await sleep(20);
+    }
+    await attack;
+    const refused = honest.filter((r) => r.breaker);
+    assert.equal(refused.length, 0, `${refused.length} of ${honest.length} honest visits refused by a breaker`);
+    assert.ok(honest.filter((r) => r.status === 200).length >= honest.length * 0.8);
+  } finally {
+    await s.close();
+    await o.stop().catch(() => {});
+  }
+});
