@@ -102,9 +102,11 @@ export const ATTACK_VARS = { TIMEOUT_MS: '1000' };
 
 /**
  * Runs one vector for `seconds` with `attackers` loops and one victim; returns the counts.
- * `build`: the built worker's directory.
+ * `build`: the built worker's directory. `minVictim`: go on past `seconds` (up to `maxSeconds`)
+ * until the victim has sent that many requests — a share measured on a loaded machine needs its
+ * sample, not a fixed time.
  */
-export async function runVector(name, { seconds = 30, attackers = 2, build, vars = {} } = {}) {
+export async function runVector(name, { seconds = 30, attackers = 2, build, vars = {}, minVictim = 0, maxSeconds = seconds } = {}) {
   const vector = VECTORS[name];
   if (!vector) throw new Error(`unknown vector ${name}`);
   const origin = await startOrigin();
@@ -113,12 +115,15 @@ export async function runVector(name, { seconds = 30, attackers = 2, build, vars
     w = await startWorkerd({ ORIGIN_URL: origin.url, ...ATTACK_VARS, ...vars }, { base: {}, ...(build ? { build } : {}) });
     // One proxied request first: the instance's cold start is not the victim's figure.
     await get(w.port, false, '/warm-up');
-    const end = performance.now() + seconds * 1000;
+    const start = performance.now();
+    const end = start + seconds * 1000;
+    const hardEnd = start + Math.max(seconds, maxSeconds) * 1000;
+    let victimDone = false;
     const victim = { sent: 0, good: 0, gatewise503: 0, other: {} };
     const attack = { sent: 0, statuses: {} };
     const victimLoop = async () => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-      while (performance.now() < end) {
+      while (performance.now() < end || (victim.sent < minVictim && performance.now() < hardEnd)) {
         const r = await get(w.port, agent, '/');
         victim.sent++;
         if (r.status === 200 && r.body === 'hello from the origin') victim.good++;
@@ -129,11 +134,12 @@ export async function runVector(name, { seconds = 30, attackers = 2, build, vars
         }
         await sleep(20);
       }
+      victimDone = true;
       agent.destroy();
     };
     const attackLoop = async (n) => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-      for (let i = 0; performance.now() < end; i++) {
+      for (let i = 0; !victimDone; i++) {
         const status = await vector.fire(w.port, agent, `${n}-${i}`);
         attack.sent++;
         attack.statuses[status] = (attack.statuses[status] ?? 0) + 1;
@@ -144,7 +150,7 @@ export async function runVector(name, { seconds = 30, attackers = 2, build, vars
     await Promise.all([victimLoop(), ...Array.from({ length: attackers }, (_, n) => attackLoop(n))]);
     await w.settle(300);
     const breakerOpenLines = w.events('gatewise.failure').filter((e) => e.diagnosis?.errorType === 'destination_unavailable').length;
-    return { vector: name, what: vector.what, seconds, attackers, victim, share: victim.sent ? victim.good / victim.sent : 0, attack, breakerOpenLines };
+    return { vector: name, what: vector.what, seconds, ms: Math.round(performance.now() - start), attackers, victim, share: victim.sent ? victim.good / victim.sent : 0, attack, breakerOpenLines };
   } finally {
     await w?.close();
     await origin.close();

@@ -22,11 +22,11 @@
 //! assert!(back.rows.is_empty());
 //! let reply: SyncReply = serde_json::from_str(r#"{"stored":3,"refused":0}"#).unwrap();
 //! assert_eq!(reply.stored, 3);
-//! assert!(reply.guard.is_none());
+//! assert!(reply.breaker.is_none());
 //! ```
 
 use gatewise_core::incidents::{Incident, Retention, Window};
-use gatewise_core::policy::{Blame, Guard, Rejection, Scope, Ticket, VisitOutcome};
+use gatewise_core::policy::{Admission, Breaker};
 use serde::{Deserialize, Serialize};
 
 /// The binding of the Durable Object namespace in `wrangler.toml`.
@@ -90,116 +90,78 @@ pub struct SyncRequest {
     /// Rows the isolate had to drop since its last call (its outbox was full).
     #[serde(default)]
     pub dropped: u32,
-    /// The visits this isolate's breakers saw since its last call, in order
+    /// The breaker outcomes this isolate saw since its last call, in order
     /// (successes only ride along with failures, or report a probe's success).
     #[serde(default)]
-    pub outcomes: Vec<Reported>,
+    pub outcomes: Vec<Run>,
 }
 
-/// What one isolate saw of its visits since it last reported to the object,
-/// in order: runs of visits to one URL (as the guard was given it: `""` when
-/// it needed none) with one outcome and ticket.
+/// A run of outcomes one isolate saw: `ok` successes, then `failed` failures.
 ///
 /// # Example
 /// ```
-/// use gatewise_core::policy::{Blame, Ticket, VisitOutcome};
-/// use gatewise_worker::shared::Reported;
-/// let plain = Ticket { origin_probe: false, path_probe: false };
-/// let mut seen = Vec::new();
-/// for _ in 0..3 {
-///     Reported::push(&mut seen, "", plain, VisitOutcome::Succeeded);
+/// use gatewise_worker::shared::Run;
+/// let mut runs = Vec::new();
+/// for ok in [true, true, false, false, true, false] {
+///     Run::push(&mut runs, ok);
 /// }
-/// Reported::push(&mut seen, "/a", plain, VisitOutcome::Failed(Blame::Origin));
-/// assert_eq!(seen.len(), 2);
-/// assert_eq!((seen[0].n, seen[1].outcome.as_str()), (3, "origin"));
+/// assert_eq!(runs, vec![Run { ok: 2, failed: 2 }, Run { ok: 1, failed: 1 }]);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Reported {
-    /// The path and query the guard was given (cut to the guard's key bound).
-    pub url: String,
-    /// `ok`, or who the failure was counted against (the `Blame`'s name).
-    pub outcome: String,
-    /// The visit was the origin breaker's probe.
-    #[serde(default)]
-    pub origin_probe: bool,
-    /// The visit was its path's probe.
-    #[serde(default)]
-    pub path_probe: bool,
-    /// How many visits in a row.
-    pub n: u32,
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Run {
+    /// Successes first.
+    pub ok: u32,
+    /// Then failures.
+    pub failed: u32,
 }
 
-/// The most runs an isolate keeps waiting (the oldest go first).
-pub const MAX_REPORTED: usize = 64;
-/// The most visits of one run the object applies (a sender cannot make it loop for long).
+/// The most runs an isolate keeps waiting (older ones are merged: counts are kept, order blurs).
+pub const MAX_RUNS: usize = 32;
+/// The most outcomes of one run the object applies (a sender cannot make it loop for long).
 pub const MAX_RUN: u32 = 1_000;
 
-fn outcome_name(outcome: VisitOutcome) -> &'static str {
-    match outcome {
-        VisitOutcome::Succeeded => "ok",
-        VisitOutcome::Failed(b) => b.name(),
-    }
-}
-
-impl Reported {
-    /// Adds one visit to `seen` (bounded: [`MAX_REPORTED`]).
-    pub fn push(seen: &mut Vec<Reported>, url: &str, ticket: Ticket, outcome: VisitOutcome) {
-        let name = outcome_name(outcome);
-        if let Some(last) = seen.last_mut() {
-            if last.url == url
-                && last.outcome == name
-                && last.origin_probe == ticket.origin_probe
-                && last.path_probe == ticket.path_probe
-            {
-                last.n = last.n.saturating_add(1);
-                return;
+impl Run {
+    /// Adds one outcome to `runs` (bounded: [`MAX_RUNS`]).
+    pub fn push(runs: &mut Vec<Run>, ok: bool) {
+        match runs.last_mut() {
+            Some(r) if ok && r.failed == 0 => r.ok = r.ok.saturating_add(1),
+            Some(r) if !ok => r.failed = r.failed.saturating_add(1),
+            _ => {
+                if runs.len() >= MAX_RUNS {
+                    let first = runs.remove(0);
+                    if let Some(next) = runs.first_mut() {
+                        next.ok = next.ok.saturating_add(first.ok);
+                        next.failed = next.failed.saturating_add(first.failed);
+                    }
+                }
+                runs.push(Run {
+                    ok: u32::from(ok),
+                    failed: u32::from(!ok),
+                });
             }
         }
-        if seen.len() >= MAX_REPORTED {
-            seen.remove(0);
-        }
-        seen.push(Reported {
-            url: gatewise_core::incidents::cut(url, gatewise_core::incidents::MAX_PATH).to_owned(),
-            outcome: name.to_owned(),
-            origin_probe: ticket.origin_probe,
-            path_probe: ticket.path_probe,
-            n: 1,
-        });
     }
 
-    /// Applies `seen` to the shared guard at `now`, in order, each run cut
-    /// at [`MAX_RUN`]; an unknown outcome is skipped.
+    /// Applies `runs` to the shared breaker at `now`, in order, each run cut at [`MAX_RUN`].
     ///
     /// # Example
     /// ```
-    /// use gatewise_core::policy::{Blame, BreakerState, Guard, GuardConfig, Ticket, VisitOutcome};
-    /// use gatewise_worker::shared::Reported;
-    /// let plain = Ticket { origin_probe: false, path_probe: false };
-    /// let mut g = Guard::new(GuardConfig::default());
-    /// // Two isolates' refused connections, three and two: five for the object.
-    /// for n in [3, 2] {
-    ///     let mut seen = Vec::new();
-    ///     (0..n).for_each(|_| Reported::push(&mut seen, "/", plain, VisitOutcome::Failed(Blame::Origin)));
-    ///     Reported::apply(&seen, &mut g, 0);
-    /// }
-    /// assert_eq!(g.origin_state(1), BreakerState::Open);
+    /// use gatewise_core::policy::{Breaker, BreakerConfig, BreakerState};
+    /// use gatewise_worker::shared::Run;
+    /// let mut b = Breaker::new(BreakerConfig::default());
+    /// // Two isolates' failures, three and two: five in a row for the object.
+    /// Run::apply(&[Run { ok: 0, failed: 3 }], &mut b, 0);
+    /// assert_eq!(b.state(), BreakerState::Closed);
+    /// Run::apply(&[Run { ok: 0, failed: 2 }], &mut b, 1);
+    /// assert_eq!(b.state(), BreakerState::Open);
     /// ```
-    pub fn apply(seen: &[Reported], guard: &mut Guard, now: u64) {
-        for r in seen {
-            let outcome = match r.outcome.as_str() {
-                "ok" => VisitOutcome::Succeeded,
-                other => match Blame::from_name(other) {
-                    Some(b) => VisitOutcome::Failed(b),
-                    None => continue,
-                },
-            };
-            let ticket = Ticket {
-                origin_probe: r.origin_probe,
-                path_probe: r.path_probe,
-            };
-            for _ in 0..r.n.min(MAX_RUN) {
-                guard.record(&r.url, ticket, outcome, now);
+    pub fn apply(runs: &[Run], breaker: &mut Breaker, now: u64) {
+        for r in runs {
+            for _ in 0..r.ok.min(MAX_RUN) {
+                breaker.record_success(now);
+            }
+            for _ in 0..r.failed.min(MAX_RUN) {
+                breaker.record_failure(now);
             }
         }
     }
@@ -213,82 +175,59 @@ pub struct SyncReply {
     pub stored: u32,
     /// Visitors' reports refused (over the per-minute cap).
     pub refused: u32,
-    /// The shared breakers after the call (the isolate adopts them).
+    /// The shared breaker after the call (the isolate adopts it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub guard: Option<Guard>,
+    pub breaker: Option<Breaker>,
 }
 
-/// What an isolate asks the object's `admit`: may a visit to `url` go to the origin.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AdmitRequest {
-    /// The visit's path and query.
-    pub url: String,
-}
-
-/// The object's answer to `admit`: the visit's ticket (one probe per
-/// cool-down for all isolates) or the breaker that stops it, and the
-/// breakers after.
+/// The object's answer to `admit`: whether this request may go to the
+/// origin (one probe per cool-down for all isolates), and the breaker after.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AdmitReply {
-    /// Admitted: whether as the origin's probe.
-    #[serde(default)]
-    pub origin_probe: bool,
-    /// Admitted: whether as its path's probe.
-    #[serde(default)]
-    pub path_probe: bool,
-    /// Stopped: by which breaker (`origin`, `path`); `None`: admitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rejected: Option<String>,
-    /// Stopped: when to come back, in ms.
+    /// `allowed`, `probe` or `rejected`.
+    pub admission: String,
+    /// For `rejected`: when to come back, in ms.
     #[serde(default)]
     pub retry_in_ms: u64,
-    /// The shared breakers after the call.
-    pub guard: Guard,
+    /// The shared breaker after the call.
+    pub breaker: Breaker,
 }
 
 impl AdmitReply {
-    /// The reply for `decision` with `guard`.
-    pub fn new(decision: Result<Ticket, Rejection>, guard: Guard) -> Self {
-        match decision {
-            Ok(t) => AdmitReply {
-                origin_probe: t.origin_probe,
-                path_probe: t.path_probe,
-                rejected: None,
-                retry_in_ms: 0,
-                guard,
-            },
-            Err(r) => AdmitReply {
-                origin_probe: false,
-                path_probe: false,
-                rejected: Some(r.scope.name().to_owned()),
-                retry_in_ms: u64::try_from(r.retry_in.as_millis()).unwrap_or(u64::MAX),
-                guard,
-            },
+    /// The reply for `admission` with `breaker`.
+    pub fn new(admission: Admission, breaker: Breaker) -> Self {
+        let (name, retry_in_ms) = match admission {
+            Admission::Allowed => ("allowed", 0),
+            Admission::Probe => ("probe", 0),
+            Admission::Rejected { retry_in } => (
+                "rejected",
+                u64::try_from(retry_in.as_millis()).unwrap_or(u64::MAX),
+            ),
+        };
+        AdmitReply {
+            admission: name.to_owned(),
+            retry_in_ms,
+            breaker,
         }
     }
 
-    /// The decision it carries (an unknown scope is the origin's: fail closed to the probe lease).
+    /// The admission it carries (an unknown name is a rejection: fail closed to the probe lease).
     ///
     /// # Example
     /// ```
-    /// use gatewise_core::policy::{Guard, GuardConfig, Ticket};
+    /// use gatewise_core::policy::{Admission, Breaker, BreakerConfig};
     /// use gatewise_worker::shared::AdmitReply;
-    /// let probe = Ticket { origin_probe: true, path_probe: false };
-    /// let r = AdmitReply::new(Ok(probe), Guard::new(GuardConfig::default()));
-    /// assert_eq!(r.decision(), Ok(probe));
+    /// let r = AdmitReply::new(Admission::Probe, Breaker::new(BreakerConfig::default()));
+    /// assert_eq!(r.admission(), Admission::Probe);
     /// ```
-    pub fn decision(&self) -> Result<Ticket, Rejection> {
-        match &self.rejected {
-            None => Ok(Ticket {
-                origin_probe: self.origin_probe,
-                path_probe: self.path_probe,
-            }),
-            Some(scope) => Err(Rejection {
-                scope: Scope::from_name(scope).unwrap_or(Scope::Origin),
+    pub fn admission(&self) -> Admission {
+        match self.admission.as_str() {
+            "allowed" => Admission::Allowed,
+            "probe" => Admission::Probe,
+            _ => Admission::Rejected {
                 retry_in: std::time::Duration::from_millis(self.retry_in_ms),
-            }),
+            },
         }
     }
 }

@@ -59,7 +59,7 @@ pub use backoff::{Backoff, Schedule, CHROME_AUTO_RELOAD_MS, CHROME_LEGACY_AUTO_R
 pub use breaker::{Admission, Breaker, BreakerConfig, BreakerState, FailureRatio};
 pub use budget::RetryBudget;
 pub use deadline::Deadline;
-pub use guard::{Guard, GuardConfig, Rejection, Scope, Ticket, VisitOutcome};
+pub use guard::{Guard, GuardConfig, OriginEvent, Rejection, Scope, Ticket, VisitOutcome};
 pub use path_table::{path_key, MAX_KEY};
 pub use retry::{MethodInfo, OverMax, Reason, RetryDecision, RetryPolicy, WaitSource, METHODS};
 pub use retry_after::RetryAfter;

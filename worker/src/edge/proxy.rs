@@ -179,9 +179,22 @@ struct Visit<'a> {
 }
 
 impl Visit<'_> {
-    /// Records the visit's outcome with the breakers: once, at its end.
+    /// Records the visit's outcome with the breakers: once, at its end. A
+    /// probe's success is reported to the origin's shared object at once (it
+    /// closes the breaker for every isolate).
     fn record(&self, outcome: VisitOutcome) {
         state::record(self.url, self.ticket, outcome, state::now_ms());
+        if self.ticket.origin_probe && outcome == VisitOutcome::Succeeded {
+            super::shared::report(self.ctx, &self.object());
+        }
+    }
+
+    /// The name of the origin's shared object ("" without an origin).
+    fn object(&self) -> String {
+        self.config
+            .origin_for(self.parts)
+            .map(|o| crate::shared::object_name(&o.base))
+            .unwrap_or_default()
     }
 
     /// Records a failure as the attribution table says; returns the deciding row.
@@ -232,14 +245,18 @@ pub async fn forward(
         .await;
     }
 
-    // The origin's shared object (when bound): the breakers' probe leases, a probe's success.
-    let object = config
-        .origin_for(parts)
-        .map(|o| crate::shared::object_name(&o.base))
-        .unwrap_or_default();
     let mut first = first;
     if first.is_none() {
-        match super::shared::admit(&object, url, &config.shared, t0).await {
+        // The path's breaker and the known-good rule first, then the origin breaker: the origin's
+        // shared object (when bound) keeps that one and its probe lease for all isolates.
+        let admitted = match state::screen(url, t0) {
+            Ok(()) => {
+                let origin = super::shared::admit(&visit.object(), &config.shared, t0).await;
+                state::admit_with(url, state::now_ms(), origin)
+            }
+            Err(rejection) => Err(rejection),
+        };
+        match admitted {
             Ok(ticket) => visit.ticket = ticket,
             Err(rejection) => {
                 return finish(&visit, Failure::of(rejection.diagnosis(), 0, Vec::new())).await
@@ -293,9 +310,6 @@ pub async fn forward(
         match outcome {
             Outcome::Response(resp) if !gateway_failure(resp.status()) => {
                 visit.record(VisitOutcome::Succeeded);
-                if visit.ticket.origin_probe || visit.ticket.path_probe {
-                    super::shared::report(ctx, &object);
-                }
                 if method == "GET" && config.stale_if_error > 0 {
                     if let Some(cache_control) = js::response_header(&resp, "cache-control") {
                         keep_for_stale(&req, facts, &resp, &cache_control, config, ctx, parts, now);

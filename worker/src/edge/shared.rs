@@ -24,10 +24,10 @@ use worker::{Context, Env};
 use super::state;
 use crate::config::Config;
 use crate::shared::{
-    AdmitReply, AdmitRequest, SharedSettings, SyncReply, SyncRequest, ViewReply, ViewRequest,
-    ANALYTICS_BINDING, BINDING, MAX_BATCH, MAX_LOCAL_ROWS, MAX_OUTBOX, PAUSE_MS,
+    AdmitReply, SharedSettings, SyncReply, SyncRequest, ViewReply, ViewRequest, ANALYTICS_BINDING,
+    BINDING, MAX_BATCH, MAX_LOCAL_ROWS, MAX_OUTBOX, PAUSE_MS,
 };
-use gatewise_core::policy::{Rejection, Ticket};
+use gatewise_core::policy::Admission;
 
 #[wasm_bindgen(module = "/js/shared.js")]
 extern "C" {
@@ -139,41 +139,31 @@ pub fn report(ctx: &Context, object: &str) {
     }
 }
 
-/// Whether the breakers let a visit to `url` (path and query) of the
-/// origin `object` through at `now`. Closed breakers, or a recent copy of
-/// one that stops it, decide here without a call; a probe takes the object's
-/// lease (one for all isolates per cool-down), and a copy older than
-/// `SHARED_STALENESS_MS` is refreshed, waiting at most `SHARED_TIMEOUT_MS`.
-/// Without an object, or when it fails, the isolate's own breakers decide.
-pub async fn admit(
-    object: &str,
-    url: &str,
-    settings: &SharedSettings,
-    now: u64,
-) -> Result<Ticket, Rejection> {
+/// Whether the origin breaker lets a request to the origin `object` through at
+/// `now` (the half of the breakers' decision the shared object keeps: the
+/// paths' breakers are each isolate's own). A closed breaker, or a recent copy of an open one, decides here
+/// without a call; a probe takes the object's lease (one for all isolates
+/// per cool-down), and a copy older than `SHARED_STALENESS_MS` is refreshed,
+/// waiting at most `SHARED_TIMEOUT_MS`. Without an object, or when it fails,
+/// the isolate's own breaker decides.
+pub async fn admit(object: &str, settings: &SharedSettings, now: u64) -> Admission {
     let paused = CLIENT.with(|c| {
         let c = c.borrow();
         c.ns.is_none() || now < c.paused_until
     });
     if paused {
-        return state::admit(url, now);
+        return state::origin_allow(now);
     }
-    if let Some(local) = state::decide_locally(url, now, settings.staleness_ms) {
+    if let Some(local) = state::decide_locally(now, settings.staleness_ms) {
         return local;
     }
-    let ask = AdmitRequest {
-        url: gatewise_core::incidents::cut(url, gatewise_core::incidents::MAX_PATH).to_owned(),
-    };
-    let Ok(payload) = serde_json::to_string(&ask) else {
-        return state::admit(url, now);
-    };
-    match call::<AdmitReply>(object, "admit", &payload, settings.timeout_ms).await {
+    match call::<AdmitReply>(object, "admit", "{}", settings.timeout_ms).await {
         Ok(reply) => {
-            let decision = reply.decision();
-            state::adopt(reply.guard, state::now_ms());
-            decision
+            let admission = reply.admission();
+            state::adopt(reply.breaker, state::now_ms());
+            admission
         }
-        Err(_) => state::admit(url, state::now_ms()),
+        Err(_) => state::origin_allow(state::now_ms()),
     }
 }
 
@@ -300,7 +290,7 @@ async fn flush() {
             let object = c.outbox.front().map(|w| w.object.clone()).or(report_to)?;
             let mut req = SyncRequest {
                 dropped: std::mem::take(&mut c.dropped),
-                outcomes: state::take_reported(),
+                outcomes: state::take_runs(),
                 ..SyncRequest::default()
             };
             let mut rest = VecDeque::new();
@@ -322,8 +312,11 @@ async fn flush() {
             break;
         };
         let reply = call::<SyncReply>(&object, "sync", &payload, FLUSH_TIMEOUT_MS).await;
-        if let Ok(SyncReply { guard: Some(g), .. }) = &reply {
-            state::adopt(g.clone(), state::now_ms());
+        if let Ok(SyncReply {
+            breaker: Some(b), ..
+        }) = &reply
+        {
+            state::adopt(b.clone(), state::now_ms());
         }
         if reply.is_err() {
             // Put the rows back (the oldest first), within the outbox's bound.

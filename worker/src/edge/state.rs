@@ -8,12 +8,13 @@ use std::rc::Rc;
 
 use gatewise_core::drill::Step;
 use gatewise_core::policy::{
-    BreakerState, Guard, Rejection, RetryBudget, SplitMix64, Ticket, VisitOutcome,
+    Admission, Breaker, BreakerState, Guard, OriginEvent, Rejection, RetryBudget, SplitMix64,
+    Ticket, VisitOutcome,
 };
 use worker::Env;
 
 use crate::config::{Config, ConfigError, VARS};
-use crate::shared::Reported;
+use crate::shared::Run;
 
 /// How long drill-through results are reused, in ms.
 pub const DRILL_CACHE_MS: u64 = 5_000;
@@ -31,10 +32,14 @@ pub struct Isolate {
     pub stored: Vec<(String, u64)>,
     /// Until when the Cache API is left alone after it failed (ms; 0: it works).
     pub cache_down_until: u64,
-    /// When the breakers were last taken from the origin's shared object (ms; 0: never).
+    /// When the breaker was last taken from the origin's shared object (ms; 0: never).
     pub learned_at: u64,
-    /// Visits not yet reported to the shared object.
-    pub reported: Vec<Reported>,
+    /// Breaker outcomes not yet reported to the shared object.
+    pub runs: Vec<Run>,
+    /// Until when the origin breaker stays open on this isolate's own word (it opened on failures
+    /// spread over many paths, which the shared object is not told): the object's state is not
+    /// adopted meanwhile (ms; 0: none).
+    pub own_open_until: u64,
 }
 
 /// How long the Cache API is left alone after a call to it failed (a runtime without a cache
@@ -86,7 +91,8 @@ fn load(env: &Env) -> Isolate {
         stored: Vec::new(),
         cache_down_until: 0,
         learned_at: 0,
-        reported: Vec::new(),
+        runs: Vec::new(),
+        own_open_until: 0,
     }
 }
 
@@ -110,12 +116,6 @@ pub fn config(env: &Env) -> Result<Rc<Config>, ConfigError> {
     })
 }
 
-/// Whether the breakers let a visit to `url` (path and query) through at
-/// `now` (ms; the caller's clock reading): once per visit, before its first attempt.
-pub fn admit(url: &str, now: u64) -> Result<Ticket, Rejection> {
-    with(None, |s| s.guard.admit(url, now)).unwrap_or(Ok(PLAIN))
-}
-
 /// A ticket of a visit admitted while every breaker it meets is closed.
 pub const PLAIN: Ticket = Ticket {
     origin_probe: false,
@@ -123,9 +123,70 @@ pub const PLAIN: Ticket = Ticket {
 };
 
 /// Whether a visit to `url` can go straight through at `now`, taking no
-/// probe slot (the happy path then records with [`PLAIN`]).
+/// probe slot and asking no shared object (the happy path then records with [`PLAIN`]).
 pub fn admits_plainly(url: &str, now: u64) -> bool {
     with(None, |s| s.guard.admits_plainly(url, now)).unwrap_or(true)
+}
+
+/// The first half of [`Guard::admit`] ([`Guard::screen`]), once per visit before its first attempt: the path's breaker and
+/// the half-open origin's known-good rule, before the (maybe shared) origin breaker is asked.
+pub fn screen(url: &str, now: u64) -> Result<(), Rejection> {
+    with(None, |s| s.guard.screen(url, now)).unwrap_or(Ok(()))
+}
+
+/// The second half of [`Guard::admit`] ([`Guard::admit_with`]), with the origin breaker's answer.
+pub fn admit_with(url: &str, now: u64, origin: Admission) -> Result<Ticket, Rejection> {
+    with(None, |s| s.guard.admit_with(url, now, origin)).unwrap_or(Ok(PLAIN))
+}
+
+/// The isolate's own origin breaker's answer at `now` (taking a probe slot when half-open).
+pub fn origin_allow(now: u64) -> Admission {
+    with(None, |s| {
+        let mut origin = s.guard.origin().clone();
+        let admission = origin.allow(now);
+        s.guard.adopt_origin(origin);
+        admission
+    })
+    .unwrap_or(Admission::Allowed)
+}
+
+/// What the isolate's own copy of the origin breaker decides at `now` when
+/// it is recent enough (taken from the shared object less than
+/// `staleness_ms` ago) or closed; `None`: ask the object (a probe needs its
+/// lease, or the copy is stale).
+pub fn decide_locally(now: u64, staleness_ms: u32) -> Option<Admission> {
+    with(None, |s| {
+        let origin = s.guard.origin();
+        if origin.state_at(now) == BreakerState::Closed {
+            return Some(Admission::Allowed);
+        }
+        let own = now < s.own_open_until;
+        if !own && now.saturating_sub(s.learned_at) >= u64::from(staleness_ms) {
+            return None;
+        }
+        match origin.clone().allow(now) {
+            rejected @ Admission::Rejected { .. } => Some(rejected),
+            Admission::Allowed | Admission::Probe => None,
+        }
+    })
+    .flatten()
+}
+
+/// Takes the shared object's origin breaker as this isolate's copy, at `now`
+/// (the paths' breakers stay the isolate's own).
+pub fn adopt(breaker: Breaker, now: u64) {
+    with(None, |s| {
+        if now < s.own_open_until {
+            return;
+        }
+        s.guard.adopt_origin(breaker);
+        s.learned_at = now;
+    });
+}
+
+/// The origin breaker's outcomes not yet reported to the object (emptied).
+pub fn take_runs() -> Vec<Run> {
+    with(None, |s| std::mem::take(&mut s.runs)).unwrap_or_default()
 }
 
 /// A breaker open for `url` at `now` (checked before each retry).
@@ -133,45 +194,25 @@ pub fn stopped(url: &str, now: u64) -> Option<Rejection> {
     with(None, |s| s.guard.stopped(url, now)).flatten()
 }
 
-/// Records how a visit to `url` ended, once, at `now` (ms), and keeps it for the shared object.
+/// Records how a visit to `url` ended, once, at `now` (ms); what the origin
+/// breaker was told is kept for the shared object — only what a visitor
+/// cannot cause: a success, or a failure to reach the origin at all (DNS,
+/// refused, TLS) or of a half-open probe (a URL seen to answer well). A
+/// client's or one path's failure never reaches it, nor an opening by
+/// failures spread over many paths: a visitor can make any number of his
+/// own URLs fail, and one location's attacker must not close the origin for
+/// every other location (`tests/worker/shared-breaker.test.mjs`); that
+/// opening stays this isolate's own.
 pub fn record(url: &str, ticket: Ticket, outcome: VisitOutcome, now: u64) {
-    with(None, |s| {
-        s.guard.record(url, ticket, outcome, now);
-        Reported::push(&mut s.reported, url, ticket, outcome);
+    with(None, |s| match s.guard.record(url, ticket, outcome, now) {
+        OriginEvent::None => {}
+        OriginEvent::Tripped => {
+            let cool_down = u64::try_from(s.guard.origin().next_cool_down().as_millis());
+            s.own_open_until = now.saturating_add(cool_down.unwrap_or(u64::MAX));
+        }
+        OriginEvent::Success => Run::push(&mut s.runs, true),
+        OriginEvent::Failure => Run::push(&mut s.runs, false),
     });
-}
-
-/// What the isolate's own copy of the breakers decides for a visit to `url`
-/// at `now` when every breaker it meets is closed, or when the copy is
-/// recent (taken from the object less than `staleness_ms` ago) and stops
-/// it; `None`: ask the object (a probe needs its lease, or the copy is stale).
-pub fn decide_locally(url: &str, now: u64, staleness_ms: u32) -> Option<Result<Ticket, Rejection>> {
-    with(None, |s| {
-        if s.guard.admits_plainly(url, now) {
-            return Some(Ok(PLAIN));
-        }
-        if now.saturating_sub(s.learned_at) >= u64::from(staleness_ms) {
-            return None;
-        }
-        match s.guard.clone().admit(url, now) {
-            Err(rejection) => Some(Err(rejection)),
-            Ok(_) => None,
-        }
-    })
-    .flatten()
-}
-
-/// Takes the shared object's breakers as this isolate's copy, at `now`.
-pub fn adopt(guard: Guard, now: u64) {
-    with(None, |s| {
-        s.guard = guard;
-        s.learned_at = now;
-    });
-}
-
-/// The visits not yet reported to the object (emptied).
-pub fn take_reported() -> Vec<Reported> {
-    with(None, |s| std::mem::take(&mut s.reported)).unwrap_or_default()
 }
 
 /// Whether recording a success at `now` needs the visit's real URL (else `""` will do).

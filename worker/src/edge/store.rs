@@ -17,13 +17,13 @@ use wasm_bindgen::JsValue;
 use worker::Env;
 
 use crate::shared::{
-    sql, AdmitReply, AdmitRequest, Reported, SharedSettings, SyncReply, SyncRequest, ViewReply,
-    ViewRequest, MAX_BATCH, MAX_EXPORT,
+    sql, AdmitReply, Run, SharedSettings, SyncReply, SyncRequest, ViewReply, ViewRequest,
+    MAX_BATCH, MAX_EXPORT,
 };
-use gatewise_core::policy::{Guard, GuardConfig};
+use gatewise_core::policy::{Breaker, BreakerConfig};
 
-/// The key of the shared breakers in the object's `kv` table.
-const GUARD_KEY: &str = "guard";
+/// The key of the shared breaker in the object's `kv` table.
+const BREAKER_KEY: &str = "breaker";
 
 #[wasm_bindgen]
 extern "C" {
@@ -56,7 +56,7 @@ struct ReportCap {
 pub struct HealthStore {
     sql: SqlStorage,
     settings: SharedSettings,
-    guard_config: GuardConfig,
+    breaker_config: BreakerConfig,
     reports: ReportCap,
     last_prune: u64,
 }
@@ -148,28 +148,28 @@ impl HealthStore {
         Ok(())
     }
 
-    /// The shared breakers as stored (all closed when none are, or when the
-    /// stored ones have another configuration: the settings changed).
-    fn guard(&self) -> Result<Guard, JsValue> {
-        let stored: Vec<String> = self.json(sql::GET, &[JsValue::from_str(GUARD_KEY)])?;
+    /// The shared breaker as stored (a closed one when none is, or when the
+    /// stored one has another configuration: the settings changed).
+    fn breaker(&self) -> Result<Breaker, JsValue> {
+        let stored: Vec<String> = self.json(sql::GET, &[JsValue::from_str(BREAKER_KEY)])?;
         Ok(stored
             .first()
-            .and_then(|t| serde_json::from_str::<Guard>(t).ok())
-            .filter(|g| *g.config() == self.guard_config)
-            .unwrap_or_else(|| Guard::new(self.guard_config)))
+            .and_then(|t| serde_json::from_str::<Breaker>(t).ok())
+            .filter(|b| *b.config() == self.breaker_config)
+            .unwrap_or_else(|| Breaker::new(self.breaker_config)))
     }
 
-    /// Stores the breakers, and the origin breaker's change of state (if any) in the history.
-    fn save_guard(&self, before: &Guard, after: &Guard, now: u64) -> Result<(), JsValue> {
+    /// Stores the breaker, and its change of state (if any) in the history.
+    fn save_breaker(&self, before: &Breaker, after: &Breaker, now: u64) -> Result<(), JsValue> {
         if before == after {
             return Ok(());
         }
         let json = serde_json::to_string(after).map_err(err)?;
         self.run(
             sql::PUT,
-            &[JsValue::from_str(GUARD_KEY), JsValue::from_str(&json)],
+            &[JsValue::from_str(BREAKER_KEY), JsValue::from_str(&json)],
         )?;
-        let (from, to) = (before.origin_state(now), after.origin_state(now));
+        let (from, to) = (before.state_at(now), after.state_at(now));
         if from != to {
             self.transition(&Transition {
                 at: now,
@@ -226,7 +226,7 @@ impl HealthStore {
         let store = HealthStore {
             sql,
             settings: config.shared,
-            guard_config: config.guard,
+            breaker_config: config.guard.origin,
             reports: ReportCap::default(),
             last_prune: 0,
         };
@@ -266,14 +266,14 @@ impl HealthStore {
         }));
         self.store_rows(&rows)?;
         self.prune(now)?;
-        let before = self.guard()?;
-        let mut guard = before.clone();
-        Reported::apply(&req.outcomes, &mut guard, now);
-        self.save_guard(&before, &guard, now)?;
+        let before = self.breaker()?;
+        let mut breaker = before.clone();
+        Run::apply(&req.outcomes, &mut breaker, now);
+        self.save_breaker(&before, &breaker, now)?;
         let reply = SyncReply {
             stored: u32::try_from(rows.len()).unwrap_or(u32::MAX),
             refused,
-            guard: Some(guard),
+            breaker: Some(breaker),
         };
         serde_json::to_string(&reply).map_err(err)
     }
@@ -396,18 +396,16 @@ impl HealthStore {
         .map_err(err)
     }
 
-    /// `admit`: whether an isolate's visit to a URL may go to the origin now
-    /// — the half-open probes' leases, one for all isolates per cool-down
-    /// ([`AdmitRequest`] → [`AdmitReply`]).
-    pub fn admit(&self, payload: &str, now: f64) -> Result<String, JsValue> {
+    /// `admit`: whether an isolate's request may go to the origin now — the
+    /// half-open probe's lease, one for all isolates per cool-down
+    /// ([`AdmitReply`]).
+    pub fn admit(&self, now: f64) -> Result<String, JsValue> {
         let now = now as u64;
-        let req: AdmitRequest = serde_json::from_str(payload).map_err(err)?;
-        let url = gatewise_core::incidents::cut(&req.url, gatewise_core::incidents::MAX_PATH);
-        let before = self.guard()?;
-        let mut guard = before.clone();
-        let decision = guard.admit(url, now);
-        self.save_guard(&before, &guard, now)?;
-        serde_json::to_string(&AdmitReply::new(decision, guard)).map_err(err)
+        let before = self.breaker()?;
+        let mut breaker = before.clone();
+        let admission = breaker.allow(now);
+        self.save_breaker(&before, &breaker, now)?;
+        serde_json::to_string(&AdmitReply::new(admission, breaker)).map_err(err)
     }
 
     /// The database's size in bytes (`ctx.storage.sql.databaseSize`).

@@ -197,6 +197,19 @@ pub const KNOWN_GOOD: usize = 16;
 /// A success is looked at at most once per this many ms (so that the happy path rarely pays for it).
 const KNOWN_GOOD_EVERY_MS: u64 = 100;
 
+/// What [`Guard::record`] told the origin breaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OriginEvent {
+    /// Nothing (a failure of one path, the client's, or nobody's).
+    None,
+    /// A success.
+    Success,
+    /// A failure.
+    Failure,
+    /// Failures spread over many paths opened it at once ([`Breaker::trip`]).
+    Tripped,
+}
+
 /// The breakers of one origin. See the [module documentation](self).
 ///
 /// Requests are named by their URL's path and query (`/a/b?c=d`); the
@@ -268,6 +281,16 @@ impl Guard {
     /// probe that fails, on its path or to connect, re-opens the breaker, so a
     /// visitor must not be able to probe with a URL of his own that fails.
     pub fn admit(&mut self, url: &str, now: u64) -> Result<Ticket, Rejection> {
+        self.screen(url, now)?;
+        let origin = self.origin.allow(now);
+        self.admit_with(url, now, origin)
+    }
+
+    /// The first half of [`Guard::admit`]: the path's breaker and, while the
+    /// origin is half-open, the known-good rule — before the origin breaker
+    /// is asked, so that a rejection here takes no probe slot anywhere (a
+    /// worker whose origin breaker is shared asks it between the halves).
+    pub fn screen(&mut self, url: &str, now: u64) -> Result<(), Rejection> {
         self.quiet_since.get_or_insert(now);
         let limits = self.config.limits();
         let key = super::path_key(url);
@@ -300,7 +323,19 @@ impl Guard {
                 retry_in: Duration::from_millis(KNOWN_GOOD_EVERY_MS),
             });
         }
-        let origin_probe = match self.origin.allow(now) {
+        Ok(())
+    }
+
+    /// The second half of [`Guard::admit`], after [`Guard::screen`]:
+    /// `origin` is the origin breaker's answer (its own [`Breaker::allow`], or
+    /// that of a breaker shared by many workers, see [`Guard::adopt_origin`]).
+    pub fn admit_with(
+        &mut self,
+        url: &str,
+        now: u64,
+        origin: Admission,
+    ) -> Result<Ticket, Rejection> {
+        let origin_probe = match origin {
             Admission::Allowed => false,
             Admission::Probe => true,
             Admission::Rejected { retry_in } => {
@@ -310,11 +345,23 @@ impl Guard {
                 })
             }
         };
-        let path_probe = self.paths.admit(key, now, &limits) == PathGate::Probe;
+        let limits = self.config.limits();
+        let path_probe = self.paths.admit(super::path_key(url), now, &limits) == PathGate::Probe;
         Ok(Ticket {
             origin_probe,
             path_probe,
         })
+    }
+
+    /// The origin breaker.
+    pub fn origin(&self) -> &Breaker {
+        &self.origin
+    }
+
+    /// Takes `origin` as the origin breaker (a shared one's state, as its
+    /// keeper last saw it); the paths' breakers stay this guard's own.
+    pub fn adopt_origin(&mut self, origin: Breaker) {
+        self.origin = origin;
     }
 
     /// Whether a visit to `url` at `now` meets only closed breakers (and so
@@ -359,7 +406,16 @@ impl Guard {
 
     /// Records how a visit to `url` admitted with `ticket` ended, at `now`:
     /// once per visit, however many attempts it made.
-    pub fn record(&mut self, url: &str, ticket: Ticket, outcome: VisitOutcome, now: u64) {
+    ///
+    /// Returns what the origin breaker was told (what a breaker shared by
+    /// many workers must be told too).
+    pub fn record(
+        &mut self,
+        url: &str,
+        ticket: Ticket,
+        outcome: VisitOutcome,
+        now: u64,
+    ) -> OriginEvent {
         let limits = self.config.limits();
         let key = super::path_key(url);
         match outcome {
@@ -369,20 +425,25 @@ impl Guard {
                 self.spread.clear();
                 self.paths.success(key, now);
                 self.remember_good(url, now);
+                OriginEvent::Success
             }
             VisitOutcome::Failed(Blame::Origin) => {
                 self.origin.record_failure(now);
                 if ticket.path_probe {
                     self.paths.release(key);
                 }
+                OriginEvent::Failure
             }
             VisitOutcome::Failed(Blame::Path) => {
                 self.paths.failure(key, now, &limits);
                 match self.origin.state() {
                     // A probe (a URL that answered well lately, see `admit`) still fails.
-                    BreakerState::HalfOpen => self.origin.record_failure(now),
-                    BreakerState::Closed => self.spread_failure(key, now),
-                    BreakerState::Open => {}
+                    BreakerState::HalfOpen => {
+                        self.origin.record_failure(now);
+                        OriginEvent::Failure
+                    }
+                    BreakerState::Closed if self.spread_failure(key, now) => OriginEvent::Tripped,
+                    BreakerState::Closed | BreakerState::Open => OriginEvent::None,
                 }
             }
             VisitOutcome::Failed(Blame::Client | Blame::Nobody) => {
@@ -392,6 +453,7 @@ impl Guard {
                 if ticket.path_probe {
                     self.paths.release(key);
                 }
+                OriginEvent::None
             }
         }
     }
@@ -422,10 +484,11 @@ impl Guard {
         }
     }
 
-    fn spread_failure(&mut self, key: &str, now: u64) {
+    /// Counts a path's failure toward an origin-wide outage; true when it opened the origin breaker.
+    fn spread_failure(&mut self, key: &str, now: u64) -> bool {
         let wanted = usize::try_from(self.config.spread_paths).unwrap_or(usize::MAX);
         if wanted == 0 {
-            return;
+            return false;
         }
         if self.spread.len() < wanted && !self.spread.iter().any(|k| k == key) {
             self.spread.push(key.to_owned());
@@ -434,7 +497,9 @@ impl Guard {
         if self.spread.len() >= wanted && now.saturating_sub(since) >= self.config.quiet_ms {
             self.origin.trip(now);
             self.spread.clear();
+            return true;
         }
+        false
     }
 
     /// The origin breaker's state as [`Guard::admit`] would see it at `now`.
@@ -510,6 +575,62 @@ mod tests {
             }
         }
         assert_eq!(g.open_paths(), 0);
+    }
+
+    #[test]
+    fn what_the_origin_breaker_is_told_and_a_shared_answer() {
+        let mut g = guard();
+        let t = g.admit("/a", 0).unwrap();
+        assert_eq!(
+            g.record("/a", t, VisitOutcome::Succeeded, 0),
+            OriginEvent::Success
+        );
+        let t = g.admit("/b", 1).unwrap();
+        assert_eq!(
+            g.record("/b", t, VisitOutcome::Failed(Blame::Client), 1),
+            OriginEvent::None
+        );
+        assert_eq!(
+            g.record("/b", t, VisitOutcome::Failed(Blame::Origin), 2),
+            OriginEvent::Failure
+        );
+        // One path's failure is not the origin's, until they spread over paths past the quiet window.
+        let events: Vec<OriginEvent> = (0..4u64)
+            .map(|i| {
+                let url = format!("/p/{i}");
+                let t = g.admit(&url, 600 + i).unwrap();
+                g.record(&url, t, VisitOutcome::Failed(Blame::Path), 600 + i)
+            })
+            .collect();
+        assert_eq!(
+            events,
+            [
+                OriginEvent::None,
+                OriginEvent::None,
+                OriginEvent::None,
+                OriginEvent::Tripped
+            ]
+        );
+        // A shared breaker's answer decides the origin's half; the path's own breaker still screens first.
+        let mut g = guard();
+        assert_eq!(g.screen("/c", 0), Ok(()));
+        let t = g.admit_with("/c", 0, Admission::Probe).unwrap();
+        assert!(t.origin_probe && !t.path_probe);
+        let stop = g.admit_with(
+            "/c",
+            0,
+            Admission::Rejected {
+                retry_in: Duration::from_millis(700),
+            },
+        );
+        assert_eq!(
+            stop.map_err(|r| (r.scope, r.retry_in.as_millis())),
+            Err((Scope::Origin, 700))
+        );
+        let mut shared = g.origin().clone();
+        shared.trip(5);
+        g.adopt_origin(shared);
+        assert_eq!(g.origin_state(5), BreakerState::Open);
     }
 
     #[test]
