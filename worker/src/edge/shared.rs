@@ -53,6 +53,9 @@ extern "C" {
 const FLUSH_TIMEOUT_MS: u32 = 5_000;
 /// The most calls one flush makes (rows that arrive later start another).
 const FLUSH_CALLS: u32 = 8;
+/// How long a flush waits before its first call, so that failures arriving
+/// together share it (in `waitUntil`: no visitor waits), in ms.
+const COALESCE_MS: u64 = 50;
 
 /// One row waiting, with the object it goes to.
 struct Waiting {
@@ -276,9 +279,10 @@ async fn call<T: DeserializeOwned>(
     parsed
 }
 
-/// Sends the outbox in batches, until it is empty, the object fails, or
-/// [`FLUSH_CALLS`] calls were made.
+/// Sends the outbox in batches, after [`COALESCE_MS`], until it is empty,
+/// the object fails, or [`FLUSH_CALLS`] calls were made.
 async fn flush() {
+    worker::Delay::from(std::time::Duration::from_millis(COALESCE_MS)).await;
     for _ in 0..FLUSH_CALLS {
         let batch = CLIENT.with(|c| {
             let mut c = c.borrow_mut();

@@ -36,6 +36,10 @@ pub struct Isolate {
     pub learned_at: u64,
     /// Breaker outcomes not yet reported to the shared object.
     pub runs: Vec<Run>,
+    /// Until when the origin breaker stays open on this isolate's own word (it opened on failures
+    /// spread over many paths, which the shared object is not told): the object's state is not
+    /// adopted meanwhile (ms; 0: none).
+    pub own_open_until: u64,
 }
 
 /// How long the Cache API is left alone after a call to it failed (a runtime without a cache
@@ -88,6 +92,7 @@ fn load(env: &Env) -> Isolate {
         cache_down_until: 0,
         learned_at: 0,
         runs: Vec::new(),
+        own_open_until: 0,
     }
 }
 
@@ -155,7 +160,8 @@ pub fn decide_locally(now: u64, staleness_ms: u32) -> Option<Admission> {
         if origin.state_at(now) == BreakerState::Closed {
             return Some(Admission::Allowed);
         }
-        if now.saturating_sub(s.learned_at) >= u64::from(staleness_ms) {
+        let own = now < s.own_open_until;
+        if !own && now.saturating_sub(s.learned_at) >= u64::from(staleness_ms) {
             return None;
         }
         match origin.clone().allow(now) {
@@ -170,6 +176,9 @@ pub fn decide_locally(now: u64, staleness_ms: u32) -> Option<Admission> {
 /// (the paths' breakers stay the isolate's own).
 pub fn adopt(breaker: Breaker, now: u64) {
     with(None, |s| {
+        if now < s.own_open_until {
+            return;
+        }
         s.guard.adopt_origin(breaker);
         s.learned_at = now;
     });
@@ -186,26 +195,23 @@ pub fn stopped(url: &str, now: u64) -> Option<Rejection> {
 }
 
 /// Records how a visit to `url` ended, once, at `now` (ms); what the origin
-/// breaker was told is kept for the shared object (only attributed
-/// outcomes: a client's or one path's failure never reaches it; failures
-/// spread over many paths that opened the breaker count as enough failures
-/// in a row to open the shared one too).
+/// breaker was told is kept for the shared object — only what a visitor
+/// cannot cause: a success, or a failure to reach the origin at all (DNS,
+/// refused, TLS) or of a half-open probe (a URL seen to answer well). A
+/// client's or one path's failure never reaches it, nor an opening by
+/// failures spread over many paths: a visitor can make any number of his
+/// own URLs fail, and one location's attacker must not close the origin for
+/// every other location (`tests/worker/shared-breaker.test.mjs`); that
+/// opening stays this isolate's own.
 pub fn record(url: &str, ticket: Ticket, outcome: VisitOutcome, now: u64) {
     with(None, |s| match s.guard.record(url, ticket, outcome, now) {
         OriginEvent::None => {}
+        OriginEvent::Tripped => {
+            let cool_down = u64::try_from(s.guard.origin().next_cool_down().as_millis());
+            s.own_open_until = now.saturating_add(cool_down.unwrap_or(u64::MAX));
+        }
         OriginEvent::Success => Run::push(&mut s.runs, true),
         OriginEvent::Failure => Run::push(&mut s.runs, false),
-        OriginEvent::Tripped => {
-            let n = s
-                .guard
-                .origin()
-                .config()
-                .consecutive_failures
-                .clamp(1, 1_000);
-            for _ in 0..n {
-                Run::push(&mut s.runs, false);
-            }
-        }
     });
 }
 
