@@ -23,6 +23,10 @@ import {
   proxyStatus,
   renderPage,
   retryDecision,
+  statusRule,
+  statusRules,
+  isRetryableStatus,
+  isGatewayFailure,
 } from 'gatewise';
 import { GatewiseErrorElement } from 'gatewise/element';
 
@@ -438,4 +442,20 @@ test('the live checks: messages, the verdict table, verdicts, and the page hook'
   assert.equal(config.status, 502);
   assert.match(html, /<script src="\/__gatewise\/checks.js" defer><\/script>/);
   assert.ok(!renderPage(explainStatus('502')).includes('data-gatewise-config'));
+});
+
+test("the status rule: the JavaScript that decides from statusRules() agrees with the core for every code", () => {
+  const data = statusRules();
+  assert.ok(data.some((r) => r.code === 502 && r.retryable && r.gatewayFailure));
+  let gateway = 0;
+  for (let code = 100; code < 600; code++) {
+    const core = statusRule(code);
+    assert.equal(core.code, code);
+    assert.equal(isRetryableStatus(code), core.retryable, `retryable ${code}`);
+    assert.equal(isGatewayFailure(code), core.gatewayFailure, `gateway failure ${code}`);
+    if (core.gatewayFailure) gateway++;
+  }
+  assert.equal(gateway, 15);
+  assert.equal(isRetryableStatus(500), false);
+  assert.equal(isGatewayFailure('502'), false, 'a string is no status code');
 });
