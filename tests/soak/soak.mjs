@@ -192,7 +192,11 @@ function classify(rec, sent) {
   if (h['x-gatewise-stale']) {
     const m = /^1; error=([a-z_]+); age=\d+$/.exec(h['x-gatewise-stale']);
     if (fromOrigin && whole && rec.status === 200 && m && h['x-soak-origin'] === 'up' && NAMES_GATEWISE.test(h['proxy-status'] ?? '')) {
-      return { outcome: 'stale', error: m[1], breaker: m[1] === 'destination_unavailable' };
+      // A copy served because the breaker answered: destination_unavailable with no status received.
+      // The origin's own 503 is destination_unavailable too, but carries its received-status (and,
+      // since failures are attributed, it is path-level evidence that opens no breaker by itself).
+      const breaker = m[1] === 'destination_unavailable' && !/received-status=\d+/.test(h['proxy-status'] ?? '');
+      return { outcome: 'stale', error: m[1], breaker };
     }
     return { outcome: 'other', detail: `bad stale copy: ${rec.status} ${h['x-gatewise-stale']}` };
   }
