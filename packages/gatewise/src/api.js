@@ -5,4 +5,4 @@ export { renderPage, problemDetails, proxyStatus } from './render.js';
 export { retryDecision, backoffDelay, parseRetryAfter } from './policy.js';
 export { fetchWithRetry, GatewiseFetchError } from './fetch.js';
 export { languages, limits } from './core.js';
-export { messages, checksModel, checksVerdict } from './checks.js';
+export { messages, pluralCategory, checksModel, checksVerdict } from './checks.js';

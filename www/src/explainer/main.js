@@ -227,13 +227,15 @@ async function boot() {
   await import('gatewise/element');
   const prefs = navigator.languages?.length ? [...navigator.languages] : [navigator.language || 'en'];
   const all = {};
+  const plurals = {};
   for (const prefix of ['explainer.', 'checks.', 'page.', 'hop.', 'segment.']) {
     const m = gw.messages(prefix, { lang: prefs });
     lang = m.lang;
     dir = m.dir;
     Object.assign(all, m.messages);
+    Object.assign(plurals, m.plurals);
   }
-  t = translator(all);
+  t = translator(all, plurals, lang);
   localize();
   addStyle();
 
