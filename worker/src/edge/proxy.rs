@@ -569,8 +569,8 @@ async fn serve_stale(
             .await?
             .as_string()
             .unwrap_or_default();
-        let when = js_sys::Date::new(&JsValue::from_f64(stored_at as f64)).to_utc_string();
-        let notice = answer::stale_notice(viewer.lang, &String::from(when));
+        let when = js::local_time(stored_at as f64, viewer.lang.tag());
+        let notice = answer::stale_notice(viewer.lang, &when);
         let body = answer::insert_notice(&text, &notice);
         h.delete("content-length")?;
         let init = web_sys::ResponseInit::new();
@@ -613,11 +613,12 @@ pub fn extras(
     config: &Config,
     request_id: &str,
     url: Option<String>,
+    lang: gatewise_core::Lang,
 ) -> Extras {
     let prefix = &config.reserved_prefix;
     Extras {
         request_id: Some(request_id.to_owned()),
-        time: Some(String::from(js_sys::Date::new_0().to_utc_string())),
+        time: Some(js::local_time(js_sys::Date::now(), lang.tag())),
         url,
         site_name: config
             .logo_text
@@ -663,7 +664,7 @@ async fn finish(
     if let Some((copy, at)) = stale {
         return serve_stale(copy, at, &f.diagnosis, &viewer, config).await;
     }
-    let mut x = extras(req, config, &id, Some(parts.public_url()));
+    let mut x = extras(req, config, &id, Some(parts.public_url()), viewer.lang);
     x.retry_after_hint = f.retry_hint;
     x.owner_facts = owner_facts(&f, config);
     let a = answer::failure(&f.diagnosis, &viewer, &x);
@@ -776,7 +777,7 @@ async fn origin_failure(
         }
         let mut shown = f.diagnosis.clone();
         shown.status = status;
-        let mut x = extras(req, config, &id, Some(parts.public_url()));
+        let mut x = extras(req, config, &id, Some(parts.public_url()), viewer.lang);
         x.owner_facts = owner_facts(&f, config);
         return js::answer(&answer::failure(&shown, &viewer, &x));
     }

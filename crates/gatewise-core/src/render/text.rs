@@ -32,7 +32,12 @@ const WIDTH: usize = 80;
 fn wrap(out: &mut String, text: &str, first: &str, rest: &str) {
     let mut line = String::from(first);
     let mut empty = true;
-    for word in text.split_whitespace() {
+    // Words end at ASCII spaces, tabs and line breaks only: a no-break space (French
+    // puts U+202F before `:` and inside « ») joins what it stands between.
+    for word in text
+        .split([' ', '\t', '\n', '\r'])
+        .filter(|w| !w.is_empty())
+    {
         let len = line.chars().count();
         if !empty && len.saturating_add(1).saturating_add(word.chars().count()) > WIDTH {
             out.push_str(line.trim_end());
@@ -201,5 +206,14 @@ mod tests {
         let mut o = String::new();
         wrap(&mut o, "", "x", "y");
         assert_eq!(o, "");
+    }
+
+    #[test]
+    fn wrap_never_breaks_at_a_no_break_space() {
+        // French: "Pourquoi ?" with U+202F stays one word, on one line, space and all.
+        let word = "Pourquoi\u{202f}?";
+        let mut o = String::new();
+        wrap(&mut o, &format!("{} {word}", "x".repeat(WIDTH - 4)), "", "");
+        assert_eq!(o.lines().nth(1), Some(word));
     }
 }
