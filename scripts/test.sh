@@ -6,14 +6,14 @@
 #   bash scripts/test.sh [--keep-going] [GATE…]     (or: npm test -- [--keep-going] [GATE…])
 #
 #   --keep-going   run every gate even after one failed (still exits 1 when any failed)
-#   GATE…          run only these gates, in the usual order: fmt clippy test schema wasm worker bench npm www node
+#   GATE…          run only these gates, in the usual order: fmt clippy test accuracy schema wasm worker bench npm www node
 #
 # The npm and www gates need Chromium: when one runs, the bootstrap installs it (`--browser`).
 set -euo pipefail
 # shellcheck source=scripts/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 
-GATES=(fmt clippy test schema wasm worker bench npm www node)
+GATES=(fmt clippy test accuracy schema wasm worker bench npm www node)
 die() {
   echo "test: ERROR: $*" >&2
   exit 2
@@ -81,6 +81,7 @@ gate_command() { # the command of gate $1, one word per line
     fmt) printf '%s\n' "${lint_cargo[@]}" fmt --all --check ;;
     clippy) printf '%s\n' "${lint_cargo[@]}" clippy --workspace --all-targets -- -D warnings ;;
     test) printf '%s\n' cargo test --workspace --no-fail-fast ;;
+    accuracy) printf '%s\n' bash scripts/accuracy.sh --check --out tests/artifacts/accuracy ;;
     schema) printf '%s\n' cargo test -p gatewise-core -p gatewise-wasm --features schema --test schema ;;
     wasm) printf '%s\n' "${wasm_cargo[@]}" build -p gatewise-core --target wasm32-unknown-unknown --release ;;
     worker) printf '%s\n' worker_tests ;;

@@ -13,6 +13,7 @@ test('package.json is the private workspace root with start, test and bootstrap'
   assert.equal(pkg.private, true);
   assert.equal(pkg.engines.node, '>=20');
   assert.deepEqual(pkg.scripts, {
+    accuracy: 'bash scripts/accuracy.sh',
     bench: 'bash scripts/bench.sh',
     bootstrap: 'bash scripts/bootstrap.sh',
     fuzz: 'bash scripts/fuzz.sh',
@@ -47,7 +48,7 @@ test('README gives the two commands and documents every gate of scripts/test.sh'
   const commands = [...readme.matchAll(/^npm (start|test)$/gm)].map((m) => m[1]);
   assert.deepEqual(commands, ['start', 'test']);
   const gates = read('scripts/test.sh').match(/^GATES=\(([^)]*)\)$/m)[1].split(' ');
-  assert.deepEqual(gates, ['fmt', 'clippy', 'test', 'schema', 'wasm', 'worker', 'bench', 'npm', 'www', 'node']);
+  assert.deepEqual(gates, ['fmt', 'clippy', 'test', 'accuracy', 'schema', 'wasm', 'worker', 'bench', 'npm', 'www', 'node']);
   for (const gate of gates) {
     assert.match(readme, new RegExp(`^\\| \`${gate}\` \\|`, 'm'), `README's gate table has ${gate}`);
   }
