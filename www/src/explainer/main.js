@@ -136,7 +136,7 @@ function explainInput(text, { updateFragment = true } = {}) {
   }
   result.hidden = false;
   result.dataset.kind = e.kind;
-  status.textContent = `${t(`explainer.kind.${e.kind}`)}: ${x.title}`;
+  status.textContent = t('page.field', { label: t(`explainer.kind.${e.kind}`), value: x.title });
   status.dataset.state = 'explained';
   const hash = updateFragment ? writeFragment('q', text) : location.hash;
   $('share').href = hash;
