@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # The `npm` gate of `npm test`: the package as a user gets it. Builds it (scripts/build-npm.sh),
-# packs it with `npm pack`, installs the tarball into two scratch projects in a temporary folder,
-# and tests the installed artefact — never the source:
-#   node   a Node project: every entry point (packages/gatewise/test/node/api.test.mjs),
-#          fetchWithRetry against a real local server (fetch.test.mjs), and `tsc --noEmit` over a
-#          TypeScript consumer of every entry point (consumer.ts; nodenext and bundler resolution)
-#   vite   a Vite app without any configuration (test/vite/): `vite build` served from 127.0.0.1,
-#          and the `vite` dev server, both loaded in headless Chromium via playwright-core
-#          (test/browser.test.mjs)
+# packs it with `npm pack`, checks the tarball (files, licences, README's recipes = the recipe
+# configurations: packages/gatewise/test/package.test.mjs), installs it into scratch projects in
+# a temporary folder, and tests the installed artefact — never the source:
+#   node     a Node project: every entry point (packages/gatewise/test/node/api.test.mjs), when the
+#            core loads (load.test.mjs), fetchWithRetry against a real local server (fetch.test.mjs),
+#            and `tsc --noEmit` over a TypeScript consumer of every entry point (consumer.ts;
+#            nodenext and bundler resolution)
+#   bundlers the same app (test/app/) built by each recipe of README's "Bundlers": Vite (no
+#            configuration), webpack (test/webpack/), Rollup (test/rollup/), esbuild
+#            (test/esbuild/); the bundlers are the workspace's pinned devDependencies, installed
+#            into one scratch project with the tarball. Each build is served from 127.0.0.1 and
+#            loaded in headless Chromium via playwright-core, and so is the `vite` dev server
+#            (test/browser.test.mjs): importing requests no .wasm, every entry point and
+#            <gatewise-error> work, no request fails
 # Ends with the package's sizes. Needs Chromium (`bootstrap.sh --browser`; test.sh asks for it).
 #
 #   bash scripts/test-npm.sh            GATEWISE_KEEP_SCRATCH=1 keeps the scratch folder
@@ -39,7 +45,8 @@ fi
 step "npm pack"
 tarball=$scratch/$(cd packages/gatewise && npm pack --silent --pack-destination "$scratch" 2>/dev/null | tail -1)
 [ -f "$tarball" ] || _gw_die "npm pack produced no tarball"
-tar -tzf "$tarball" | sed 's/^/    /'
+tar -tzvf "$tarball" | awk '{ printf "    %9d  %s\n", $3, $6 }'
+GATEWISE_TARBALL=$tarball node --test "$tests/package.test.mjs"
 
 npm_install() { # in folder $1: npm install the rest
   local dir=$1
@@ -55,28 +62,60 @@ npm_install "$scratch/node" "$tarball"
 [ -f "$scratch/node/node_modules/gatewise/dist/gatewise_wasm_bg.wasm" ] || _gw_die "the tarball did not install"
 cp "$tests"/node/* "$scratch/node/"
 
-step "Node: every entry point, and fetchWithRetry against a real server"
-(cd "$scratch/node" && GATEWISE_REPO=$root node --test api.test.mjs fetch.test.mjs)
+step "Node: every entry point, when the core loads, and fetchWithRetry against a real server"
+(cd "$scratch/node" && GATEWISE_REPO=$root node --test api.test.mjs load.test.mjs fetch.test.mjs)
 
 step "TypeScript: tsc --noEmit over a consumer of every entry point"
 "$root/node_modules/.bin/tsc" -p "$scratch/node/tsconfig.json"
 "$root/node_modules/.bin/tsc" -p "$scratch/node/tsconfig.bundler.json"
 echo "tsc: consumer.ts type-checks (nodenext, bundler)"
 
-step "scratch Vite project: install the tarball and vite, vite build"
-vite_version=$(node -p "require('$root/node_modules/vite/package.json').version")
-mkdir "$scratch/vite"
-printf '{ "name": "scratch-vite", "private": true, "type": "module" }\n' >"$scratch/vite/package.json"
-cp "$tests"/vite/* "$scratch/vite/"
-cp tests/fixtures/responses/nginx/refused.http "$scratch/vite/nginx-refused.http"
-cp tests/fixtures/logs/nginx/refused.log "$scratch/vite/nginx-refused.log"
-npm_install "$scratch/vite" "$tarball" "vite@$vite_version"
-(cd "$scratch/vite" && npx --no-install vite build --logLevel warn)
-ls -l "$scratch"/vite/dist/assets | sed 's/^/    /'
+step "scratch bundler apps: install the tarball and the bundlers (the workspace's versions)"
+apps=$scratch/apps
+mkdir "$apps"
+printf '{ "name": "scratch-apps", "private": true, "type": "module" }\n' >"$apps/package.json"
+pinned() { # name@version of each workspace devDependency named
+  local name
+  for name in "$@"; do printf '%s@%s\n' "$name" "$(node -p "require('$root/node_modules/$name/package.json').version")"; done
+}
+mapfile -t bundlers < <(pinned vite webpack webpack-cli rollup @rollup/plugin-node-resolve @web/rollup-plugin-import-meta-assets esbuild)
+npm_install "$apps" "$tarball" "${bundlers[@]}"
+for b in vite webpack rollup esbuild; do
+  # The same app for every bundler; the recipe's configuration (none for Vite) beside it.
+  mkdir -p "$apps/$b/public/fixtures"
+  cp "$tests"/app/* "$apps/$b/"
+  [ "$b" = vite ] || cp "$tests/$b"/* "$apps/$b/"
+  cp tests/fixtures/responses/nginx/refused.http "$apps/$b/public/fixtures/nginx-refused.http"
+  cp tests/fixtures/logs/nginx/refused.log "$apps/$b/public/fixtures/nginx-refused.log"
+done
+bin=$apps/node_modules/.bin
+timed() { # label, command…: runs it in the app folder, says how long it took
+  local label=$1 t0
+  shift
+  t0=$(_gw_now)
+  (cd "$apps/$label" && "$@")
+  printf '    %-8s built in %s\n' "$label" "$(_gw_since "$t0")"
+}
+
+step "build the app with each recipe"
+timed vite "$bin/vite" build --logLevel warn
+timed webpack "$bin/webpack" --no-stats
+timed rollup "$bin/rollup" --config rollup.config.mjs --silent
+timed esbuild node build.mjs
+for b in webpack rollup esbuild; do
+  # What Vite does itself: the page and the public files beside the bundle.
+  cp "$apps/$b/index.html" "$apps/$b/dist/"
+  cp -r "$apps/$b/public/." "$apps/$b/dist/"
+done
+for b in vite webpack rollup esbuild; do
+  printf '    %s/dist:' "$b"
+  (cd "$apps/$b/dist" && find . -type f \( -name '*.js' -o -name '*.wasm' \) -printf ' %P (%s bytes)')
+  echo
+done
 
 step "Vite dev server (no configuration either): start it"
 dev_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-(cd "$scratch/vite" && exec node node_modules/vite/bin/vite.js --host 127.0.0.1 --port "$dev_port" --strictPort --clearScreen false) \
+(cd "$apps/vite" && exec node ../node_modules/vite/bin/vite.js --host 127.0.0.1 --port "$dev_port" --strictPort --clearScreen false) \
   >"$scratch/vite-dev.log" 2>&1 &
 dev_pid=$!
 stop_dev() { kill "$dev_pid" 2>/dev/null || true; }
@@ -86,8 +125,9 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
-step "Chromium: the Vite build and the Vite dev server, from 127.0.0.1"
-GATEWISE_VITE_DIST=$scratch/vite/dist GATEWISE_VITE_DEV=http://127.0.0.1:$dev_port \
+step "Chromium: the four builds and the Vite dev server, from 127.0.0.1"
+GATEWISE_APPS="vite=$apps/vite/dist,webpack=$apps/webpack/dist,rollup=$apps/rollup/dist,esbuild=$apps/esbuild/dist" \
+  GATEWISE_VITE_DEV=http://127.0.0.1:$dev_port \
   node --test packages/gatewise/test/browser.test.mjs
 stop_dev
 
@@ -97,6 +137,8 @@ dist=packages/gatewise/dist
 printf '    package wasm        %8d bytes  gzip %7d\n' "$(stat -c %s $dist/gatewise_wasm_bg.wasm)" "$(gz <$dist/gatewise_wasm_bg.wasm)"
 printf '    package JavaScript  %8d bytes  gzip %7d  (all of dist/*.js)\n' "$(cat $dist/*.js | wc -c)" "$(cat $dist/*.js | gz)"
 printf '    tarball             %8d bytes\n' "$(stat -c %s "$tarball")"
-js=$(find "$scratch/vite/dist/assets" -name '*.js' -print0 | xargs -0 cat | wc -c)
-jsgz=$(find "$scratch/vite/dist/assets" -name '*.js' -print0 | xargs -0 cat | gz)
-printf '    Vite app JavaScript %8d bytes  gzip %7d  (the app, the package and the glue, minified)\n' "$js" "$jsgz"
+for b in vite webpack rollup esbuild; do
+  js=$(find "$apps/$b/dist" -name '*.js' -print0 | xargs -0 cat | wc -c)
+  jsgz=$(find "$apps/$b/dist" -name '*.js' -print0 | xargs -0 cat | gz)
+  printf '    %-8s app JS    %8d bytes  gzip %7d  (the app, the package and the glue)\n' "$b" "$js" "$jsgz"
+done

@@ -66,13 +66,14 @@ node_tests() {
 # against misbehaving origins on 127.0.0.1, and check the upload bundle (wrangler --dry-run).
 worker_tests() {
   # The runtime glue (worker/src/edge) only compiles for wasm32: lint it there too.
+  # Each step's failure fails the gate: errexit does not apply inside a function called by `if`.
   if [ -z "$GATEWISE_WASM_TOOLCHAIN" ]; then
-    cargo clippy -q -p gatewise-worker --target wasm32-unknown-unknown -- -D warnings
+    cargo clippy -q -p gatewise-worker --target wasm32-unknown-unknown -- -D warnings || return 1
   else
     echo "worker: wasm32 clippy skipped (the wasm32 toolchain is Debian's: ${GATEWISE_WASM_TOOLCHAIN})"
   fi
-  bash scripts/build-worker.sh
-  node --test --test-concurrency=1 tests/worker/*.test.mjs
+  bash scripts/build-worker.sh || return 1
+  node --test --test-concurrency=1 tests/worker/*.test.mjs || return 1
   bash scripts/soak.sh --seconds 12 --out tests/artifacts/soak
 }
 

@@ -14,7 +14,7 @@ before(async () => {
     startWorker({ ORIGIN_URL: origin.url, TIMEOUT_MS: '500', RETRY_MAX_ATTEMPTS: '1' }),
     startWorker({ ORIGIN_URL: origin.url, RETRY_MAX_ATTEMPTS: '1', BREAKER_FAILURES: '2', BREAKER_COOL_DOWN_MS: '400', STALE_IF_ERROR: '0' }),
     startWorker({ ORIGIN_URL: origin.url, INTERCEPT_MODE: 'replace-html' }),
-    startWorker({ ORIGIN_URL: '' }),
+    startWorker({ ORIGIN_URL: 'ftp://origin.example' }),
   ]);
 });
 
@@ -155,5 +155,11 @@ test('an unusable configuration answers proxy_configuration_error, never a crash
   assert.equal(res.headers.get('cache-control'), 'private, no-store');
   await broken.settle();
   const log = broken.events('gatewise.config_error').at(-1);
-  assert.equal(log.var, 'ORIGIN_URL');
+  assert.equal(log.var, 'ORIGIN_URL');  // Issue 14: `health` says what is wrong as JSON, never with the configuration-error page.
+  const health = await broken.fetch('/__gatewise/health', { headers: HTML });
+  assert.equal(health.status, 503);
+  assert.match(health.headers.get('content-type'), /^application\/json/);
+  const h = await health.json();
+  assert.deepEqual([h.status, h.config.var], ['misconfigured', 'ORIGIN_URL']);
+  assert.doesNotMatch(JSON.stringify(h), /origin\.example|ftp:/, 'the value is never shown');
 });

@@ -97,8 +97,18 @@ test('assets: the browser page\'s files are served from the ASSETS binding under
   const dir = mkdtempSync(join(tmpdir(), 'gw-assets-'));
   const script = 'console.log("gatewise checks");\n';
   writeFileSync(join(dir, 'checks.js'), script);
+  const explainer = '<!doctype html><title>explainer</title>\n';
+  writeFileSync(join(dir, 'index.html'), explainer);
   const w = await startWorker({ ORIGIN_URL: 'http://127.0.0.1:9/' }, { assets: dir });
   try {
+    // One way in (issue 14): the prefix itself is the explainer; without its slash, a redirect there.
+    const index = await w.fetch('/__gatewise/');
+    assert.equal(index.status, 200);
+    assert.equal(await index.text(), explainer);
+    assert.match(index.headers.get('content-security-policy') ?? '', /'wasm-unsafe-eval'/);
+    const bare = await w.fetch('/__gatewise');
+    assert.deepEqual([bare.status, bare.headers.get('location')], [308, '/__gatewise/']);
+    await bare.text();
     const res = await w.fetch('/__gatewise/checks.js');
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /javascript/);

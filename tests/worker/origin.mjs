@@ -72,6 +72,8 @@ export async function startOrigin() {
     counts,
     count: (req) => counts.get(`${req.method} ${req.path}`) ?? 0,
     hits: (method, path) => counts.get(`${method} ${path}`) ?? 0,
+    /** Every request head received, in order: { method, target, headers, bodyLength }. */
+    seen: [],
   };
   const server = net.createServer((sock) => {
     sockets.add(sock);
@@ -100,6 +102,8 @@ export async function startOrigin() {
       done = true;
       const [path, query = ''] = target.split('?');
       const req = { method, path, query, headers, body };
+      o.seen.push({ method, target, headers, bodyLength: body.length });
+      if (o.seen.length > 10_000) o.seen.splice(0, 5_000);
       counts.set(`${method} ${path}`, o.count(req) + 1);
       const kind = path.split('/')[1] || 'ok';
       (behaviours[kind] ?? behaviours.ok)(sock, req, o);

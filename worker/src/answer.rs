@@ -73,6 +73,8 @@ pub struct Extras {
     pub retry_after_hint: Option<u32>,
     /// Facts for the owner only (attempts and their timings), added as evidence.
     pub owner_facts: Vec<String>,
+    /// Where the explainer is (the reserved prefix): the owner's details link to it.
+    pub explainer: Option<String>,
 }
 
 /// A response the worker writes itself.
@@ -166,6 +168,7 @@ pub fn failure(d: &Diagnosis, viewer: &Viewer, extras: &Extras) -> Answer {
     ctx.status_page.clone_from(&extras.status_page);
     ctx.checks_script.clone_from(&extras.checks_script);
     ctx.checks.clone_from(&extras.checks);
+    ctx.explainer.clone_from(&extras.explainer);
     ctx.owner_details = viewer.owner;
     let body = match viewer.format {
         Format::Html => render::html(&shown, &ctx),

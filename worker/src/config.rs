@@ -13,21 +13,28 @@
 //! let vars = [("ORIGIN_URL", "http://127.0.0.1:8080"), ("TIMEOUT_MS", "500")];
 //! let get = |name: &str| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
 //! let config = Config::from_vars(get).unwrap();
-//! assert_eq!(config.origin.host, "127.0.0.1");
-//! assert_eq!(config.origin.port, 8080);
+//! let origin = config.origin.as_ref().unwrap();
+//! assert_eq!(origin.host, "127.0.0.1");
+//! assert_eq!(origin.port, 8080);
 //! assert_eq!(config.timeout_ms, 500);
 //! assert_eq!(config.intercept, InterceptMode::Passthrough);
 //! assert_eq!(config.reserved_prefix, "/__gatewise/");
 //!
+//! // ORIGIN_URL empty: each request goes to the zone's own origin, as a worker on a route does.
+//! let zone = Config::from_vars(|_| None).unwrap();
+//! assert!(zone.origin.is_none());
+//!
 //! let err = Config::from_vars(|name: &str| (name == "TIMEOUT_MS").then(|| "soon".to_string()))
 //!     .unwrap_err();
-//! assert_eq!(err.var, "ORIGIN_URL");
+//! assert_eq!(err.var, "TIMEOUT_MS");
 //! ```
 
 use std::time::Duration;
 
 use gatewise_core::policy::{Backoff, BreakerConfig, FailureRatio, RetryPolicy};
 use gatewise_core::Lang;
+
+use crate::route::UrlParts;
 
 /// One configuration variable: its name, its default and what it does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +54,7 @@ const fn var(name: &'static str, default: &'static str, doc: &'static str) -> Va
 /// Every variable the worker reads, with its default (README's table is this table).
 #[rustfmt::skip]
 pub const VARS: &[Var] = &[
-    var("ORIGIN_URL", "", "the origin: http(s)://host[:port][/base-path]; required"),
+    var("ORIGIN_URL", "", "the origin: http(s)://host[:port][/base-path]; empty: each request goes to its own URL, i.e. the zone's origin behind a worker on a route"),
     var("TIMEOUT_MS", "30000", "time to the origin's response headers, per attempt, in ms (0: no limit)"),
     var("RETRY_MAX_ATTEMPTS", "2", "attempts per request, the first included (1: never retry)"),
     var("RETRY_BASE_MS", "100", "backoff ceiling of the first retry, in ms (full jitter)"),
@@ -185,8 +192,11 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), String> {
 /// The parsed configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The origin.
-    pub origin: Origin,
+    /// The origin; `None` when `ORIGIN_URL` is empty: each request then goes
+    /// to its own URL, which for a worker on a route is the zone's origin
+    /// (Cloudflare sends a worker's subrequest to its own zone to the origin,
+    /// not to a worker again), as a plain `fetch(request)` does.
+    pub origin: Option<Origin>,
     /// Time to response headers per attempt, in ms (0: no limit).
     pub timeout_ms: u32,
     /// The core's retry policy built from `RETRY_*`.
@@ -264,8 +274,9 @@ pub mod limits {
 /// | drill-through connect | 1 | one sockets `connect()`; the raw `HEAD` goes over it: `DRILL_BUDGET_MS` > 0 |
 /// | cache | 1 | `STALE_IF_ERROR` > 0 (GET): the stale `match()` after a failure, or the `put()` after a success, never both |
 ///
-/// The worker's endpoints cost less: `origin-status` one `HEAD`, `health` and
-/// `reports` none, the page's files one `ASSETS` fetch.
+/// The worker's endpoints cost less: `origin-status` one `HEAD`, `recheck` one
+/// `GET` or `HEAD` (none when its answer is reused, rate-limited or the breaker
+/// is open), `health` and `reports` none, the page's files one `ASSETS` fetch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Subrequests {
     /// `fetch` to the origin, one per attempt.
@@ -388,16 +399,14 @@ impl Config {
     pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let r = Reader { get };
         let origin_text = r.text("ORIGIN_URL");
-        if origin_text.is_empty() {
-            return Err(ConfigError {
+        let origin = if origin_text.is_empty() {
+            None
+        } else {
+            Some(Origin::parse(&origin_text).map_err(|problem| ConfigError {
                 var: "ORIGIN_URL",
-                problem: "is not set: the worker does not know where to forward requests".into(),
-            });
-        }
-        let origin = Origin::parse(&origin_text).map_err(|problem| ConfigError {
-            var: "ORIGIN_URL",
-            problem,
-        })?;
+                problem,
+            })?)
+        };
         let max_attempts = r.u32("RETRY_MAX_ATTEMPTS", 10)?.max(1);
         let base = r.u32("RETRY_BASE_MS", MAX_MS)?;
         let cap = r.u32("RETRY_CAP_MS", MAX_MS)?.max(base);
@@ -528,7 +537,8 @@ impl Config {
         let drill = self.drill_budget_ms > 0;
         Subrequests {
             attempts: self.retry.max_attempts.max(1),
-            drill_dns: if drill && !self.origin.host_is_ip() {
+            // The zone's origin: the request's host, a name or an address (worst case: a name).
+            drill_dns: if drill && !self.origin.as_ref().is_some_and(Origin::host_is_ip) {
                 2
             } else {
                 0
@@ -537,6 +547,73 @@ impl Config {
             cache: u32::from(self.stale_if_error > 0),
         }
     }
+
+    /// The origin a request goes to: the configured one, or — with
+    /// `ORIGIN_URL` empty — the request's own scheme and host (the zone's
+    /// origin). `Err`: there is none (see [`zone_origin_problem`]).
+    ///
+    /// # Example
+    /// ```
+    /// use gatewise_worker::config::Config;
+    /// use gatewise_worker::route::split_url;
+    /// let zone = Config::from_vars(|_| None).unwrap();
+    /// let parts = split_url("https://shop.example/cart?id=7");
+    /// assert_eq!(zone.origin_for(parts).unwrap().base, "https://shop.example");
+    /// assert_eq!(zone.target(parts).as_deref(), Some("https://shop.example/cart?id=7"));
+    /// let fixed = Config::from_vars(|n| (n == "ORIGIN_URL").then(|| "http://10.0.0.7:8080/app".into())).unwrap();
+    /// assert_eq!(fixed.target(parts).as_deref(), Some("http://10.0.0.7:8080/app/cart?id=7"));
+    /// // On workers.dev there is no zone origin behind the worker.
+    /// assert!(zone.target(split_url("https://gatewise.me.workers.dev/")).is_none());
+    /// ```
+    pub fn origin_for(&self, parts: UrlParts<'_>) -> Result<Origin, ConfigError> {
+        match &self.origin {
+            Some(o) => Ok(o.clone()),
+            None => {
+                if let Some(e) = zone_origin_problem(parts.host) {
+                    return Err(e);
+                }
+                Origin::parse(&format!("{}://{}", parts.scheme, parts.host)).map_err(|problem| {
+                    ConfigError {
+                        var: "ORIGIN_URL",
+                        problem: format!(
+                            "is empty and the request's host cannot be used: {problem}"
+                        ),
+                    }
+                })
+            }
+        }
+    }
+
+    /// The URL a request with these `parts` is forwarded to (`None`: there is
+    /// no origin, see [`Config::origin_for`]). The happy path's one string.
+    pub fn target(&self, parts: UrlParts<'_>) -> Option<String> {
+        match &self.origin {
+            Some(o) => {
+                let mut t = String::with_capacity(o.base.len() + parts.path_and_query.len());
+                t.push_str(&o.base);
+                t.push_str(parts.path_and_query);
+                Some(t)
+            }
+            None if zone_origin_problem(parts.host).is_some() => None,
+            None => Some(parts.public_url()),
+        }
+    }
+}
+
+/// Why a request on `host` has no zone origin to go to when `ORIGIN_URL` is
+/// empty: on `*.workers.dev` the worker is all there is (a fetch of its own
+/// URL would come back to it). `None`: the host has one.
+pub fn zone_origin_problem(host: &str) -> Option<ConfigError> {
+    let name = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(h, _)| h)
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    (name == "workers.dev" || name.ends_with(".workers.dev")).then(|| ConfigError {
+        var: "ORIGIN_URL",
+        problem: "is empty, and on workers.dev there is no zone origin behind the worker: set ORIGIN_URL, or serve the worker on a route of your zone".into(),
+    })
 }
 
 #[cfg(test)]
@@ -554,8 +631,9 @@ mod tests {
     #[test]
     fn defaults_match_the_table() {
         let c = with(&[("ORIGIN_URL", "https://Origin.Example.com/app/")]).unwrap();
-        assert_eq!(c.origin.base, "https://origin.example.com/app");
-        assert_eq!((c.origin.port, c.origin.is_https()), (443, true));
+        let o = c.origin.as_ref().unwrap();
+        assert_eq!(o.base, "https://origin.example.com/app");
+        assert_eq!((o.port, o.is_https()), (443, true));
         assert_eq!(c.timeout_ms, 30_000);
         assert_eq!(c.retry.max_attempts, 2);
         assert_eq!(c.retry.backoff.base, Duration::from_millis(100));
@@ -647,7 +725,37 @@ mod tests {
             let err = with(&[("ORIGIN_URL", "http://o.example"), (name, value)]).unwrap_err();
             assert_eq!(err.var, name, "{value}");
         }
-        assert_eq!(with(&[]).unwrap_err().var, "ORIGIN_URL");
+        assert!(
+            with(&[]).unwrap().origin.is_none(),
+            "empty: the zone's origin"
+        );
+        assert_eq!(
+            with(&[("ORIGIN_URL", "ftp://x")]).unwrap_err().var,
+            "ORIGIN_URL"
+        );
+    }
+
+    #[test]
+    fn the_zone_origin_is_the_requests_own() {
+        use crate::route::split_url;
+        let c = with(&[]).unwrap();
+        for (url, base) in [
+            ("https://shop.example/a?b", "https://shop.example"),
+            ("http://127.0.0.1:8788/x", "http://127.0.0.1:8788"),
+            ("https://[2001:db8::1]:8443/", "https://[2001:db8::1]:8443"),
+        ] {
+            let o = c.origin_for(split_url(url)).unwrap();
+            assert_eq!(o.base, base, "{url}");
+            assert_eq!(c.target(split_url(url)).as_deref(), Some(url));
+        }
+        for host in ["gw.me.workers.dev", "GW.me.Workers.Dev:443", "workers.dev"] {
+            let url = format!("https://{host}/");
+            assert_eq!(c.origin_for(split_url(&url)).unwrap_err().var, "ORIGIN_URL");
+            assert!(c.target(split_url(&url)).is_none(), "{host}");
+        }
+        assert!(zone_origin_problem("notworkers.dev").is_none());
+        // The worst case of the zone's origin: a name, so the drill-through's DNS counts.
+        assert_eq!(c.subrequests().drill_dns, 2);
     }
 
     #[test]

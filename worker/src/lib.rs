@@ -37,6 +37,7 @@ pub mod answer;
 pub mod config;
 pub mod headers;
 pub mod log;
+pub mod recheck;
 pub mod reports;
 pub mod route;
 

@@ -9,6 +9,9 @@
 //! assert_eq!(route("/__gatewise/health", p), Route::Health);
 //! assert_eq!(route("/__gatewise/checks.js", p), Route::Asset("checks.js"));
 //! assert_eq!(route("/__gatewise/../etc/passwd", p), Route::NotFound);
+//! // One way in: the prefix itself is the explainer.
+//! assert_eq!(route("/__gatewise/", p), Route::Asset("index.html"));
+//! assert_eq!(route("/__gatewise", p), Route::ToPrefix);
 //! ```
 
 /// What a request is for.
@@ -22,6 +25,11 @@ pub enum Route<'a> {
     OriginStatus,
     /// `reports`: the NEL / Reporting API collector (POST).
     Reports,
+    /// `recheck`: repeats the request an error page failed on (its token
+    /// says which), for the page's live checks (`crate::recheck`).
+    Recheck,
+    /// The prefix without its trailing `/`: a redirect to the prefix (the explainer).
+    ToPrefix,
     /// `selftest/crash`: the owner's check of crash recovery (a deliberate
     /// panic when the request carries the debug token; 404 for anyone else).
     SelfTestCrash,
@@ -84,20 +92,25 @@ pub fn split_url(url: &str) -> UrlParts<'_> {
 /// The longest asset path accepted.
 const MAX_ASSET_PATH: usize = 128;
 
+/// The browser page's file served at the prefix itself: the explainer.
+pub const INDEX: &str = "index.html";
+
 /// Routes `path` (the URL path, without query) given the reserved `prefix`
 /// (starting and ending with `/`).
 pub fn route<'a>(path: &'a str, prefix: &str) -> Route<'a> {
     let Some(rest) = path.strip_prefix(prefix) else {
         return if path == prefix.trim_end_matches('/') {
-            Route::NotFound
+            Route::ToPrefix
         } else {
             Route::Proxy
         };
     };
     match rest {
+        "" => Route::Asset(INDEX),
         "health" => Route::Health,
         "origin-status" => Route::OriginStatus,
         "reports" => Route::Reports,
+        "recheck" => Route::Recheck,
         "selftest/crash" => Route::SelfTestCrash,
         asset if is_asset_path(asset) => Route::Asset(asset),
         _ => Route::NotFound,
@@ -144,8 +157,9 @@ mod tests {
             route("/_gw/pkg/gatewise_bg.wasm", p),
             Route::Asset("pkg/gatewise_bg.wasm")
         );
-        assert_eq!(route("/_gw", p), Route::NotFound);
-        assert_eq!(route("/_gw/", p), Route::NotFound);
+        assert_eq!(route("/_gw/recheck", p), Route::Recheck);
+        assert_eq!(route("/_gw", p), Route::ToPrefix);
+        assert_eq!(route("/_gw/", p), Route::Asset("index.html"));
         assert_eq!(route("/_gwx", p), Route::Proxy);
         for bad in ["/_gw/.env", "/_gw/a//b", "/_gw/a%2e", "/_gw/a b"] {
             assert_eq!(route(bad, p), Route::NotFound, "{bad}");

@@ -3,7 +3,10 @@
 //   edge     emulates the gatewise worker: proxies to the origin; when that fails, the error page
 //            the core renders (the npm package's renderPage, checksScript set, served under a CSP
 //            without 'unsafe-inline' for scripts), /__gatewise/health, /__gatewise/origin-status
-//            (a probe of the origin, the worker's JSON), and www/dist under /__gatewise/
+//            (a probe of the origin, the worker's JSON), /__test/recheck (the worker's re-check of
+//            the failed address, its JSON: ?path= repeats that path on the origin, ?state= answers
+//            a fixed state), and www/dist under /__gatewise/ (the worker itself, built, runs in
+//            www/test/recheck.test.mjs)
 //   others   other sites (/ping) and a DNS-over-HTTPS JSON resolver (/dns-query), cross-origin
 //   hang     answers nothing, ever (every check times out against it)
 import { createServer, request } from 'node:http';
@@ -162,10 +165,11 @@ export async function startWorld() {
   const state = { checksConfig: {}, explainerChecks: null };
   let base = '';
 
-  const defaults = () => ({
+  const defaults = (url) => ({
     sites: [`${other.url}/ping`],
     resolver: `${other.url}/dns-query`,
     host: 'shop.example',
+    page: `/__test/recheck?path=${encodeURIComponent(url.pathname)}`,
   });
 
   function errorPage(req, res, diagnosis, url) {
@@ -186,7 +190,7 @@ export async function startWorld() {
       url: `${base}${url.pathname}`,
       siteName: 'Shop',
       checksScript: '/__gatewise/checks.js',
-      checks: { ...defaults(), ...state.checksConfig, ...extra },
+      checks: { ...defaults(url), ...state.checksConfig, ...extra },
     });
     res
       .writeHead(diagnosis.status, {
@@ -207,6 +211,24 @@ export async function startWorld() {
       body = { state: up ? 'reachable' : 'failing', status: r.status, ms: Date.now() - t0, diagnosis: up ? null : d };
     } catch (e) {
       body = { state: 'unreachable', status: null, ms: Date.now() - t0, diagnosis: gw.classifyError(e, { runtime: 'node' }) };
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'private, no-store' }).end(JSON.stringify(body));
+  }
+
+  /** The worker's re-check, emulated: the path again on the origin (GET), or a fixed state. */
+  async function recheck(res, url) {
+    let body;
+    const fixed = url.searchParams.get('state');
+    if (fixed) {
+      body = { state: fixed, method: 'GET', status: fixed === 'answers' ? 200 : 502, diagnosis: null };
+    } else {
+      try {
+        const r = await exchange(`${origin.url}${url.searchParams.get('path') ?? '/'}`, { timeoutMs: 2000 });
+        const up = r.status < 500;
+        body = { state: up ? 'answers' : 'failing', method: 'GET', status: r.status, diagnosis: null };
+      } catch (e) {
+        body = { state: 'unreachable', method: 'GET', status: null, diagnosis: gw.classifyError(e, { runtime: 'node' }) };
+      }
     }
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'private, no-store' }).end(JSON.stringify(body));
   }
@@ -235,6 +257,7 @@ export async function startWorld() {
         .end('{"status":"ok","worker":"gatewise-test","config":"ok","breaker":"closed"}');
     }
     if (p === '/__gatewise/origin-status') return originStatus(res);
+    if (p === '/__test/recheck') return recheck(res, url);
     if (p === '/__gatewise/index.html' && state.explainerChecks) {
       // The explainer with a checks configuration of the test's (its data-gatewise-config).
       const html = (await readFile(join(DIST, 'index.html'), 'utf8')).replace(
@@ -247,6 +270,7 @@ export async function startWorld() {
     if (p === '/host.html') {
       return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': WASM_CSP }).end(HOST_PAGE);
     }
+    if (p === '/__test/hang') return; // never answers (the connection is closed at stop())
     if (p === '/__test/error') {
       // An error page whatever the origin does (the failure given by ?type=).
       const type = url.searchParams.get('type') ?? 'connection_refused';
@@ -280,6 +304,8 @@ export async function startWorld() {
       resolver: `${hanging.url}/dns-query`,
       health: `${hanging.url}/health`,
       originStatus: `${hanging.url}/origin-status`,
+      // A same-origin path that never answers (the re-check is the page's own edge only).
+      page: '/__test/hang',
     }),
     async stop() {
       await Promise.all([close(edge), origin.close(), close(other.server), close(hanging.server)]);

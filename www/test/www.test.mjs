@@ -115,13 +115,13 @@ async function axe(page, label) {
 const fixture = (path) => readFileSync(new URL(path, FIXTURES), 'utf8');
 const firstLine = (text, needle) => text.split('\n').find((l) => l.includes(needle));
 
-test('the script decides like the core: every one of the 1024 combinations of outcomes', () => {
+test('the script decides like the core: every one of the 16384 combinations of outcomes', () => {
   const model = gw.checksModel();
   const outcomes = ['ok', 'failed', 'timeout', 'unknown'];
   assert.deepEqual(model.checks, CHECKS);
   let n = 0;
   const seen = new Set();
-  for (let i = 0; i < 4 ** 5; i++) {
+  for (let i = 0; i < 4 ** CHECKS.length; i++) {
     const results = Object.fromEntries(CHECKS.map((c, k) => [c, outcomes[Math.floor(i / 4 ** k) % 4]]));
     const core = gw.checksVerdict(results);
     const script = evaluate(model, results);
@@ -131,7 +131,7 @@ test('the script decides like the core: every one of the 1024 combinations of ou
     seen.add(core.verdict);
     n += 1;
   }
-  assert.equal(n, 1024);
+  assert.equal(n, 16384);
   assert.equal(seen.size, model.verdicts.length, 'every verdict is reachable');
   assert.deepEqual(model.schedule, [1000, 5000, 30000, 60000, 300000, 600000, 1800000]);
 });
@@ -177,8 +177,8 @@ test('checks: origin down (refusing) → "not you: the site\'s server is not ans
   const v = await verdictOf(page);
   assert.equal(v.verdict, 'origin_down');
   assert.equal(v.who, 'site');
-  assert.deepEqual(v.states, { browser: 'ok', sites: 'ok', dns: 'ok', edge: 'ok', origin: 'failed' });
-  assert.equal(v.title, gw.checksVerdict({ browser: 'ok', sites: 'ok', dns: 'ok', edge: 'ok', origin: 'failed' }).title);
+  assert.deepEqual(v.states, { browser: 'ok', sites: 'ok', dns: 'ok', edge: 'ok', origin: 'failed', page: 'failed' });
+  assert.equal(v.title, gw.checksVerdict({ browser: 'ok', sites: 'ok', dns: 'ok', edge: 'ok', origin: 'failed', page: 'failed' }).title);
   assert.deepEqual(v.classes, ['n', 'k ok', 'n', 'k bad', 'n']);
   assert.equal(v.caption, gw.messages('checks.verdict.origin_down.', { lang: 'en' }).messages['checks.verdict.origin_down.diagram']);
   assert.equal(await page.textContent('#gw-list [data-check=origin] code'), 'connection_refused');
@@ -203,10 +203,10 @@ test('checks: origin hanging → "the site\'s server is too slow", within 3 s', 
   await world.origin.set('down');
 });
 
-test('checks: origin up again → "the site works again"; without auto-reload it says so', async () => {
+test('checks: the page answers again → "the site works again"; without auto-reload it says so', async () => {
   await world.origin.set('up');
   const { page, done } = await open();
-  const cfg = encodeURIComponent(JSON.stringify({ autoReload: false }));
+  const cfg = encodeURIComponent(JSON.stringify({ autoReload: false, page: '/__test/recheck?state=answers' }));
   await page.goto(`${world.base}/__test/error?cfg=${cfg}`);
   const v = await verdictOf(page);
   assert.equal(v.verdict, 'recovered');
@@ -218,15 +218,44 @@ test('checks: origin up again → "the site works again"; without auto-reload it
   await world.origin.set('down');
 });
 
-test('checks: reloads back off across page loads (an origin that answers its probe but not this page)', async () => {
+test('checks: the origin answers, this page does not → "this page fails on the site\'s side", no reload', async () => {
   await world.origin.set('up');
   const { page, done } = await open();
   let loads = 0;
   page.on('load', () => {
     loads += 1;
   });
-  // This page is an error page whatever the origin does: each reload lands on it again.
-  await page.goto(`${world.base}/__test/error`);
+  // An error page whose re-check says the address still fails, while the origin's root answers.
+  const cfg = encodeURIComponent(JSON.stringify({ page: '/__test/recheck?state=failing' }));
+  await page.goto(`${world.base}/__test/error?cfg=${cfg}`);
+  const v = await verdictOf(page);
+  assert.equal(v.verdict, 'page_fails');
+  assert.equal(v.who, 'site');
+  assert.deepEqual(v.states, { browser: 'ok', sites: 'ok', dns: 'ok', edge: 'ok', origin: 'ok', page: 'failed' });
+  assert.deepEqual(v.classes, ['n', 'k ok', 'n', 'k ok', 'n bad']);
+  assert.equal(v.retry, 'waiting');
+  // Without a re-check at all, the root answering is not "works again" either.
+  const bare = encodeURIComponent(JSON.stringify({ page: null }));
+  await page.goto(`${world.base}/__test/error?cfg=${bare}`);
+  const u = await verdictOf(page);
+  assert.deepEqual([u.verdict, u.who, u.states.page], ['origin_answers', 'unknown', undefined]);
+  await page.waitForTimeout(1500); // past the first re-check (1 s): still no reload
+  assert.equal(loads, 2, 'only the two navigations of the test');
+  await done();
+  await world.origin.set('down');
+});
+
+test('checks: reloads back off across page loads (a re-check that says "answers" while this page keeps failing)', async () => {
+  await world.origin.set('up');
+  const { page, done } = await open();
+  let loads = 0;
+  page.on('load', () => {
+    loads += 1;
+  });
+  // This page is an error page whatever happens, and its re-check says the address answers (a
+  // flapping origin): each reload lands on it again, on the core's schedule, never in a tight loop.
+  const cfg = encodeURIComponent(JSON.stringify({ page: '/__test/recheck?state=answers' }));
+  await page.goto(`${world.base}/__test/error?cfg=${cfg}`);
   // First load: reload at once; second: after 1 s; third: waits 5 s (the core's schedule).
   await page.waitForSelector('#gw-retry[data-state=reload-wait][data-seconds="5"]', { timeout: 10000 });
   assert.equal(loads, 3);
@@ -259,10 +288,10 @@ test('checks: every check times out → a verdict within 3 s anyway', async () =
   await page.goto(`${world.base}/__test/error?cfg=${cfg}`);
   const v = await verdictOf(page, 6000);
   assert.equal(v.verdict, 'slow_connection');
-  assert.deepEqual(v.states, { browser: 'timeout', sites: 'timeout', dns: 'timeout', edge: 'timeout', origin: 'timeout' });
+  assert.deepEqual(v.states, { browser: 'timeout', sites: 'timeout', dns: 'timeout', edge: 'timeout', origin: 'timeout', page: 'timeout' });
   assert.ok(v.at - v.started <= 3000, `verdict after ${v.at - v.started} ms`);
   // The chart draws every timeout as a full, dashed row.
-  assert.equal(await page.locator('#gw-chart rect.to').count(), 5);
+  assert.equal(await page.locator('#gw-chart rect.to').count(), 6);
   note(`time to verdict (every check timing out): ${Math.round(v.at - v.started)} ms after start, ${Math.round(v.at)} ms after navigation`);
   await done();
 });
@@ -427,15 +456,18 @@ test('explainer: the same checks against an address the visitor types', async ()
   const address = `http://localhost:${world.origin.port}/`;
   await world.origin.set('up');
   await page.goto(`${world.base}/__gatewise/index.html#url=${encodeURIComponent(address)}`);
+  // It answered, opaquely: the page says only that (never "the problem is on the site's side").
   let v = await verdictOf(page);
-  assert.equal(v.verdict, 'site_side');
-  assert.deepEqual(v.states, { browser: 'ok', sites: 'ok', dns: 'ok', edge: 'ok' });
+  assert.deepEqual([v.verdict, v.who], ['site_answers', 'unknown']);
+  assert.deepEqual(v.states, { browser: 'ok', sites: 'ok', dns: 'ok', site: 'ok' });
+  // An address whose server answers with an error page still "answers": nothing more is knowable.
   await world.origin.set('down');
   await page.fill('#url', `http://localhost:${world.origin.port}/again`);
   await page.press('#url', 'Enter');
-  await page.waitForFunction(() => document.getElementById('gw-verdict')?.dataset.verdict === 'edge_down');
+  await page.waitForFunction(() => document.getElementById('gw-verdict')?.dataset.verdict === 'site_no_answer');
   v = await verdictOf(page);
-  assert.equal(v.states.edge, 'failed');
+  assert.equal(v.states.site, 'failed');
+  assert.equal(v.who, 'unknown');
   await page.fill('#url', 'ftp://example.com/');
   await page.press('#url', 'Enter');
   await page.waitForSelector('#url[aria-invalid=true]');

@@ -702,6 +702,9 @@ test('<gatewise-error>: every payload in every attribute and in the diagnosis pr
     watch(page);
     await render(page, `element host page${mode}`, `${visitorWorker.url}__xss/host/${csp}`);
     await page.waitForFunction(() => customElements.get('gatewise-error'));
+    // The element loads the core when the first one is connected; load it now, so that the
+    // elements below render as soon as they are appended.
+    await page.evaluate(() => customElements.get('gatewise-error').load());
     const base = gw.classifyResponse({ status: 502, headers: [['server', 'nginx'], ['proxy-status', 'nginx; error=connection_refused']], body: '' });
     const shown = await page.evaluate(
       ({ payloads, base }) => {

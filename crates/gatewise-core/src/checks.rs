@@ -3,8 +3,11 @@
 //! With JavaScript, the error page runs a few checks from the visitor's
 //! browser, in parallel, each with its own timeout: is the browser online,
 //! do other sites answer, does the site's name resolve (DNS over HTTPS),
-//! does the edge answer (its health endpoint), and what does the edge see of
-//! the origin right now (its origin-status endpoint). The browser does the
+//! does the edge answer (its health endpoint), what does the edge see of
+//! the origin right now (its origin-status endpoint), and does the very
+//! address that failed answer now (the edge's re-check endpoint, which repeats
+//! the failed request's path and query, bound to it by a token the page
+//! carries). The browser does the
 //! I/O; this module decides what the results *mean*: one table of
 //! [`VERDICTS`], each row with the condition it needs, who the problem is
 //! with, how the hop diagram is redrawn, and whether the page reloads.
@@ -30,11 +33,20 @@
 //!     dns: Outcome::Ok,
 //!     edge: Outcome::Ok,
 //!     origin: Outcome::Failed,
+//!     ..Results::unknown()
 //! };
 //! let row = checks::verdict(&r);
 //! assert_eq!(row.verdict, Verdict::OriginDown);
 //! assert_eq!(row.who, Who::Site);
 //! assert_eq!(row.verdict.title_key(), "checks.verdict.origin_down.title");
+//!
+//! // The site's server answers, but the address that failed still fails: no "works again".
+//! let r = Results { origin: Outcome::Ok, page: Outcome::Failed, ..r };
+//! assert_eq!(checks::verdict(&r).verdict, Verdict::PageFails);
+//! assert!(!checks::verdict(&r).reload);
+//! // Only that very address answering (below 500) is a recovery.
+//! let r = Results { page: Outcome::Ok, ..r };
+//! assert!(checks::verdict(&r).reload);
 //!
 //! let offline = Results { browser: Outcome::Failed, ..Results::unknown() };
 //! assert_eq!(checks::verdict(&offline).verdict, Verdict::Offline);
@@ -60,6 +72,13 @@ named_enum! {
         Edge = "edge",
         /// Does the origin answer the edge (the edge's origin-status endpoint)?
         Origin = "origin",
+        /// Does the address that failed answer now, below 500 (the edge's
+        /// re-check endpoint repeats its path and query)?
+        Page = "page",
+        /// On the explainer, for a typed address: does it answer at all? (A
+        /// `no-cors` request: an answer from another site is opaque, its
+        /// status hidden from the page, so "yes" says nothing about errors.)
+        Site = "site",
     }
 }
 
@@ -74,6 +93,13 @@ named_enum! {
         Timeout = "timeout",
         /// Not checked, or the answer says nothing (no endpoint, a resolver that is down).
         Unknown = "unknown",
+    }
+}
+
+impl Default for Outcome {
+    /// Not checked.
+    fn default() -> Self {
+        Outcome::Unknown
     }
 }
 
@@ -109,7 +135,7 @@ named_enum! {
     Verdict {
         /// The browser reaches nothing: the visitor is offline.
         Offline = "offline",
-        /// The origin answers the edge again: reload.
+        /// The address that failed answers again (below 500): reload.
         Recovered = "recovered",
         /// The site's name does not resolve.
         DnsFailed = "dns_failed",
@@ -117,10 +143,18 @@ named_enum! {
         OriginDown = "origin_down",
         /// The edge answers, the origin is too slow to answer.
         OriginSlow = "origin_slow",
+        /// The site answers, this address still fails (on the site's side).
+        PageFails = "page_fails",
+        /// The origin answers the edge again; this address could not be re-checked.
+        OriginAnswers = "origin_answers",
         /// Other requests work, the edge does not answer.
         EdgeDown = "edge_down",
         /// The edge answers; what is behind it is not known.
         SiteSide = "site_side",
+        /// A typed address answers (its status hidden from the page).
+        SiteAnswers = "site_answers",
+        /// No answer from a typed address reached the page (down, or refusing other pages).
+        SiteNoAnswer = "site_no_answer",
         /// Nothing answered in time, not even other sites.
         SlowConnection = "slow_connection",
         /// The visitor's connection works; nothing more is known.
@@ -162,6 +196,12 @@ pub struct Results {
     pub edge: Outcome,
     /// [`Check::Origin`].
     pub origin: Outcome,
+    /// [`Check::Page`] (absent in JSON: [`Outcome::Unknown`]).
+    #[serde(default)]
+    pub page: Outcome,
+    /// [`Check::Site`] (absent in JSON: [`Outcome::Unknown`]).
+    #[serde(default)]
+    pub site: Outcome,
 }
 
 impl Results {
@@ -173,6 +213,8 @@ impl Results {
             dns: Outcome::Unknown,
             edge: Outcome::Unknown,
             origin: Outcome::Unknown,
+            page: Outcome::Unknown,
+            site: Outcome::Unknown,
         }
     }
 
@@ -184,10 +226,12 @@ impl Results {
             Check::Dns => self.dns,
             Check::Edge => self.edge,
             Check::Origin => self.origin,
+            Check::Page => self.page,
+            Check::Site => self.site,
         }
     }
 
-    /// Every combination of outcomes (4⁵ = 1024), for tests that walk them all.
+    /// Every combination of outcomes (4⁷ = 16384), for tests that walk them all.
     pub fn all() -> impl Iterator<Item = Results> {
         let n = Outcome::ALL.len();
         let pick = move |i: usize, k: u32| {
@@ -198,12 +242,14 @@ impl Results {
                 .unwrap_or(0);
             Outcome::ALL.get(digit).copied().unwrap_or(Outcome::Unknown)
         };
-        (0..n.saturating_pow(5)).map(move |i| Results {
+        (0..n.saturating_pow(7)).map(move |i| Results {
             browser: pick(i, 0),
             sites: pick(i, 1),
             dns: pick(i, 2),
             edge: pick(i, 3),
             origin: pick(i, 4),
+            page: pick(i, 5),
+            site: pick(i, 6),
         })
     }
 }
@@ -223,7 +269,7 @@ pub struct VerdictRow {
     pub who: Who,
     /// How the hop diagram is redrawn: you, link 1, edge, link 2, origin.
     pub marks: [Mark; 5],
-    /// Whether the page reloads (the origin answers again).
+    /// Whether the page reloads (the address that failed answers again).
     pub reload: bool,
     /// Whether to wait for the browser's `online` event instead of a timer.
     pub wait_online: bool,
@@ -262,13 +308,25 @@ pub static VERDICTS: &[VerdictRow] = {
         },
         VerdictRow {
             verdict: Verdict::Recovered,
-            when: &[(Check::Origin, OK)],
+            when: &[(Check::Page, OK)],
             who: Who::Nobody,
             marks: [Plain, Good, Plain, Good, Plain],
             reload: true,
             wait_online: false,
-            source: "the edge reached the origin just now: reloading will most likely work \
-                     (Chromium's auto-reload)",
+            source: "the edge repeated this very request (its path and query) just now and \
+                     the origin answered below 500: reloading will most likely work \
+                     (Chromium's auto-reload; issue 14: never on the origin's root alone)",
+        },
+        VerdictRow {
+            verdict: Verdict::SiteAnswers,
+            when: &[(Check::Site, OK)],
+            who: Who::Unknown,
+            marks: [Plain, Good, Plain, Plain, Plain],
+            reload: false,
+            wait_online: false,
+            source: "a `no-cors` request to another site got an answer, but browsers hide its \
+                     status from the page (an opaque response, Fetch standard §3.1.4): an \
+                     error page looks the same as the real one",
         },
         VerdictRow {
             verdict: Verdict::DnsFailed,
@@ -301,6 +359,28 @@ pub static VERDICTS: &[VerdictRow] = {
                      check's timeout: the origin accepts and does not answer",
         },
         VerdictRow {
+            verdict: Verdict::PageFails,
+            when: &[(Check::Edge, OK), (Check::Page, NO_ANSWER)],
+            who: Who::Site,
+            marks: [Plain, Good, Plain, Good, Bad],
+            reload: false,
+            wait_online: false,
+            source: "the edge answers and repeated this very request: the origin still fails \
+                     it (an error status, a reset, no answer in time) while it is not down as \
+                     a whole (issue 14: a failing path under a healthy root)",
+        },
+        VerdictRow {
+            verdict: Verdict::OriginAnswers,
+            when: &[(Check::Origin, OK)],
+            who: Who::Unknown,
+            marks: [Plain, Good, Plain, Good, Plain],
+            reload: false,
+            wait_online: false,
+            source: "the edge's probe of the origin's root succeeded, but this address could \
+                     not be repeated (no re-check for this page, or it was refused): the \
+                     root answering says nothing about this path, so no reload",
+        },
+        VerdictRow {
             verdict: Verdict::EdgeDown,
             when: &[(Check::Browser, OK), (Check::Edge, NO_ANSWER)],
             who: Who::Site,
@@ -318,6 +398,17 @@ pub static VERDICTS: &[VerdictRow] = {
             wait_online: false,
             source: "the edge answers the visitor; this page exists because what is behind \
                      it failed",
+        },
+        VerdictRow {
+            verdict: Verdict::SiteNoAnswer,
+            when: &[(Check::Browser, OK), (Check::Site, NO_ANSWER)],
+            who: Who::Unknown,
+            marks: [Plain, Bad, Plain, Plain, Plain],
+            reload: false,
+            wait_online: false,
+            source: "other requests answered, the typed address did not — or it refused to \
+                     be asked from another page (Cross-Origin-Resource-Policy, mixed content \
+                     end the same way: a network error is all the page sees)",
         },
         VerdictRow {
             verdict: Verdict::SlowConnection,
@@ -416,6 +507,11 @@ pub struct ChecksConfig {
     /// The edge's origin-status endpoint: an http(s) URL or a path on this origin.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_status: Option<String>,
+    /// The edge's re-check of the address that failed, token included: a
+    /// path on this origin only (`/__gatewise/recheck?t=…`). Absent: the
+    /// page's own address is not re-checked, and the page never reloads by itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
     /// A DNS-over-HTTPS resolver with the JSON API (`?name=…&type=A`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolver: Option<String>,
@@ -428,8 +524,8 @@ pub struct ChecksConfig {
     /// Each check's timeout in ms (clamped to [`MIN_TIMEOUT_MS`]..=[`MAX_TIMEOUT_MS`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<u32>,
-    /// Whether the page may reload itself when the origin answers again
-    /// (default yes; a gateway answering a failed POST says no).
+    /// Whether the page may reload itself when the address that failed
+    /// answers again (default yes; a gateway answering a failed POST says no).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_reload: Option<bool>,
 }
@@ -464,6 +560,11 @@ impl ChecksConfig {
         ChecksConfig {
             health: url(&self.health),
             origin_status: url(&self.origin_status),
+            page: self
+                .page
+                .as_deref()
+                .and_then(|s| script_src(s).filter(|p| p.starts_with('/')))
+                .map(str::to_owned),
             resolver: self
                 .resolver
                 .as_deref()
@@ -659,7 +760,7 @@ mod tests {
                 .count();
             assert!(wins > 0, "row {i} ({}) never wins", row.verdict);
         }
-        assert_eq!(Results::all().count(), 1024);
+        assert_eq!(Results::all().count(), 16_384);
     }
 
     #[test]
@@ -690,16 +791,18 @@ mod tests {
     }
 
     #[test]
-    fn rows_draw_at_most_one_failure_and_reload_only_when_the_origin_answers() {
+    fn rows_draw_at_most_one_failure_and_reload_only_when_the_page_answers() {
         for row in VERDICTS {
             let bad = row.marks.iter().filter(|m| **m == Mark::Bad).count();
             assert!(bad <= 1, "{}", row.verdict);
             assert_eq!(
                 row.reload,
-                row.when.contains(&(Check::Origin, OK)),
+                row.when.contains(&(Check::Page, OK)),
                 "{}",
                 row.verdict
             );
+            // "Solved" and an all-green path only when that very address answers again.
+            assert_eq!(row.who == Who::Nobody, row.reload, "{}", row.verdict);
             assert!(!row.source.is_empty());
         }
     }
@@ -712,12 +815,67 @@ mod tests {
             dns: Outcome::Ok,
             edge: Outcome::Ok,
             origin: Outcome::Ok,
+            page: Outcome::Ok,
+            site: Outcome::Unknown,
         };
         let cases = [
             (base, Verdict::Recovered, Who::Nobody),
             (
                 Results {
+                    page: Outcome::Failed,
+                    ..base
+                },
+                Verdict::PageFails,
+                Who::Site,
+            ),
+            (
+                Results {
+                    page: Outcome::Timeout,
+                    ..base
+                },
+                Verdict::PageFails,
+                Who::Site,
+            ),
+            (
+                Results {
+                    page: Outcome::Unknown,
+                    ..base
+                },
+                Verdict::OriginAnswers,
+                Who::Unknown,
+            ),
+            (
+                Results {
                     origin: Outcome::Failed,
+                    page: Outcome::Failed,
+                    ..base
+                },
+                Verdict::OriginDown,
+                Who::Site,
+            ),
+            // The explainer: a typed address, its answer opaque.
+            (
+                Results {
+                    site: Outcome::Ok,
+                    ..Results::unknown()
+                },
+                Verdict::SiteAnswers,
+                Who::Unknown,
+            ),
+            (
+                Results {
+                    browser: Outcome::Ok,
+                    sites: Outcome::Ok,
+                    site: Outcome::Failed,
+                    ..Results::unknown()
+                },
+                Verdict::SiteNoAnswer,
+                Who::Unknown,
+            ),
+            (
+                Results {
+                    origin: Outcome::Failed,
+                    page: Outcome::Unknown,
                     ..base
                 },
                 Verdict::OriginDown,
@@ -726,6 +884,7 @@ mod tests {
             (
                 Results {
                     origin: Outcome::Timeout,
+                    page: Outcome::Unknown,
                     ..base
                 },
                 Verdict::OriginSlow,
@@ -734,6 +893,7 @@ mod tests {
             (
                 Results {
                     origin: Outcome::Unknown,
+                    page: Outcome::Unknown,
                     edge: Outcome::Timeout,
                     ..base
                 },
@@ -755,6 +915,8 @@ mod tests {
                     dns: Outcome::Timeout,
                     edge: Outcome::Timeout,
                     origin: Outcome::Timeout,
+                    page: Outcome::Timeout,
+                    site: Outcome::Timeout,
                 },
                 Verdict::SlowConnection,
                 Who::You,
@@ -763,6 +925,7 @@ mod tests {
                 Results {
                     dns: Outcome::Failed,
                     origin: Outcome::Unknown,
+                    page: Outcome::Unknown,
                     ..base
                 },
                 Verdict::DnsFailed,
@@ -777,16 +940,45 @@ mod tests {
     }
 
     #[test]
-    fn offline_always_wins_and_a_live_origin_always_reloads_otherwise() {
+    fn offline_always_wins_and_only_the_page_answering_again_reloads() {
         for r in Results::all() {
             let row = verdict(&r);
             if r.browser == Outcome::Failed {
                 assert_eq!(row.verdict, Verdict::Offline, "{r:?}");
-            } else if r.origin == Outcome::Ok {
+            } else if r.page == Outcome::Ok {
                 assert_eq!(row.verdict, Verdict::Recovered, "{r:?}");
             } else {
+                // Issue 14: the origin's root answering, or a typed site answering
+                // (opaquely), is never "works again".
                 assert!(!row.reload, "{r:?}");
+                assert_ne!(row.who, Who::Nobody, "{r:?}");
             }
+            // A site that answered is never blamed on the explainer.
+            if r.site == Outcome::Ok && r.edge == Outcome::Unknown && r.origin == Outcome::Unknown {
+                assert_ne!(row.who, Who::Site, "{r:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_failing_page_under_an_answering_origin_stays_a_failure() {
+        for r in Results::all().filter(|r| {
+            r.browser == Outcome::Ok
+                && r.edge == Outcome::Ok
+                && r.origin == Outcome::Ok
+                && matches!(r.page, Outcome::Failed | Outcome::Timeout)
+                && r.dns != Outcome::Failed
+                // `site` is the explainer's check; the error page never runs it.
+                && r.site == Outcome::Unknown
+        }) {
+            let row = verdict(&r);
+            assert_eq!(row.verdict, Verdict::PageFails, "{r:?}");
+            assert_eq!(row.who, Who::Site);
+            assert_eq!(
+                row.marks.get(4),
+                Some(&Mark::Bad),
+                "the site's server is marked"
+            );
         }
     }
 
@@ -799,7 +991,8 @@ mod tests {
         assert_eq!(json["verdicts"][0]["when"][0][0], "browser");
         assert_eq!(json["verdicts"][0]["when"][0][1][0], "failed");
         assert_eq!(json["verdicts"][1]["marks"][1], "ok");
-        assert_eq!(json["checks"].as_array().map(Vec::len), Some(5));
+        assert_eq!(json["checks"].as_array().map(Vec::len), Some(7));
+        assert_eq!(json["checks"][5], "page");
         for (data, row) in m.verdicts.iter().zip(VERDICTS) {
             assert_eq!(data.verdict, row.verdict);
             assert_eq!(data.when.len(), row.when.len());
@@ -811,6 +1004,7 @@ mod tests {
         let c = ChecksConfig {
             health: Some("/__gatewise/health".into()),
             origin_status: Some("https://edge.example/__gatewise/origin-status".into()),
+            page: Some("/__gatewise/recheck?t=1.G.99.L3g.AAAA".into()),
             resolver: Some("/dns".into()),
             sites: Some((0..10).map(|i| format!("https://s{i}.example/")).collect()),
             host: Some("Shop.Example.COM.".into()),
@@ -820,6 +1014,10 @@ mod tests {
         .cleaned();
         assert_eq!(c.health.as_deref(), Some("/__gatewise/health"));
         assert!(c.origin_status.is_some());
+        assert_eq!(
+            c.page.as_deref(),
+            Some("/__gatewise/recheck?t=1.G.99.L3g.AAAA")
+        );
         assert_eq!(c.resolver, None, "a resolver must be an absolute URL");
         assert_eq!(c.sites.as_ref().map(Vec::len), Some(MAX_SITES));
         assert_eq!(c.host.as_deref(), Some("shop.example.com"));
@@ -828,12 +1026,17 @@ mod tests {
         let hostile = ChecksConfig {
             host: Some("a\"b<c>".into()),
             health: Some("javascript:alert(1)".into()),
+            page: Some("https://evil.example/recheck".into()),
             sites: Some(vec![]),
             ..ChecksConfig::default()
         }
         .cleaned();
         assert_eq!(hostile.host, None);
         assert_eq!(hostile.health, None);
+        assert_eq!(
+            hostile.page, None,
+            "the re-check is the page's own edge only"
+        );
         assert_eq!(hostile.sites, Some(vec![]));
     }
 }

@@ -66,6 +66,9 @@ pub struct PageContext {
     /// What the live-checks script is told (endpoints, resolver, other sites),
     /// written cleaned into `<main data-gatewise-config>` when `checks_script` is set.
     pub checks: Option<crate::checks::ChecksConfig>,
+    /// Where the explainer is (the worker's `/__gatewise/`): the owner's
+    /// details link to it. A path on this origin or an `https:` URL; else ignored.
+    pub explainer: Option<String>,
 }
 
 impl PageContext {

@@ -1,4 +1,6 @@
-// The public API, the same for every runtime (the entry module loads the core first).
+// The public API, the same for every runtime (the entry module says where the core is;
+// loader.js loads it when first needed).
+export { init } from './loader.js';
 export { explainStatus, explain, explainLog, explainLogs, describe } from './explain.js';
 export { classifyResponse, classifyError } from './classify.js';
 export { renderPage, problemDetails, proxyStatus } from './render.js';

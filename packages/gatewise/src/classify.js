@@ -1,6 +1,6 @@
 // Classifying: responses (with the layer that wrote them) and thrown fetch errors.
 // This file only turns JavaScript values into the plain shapes the core reads; the core decides.
-import * as wasm from './gatewise_wasm.js';
+import { core, init } from './loader.js';
 import { bounded, limits } from './core.js';
 
 const encoder = new TextEncoder();
@@ -89,7 +89,7 @@ async function readPrefix(response, max) {
 
 function classifyPlain(status, headers, body) {
   const l = limits();
-  return wasm.classifyResponse(
+  return core().classifyResponse(
     { status, headers: headerPairs(headers, l.maxHeaders) },
     bodyPrefix(body, l.maxBody),
   );
@@ -99,13 +99,14 @@ function classifyPlain(status, headers, body) {
  * Classifies a response: which layer wrote it and what failed. Given a plain
  * `{ status, headers, body }` it answers at once; given a fetch `Response` it
  * reads a bounded prefix of a clone of its body and answers with a Promise
- * (the response itself stays unread).
+ * (the response itself stays unread), loading the core first if needed.
  */
 export function classifyResponse(response) {
   if (isResponse(response)) {
-    return readPrefix(response, limits().maxBody).then((body) =>
-      classifyPlain(response.status, response.headers, body),
-    );
+    // Asynchronous anyway: loads the core first when it is not yet (browsers).
+    return init()
+      .then(() => readPrefix(response, limits().maxBody))
+      .then((body) => classifyPlain(response.status, response.headers, body));
   }
   const { status, headers, body } = response ?? {};
   return classifyPlain(status, headers, body);
@@ -177,5 +178,5 @@ export function errorLike(error, runtime) {
 export function classifyError(error, options) {
   const runtime =
     options != null && 'runtime' in options ? (options.runtime ?? undefined) : currentRuntime();
-  return wasm.classifyError(errorLike(error, runtime));
+  return core().classifyError(errorLike(error, runtime));
 }

@@ -1,17 +1,17 @@
 // Small shared helpers: the language default, the core's input limits, the languages.
-import * as wasm from './gatewise_wasm.js';
+import { core } from './loader.js';
 
 let cachedLimits;
 
 /** How much of each input the core reads; the wrappers pass no more. */
 export function limits() {
-  cachedLimits ??= Object.freeze(wasm.limits());
+  cachedLimits ??= Object.freeze(core().limits());
   return cachedLimits;
 }
 
 /** The languages the core's catalogs speak, English first. */
 export function languages() {
-  return wasm.languages();
+  return core().languages();
 }
 
 /**

@@ -3,6 +3,7 @@
 // no markup is ever built from strings. Styled through CSS custom properties and ::part.
 import { describe, explainStatus } from './explain.js';
 import { messages } from './checks.js';
+import { init, loaded, whenLoaded } from './loader.js';
 
 const Base = globalThis.HTMLElement ?? class {};
 
@@ -59,6 +60,7 @@ export class GatewiseErrorElement extends Base {
   }
 
   #diagnosis = null;
+  #waiting = false;
 
   /** The diagnosis shown instead of the `status` attribute's, or `null`. */
   get diagnosis() {
@@ -91,8 +93,15 @@ export class GatewiseErrorElement extends Base {
     if (this.isConnected) this.render();
   }
 
-  /** Draws the explanation again (called on every change). */
+  /**
+   * Draws the explanation again (called on every change). Before the core is loaded, starts
+   * loading it and draws when it is ready; until then the element's own children show.
+   */
   render() {
+    if (!loaded()) {
+      this.#renderWhenLoaded();
+      return;
+    }
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
     style.textContent = CSS;
@@ -139,6 +148,23 @@ export class GatewiseErrorElement extends Base {
       box.append(details);
     }
     root.replaceChildren(style, box);
+  }
+
+  #renderWhenLoaded() {
+    if (this.#waiting) return;
+    this.#waiting = true;
+    // If the core cannot load (init() rejects for whoever awaits it), the element's children
+    // (e.g. a "Try again" button) stay as the page wrote them, until a later init() succeeds.
+    init().catch(() => {});
+    whenLoaded().then(() => {
+      this.#waiting = false;
+      this.render();
+    });
+  }
+
+  /** Loads the core now (the same as `init()`), e.g. to render new elements at once. */
+  static load() {
+    return init();
   }
 
   /** Registers the element under `name` (default `gatewise-error`) once; no-op outside browsers. */

@@ -9,6 +9,8 @@ import type { Texts } from './api.js';
  */
 export class GatewiseErrorElement extends HTMLElement {
   static readonly observedAttributes: string[];
+  /** Loads the core now (the same as `init()` from 'gatewise'): elements connected after it render at once. */
+  static load(): Promise<void>;
   /** Registers the element under `name` (default `gatewise-error`), once. */
   static define(name?: string): void;
   /** The diagnosis shown instead of the `status` attribute's. */

@@ -1,6 +1,6 @@
-// <gatewise-error> for browsers and bundlers: `import 'gatewise/element'` loads the core
-// and registers the element (after the core is ready, so elements already in the page
-// upgrade with their texts).
+// <gatewise-error> for browsers and bundlers: `import 'gatewise/element'` registers the element
+// at once and loads nothing more; the core loads when the first element is connected (or
+// `init()` is called), and elements render as soon as it is ready.
 import './init.web.js';
 import { GatewiseErrorElement } from './element-core.js';
 

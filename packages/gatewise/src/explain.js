@@ -1,5 +1,5 @@
 // Explaining: status codes, pastes, log lines, and the texts for any diagnosis.
-import * as wasm from './gatewise_wasm.js';
+import { core } from './loader.js';
 import { bounded, limits, withLang } from './core.js';
 
 /**
@@ -7,7 +7,7 @@ import { bounded, limits, withLang } from './core.js';
  * Throws a `GatewiseInputError` (`code: 'invalid_status'`) for anything else.
  */
 export function explainStatus(code, options) {
-  return wasm.explainStatus(bounded(code, 16), withLang(options));
+  return core().explainStatus(bounded(code, 16), withLang(options));
 }
 
 /**
@@ -15,20 +15,20 @@ export function explainStatus(code, options) {
  * Throws a `GatewiseInputError` (`code: 'empty'` or `'not_recognised'`).
  */
 export function explain(text, options) {
-  return wasm.explain(bounded(text, limits().maxInput), withLang(options));
+  return core().explain(bounded(text, limits().maxInput), withLang(options));
 }
 
 /** Explains one log line (nginx, Apache, HAProxy, Envoy, …); `null` when no format knows it. */
 export function explainLog(line, options) {
-  return wasm.explainLog(bounded(line, limits().maxInput), withLang(options));
+  return core().explainLog(bounded(line, limits().maxInput), withLang(options));
 }
 
 /** Explains every recognised line of a multi-line paste. */
 export function explainLogs(text, options) {
-  return wasm.explainLogs(bounded(text, limits().maxInput), withLang(options));
+  return core().explainLogs(bounded(text, limits().maxInput), withLang(options));
 }
 
 /** The texts the core writes for a diagnosis (title, summary, advice…), plain text only. */
 export function describe(diagnosis, options) {
-  return wasm.describe(diagnosis, withLang(options));
+  return core().describe(diagnosis, withLang(options));
 }

@@ -5,6 +5,7 @@
 // Retry-After, full-jitter backoff).
 import { classifyError, classifyResponse } from './classify.js';
 import { parseRetryAfter, retryDecision } from './policy.js';
+import { init as loadCore } from './loader.js';
 
 /**
  * What `fetchWithRetry` throws when the request failed without a response and was
@@ -113,13 +114,18 @@ export async function fetchWithRetry(input, init, policy) {
     } catch (e) {
       if (signal?.aborted) throw signal.reason ?? e;
       thrown = e;
-      diagnosis = classifyError(e);
     }
-    if (response) {
-      // Below 400 is never a failure (the core's rule): hand it back untouched.
-      if (response.status < 400) return response;
-      diagnosis = await diagnoseResponse(response);
+    // Below 400 is never a failure (the core's rule): hand it back untouched.
+    if (response && response.status < 400) return response;
+    // The core loads on the first failure, not before (browsers). If it cannot load, this
+    // behaves as plain fetch would: the response as it is, or the error it threw.
+    try {
+      await loadCore();
+    } catch {
+      if (response) return response;
+      throw thrown;
     }
+    diagnosis = response ? await diagnoseResponse(response) : classifyError(thrown);
     const answer = retryDecision({ method, diagnosis, attempt, bodyReplayable, policy: rules });
     if (!answer.retry) {
       if (response) return response;

@@ -52,6 +52,31 @@ export type ProblemDetails = Omit<Diagnosis, 'detail' | 'evidence' | 'chain'> & 
   chain?: Diagnosis['chain'];
 };
 
+/** Where `init` loads the core from instead of the package's own `gatewise_wasm_bg.wasm`. */
+export type WasmSource =
+  | string
+  | URL
+  | Request
+  | Response
+  | Promise<Response>
+  | BufferSource
+  | WebAssembly.Module;
+
+/**
+ * Loads the WebAssembly core, once; later calls resolve at once. Importing the package
+ * loads nothing: in browsers, `await init()` before the synchronous functions (they throw a
+ * `GatewiseNotReadyError` until then); `classifyResponse(response)`, `fetchWithRetry` and
+ * `<gatewise-error>` load it themselves. In Node every function loads it on first use.
+ * A failed load rejects, and the next call tries again.
+ */
+export function init(options?: { wasm?: WasmSource }): Promise<void>;
+
+/** The error a synchronous function throws in a browser before `init()` has resolved. */
+export interface GatewiseNotReadyError extends Error {
+  name: 'GatewiseNotReadyError';
+  code: 'not_ready';
+}
+
 /** The error `explainStatus` and `explain` throw for input the core cannot use. */
 export interface GatewiseInputError extends Error {
   name: 'GatewiseInputError';

@@ -1,6 +1,7 @@
-// Loads the WebAssembly core in Node: read the file beside this module and compile it
-// synchronously, so importers can call every function at once.
+// Where the WebAssembly core is, in Node: the file beside this module, read and compiled
+// synchronously on the first call (loader.js), so importers can call every function at once.
+// Nothing is read on import.
 import { readFileSync } from 'node:fs';
-import { initSync } from './gatewise_wasm.js';
+import { configureLoader } from './loader.js';
 
-initSync({ module: readFileSync(new URL('./gatewise_wasm_bg.wasm', import.meta.url)) });
+configureLoader({ read: () => readFileSync(new URL('./gatewise_wasm_bg.wasm', import.meta.url)) });

@@ -1,6 +1,8 @@
-// Loads the WebAssembly core in browsers and bundlers (Vite, webpack, Rollup, esbuild):
-// `new URL(…, import.meta.url)` is the pattern they all recognise and rewrite to the emitted
-// asset, so no bundler configuration is needed. Top-level await: importers wait until ready.
-import init from './gatewise_wasm.js';
+// Where the WebAssembly core is, for browsers and bundlers. Nothing is fetched here: the
+// core loads on the first `init()` (loader.js). `new URL('./…', import.meta.url)` is the
+// pattern Vite, webpack 5 and Rollup (with @web/rollup-plugin-import-meta-assets) rewrite to
+// the emitted asset; esbuild keeps it as it is, so the file must sit beside the bundle
+// (README: "Bundlers"). No top-level await.
+import { configureLoader } from './loader.js';
 
-await init({ module_or_path: new URL('./gatewise_wasm_bg.wasm', import.meta.url) });
+configureLoader({ url: () => new URL('./gatewise_wasm_bg.wasm', import.meta.url) });

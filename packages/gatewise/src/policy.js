@@ -1,5 +1,5 @@
 // The core's retry policy: may a failed request be tried again, and after how long.
-import * as wasm from './gatewise_wasm.js';
+import { core } from './loader.js';
 
 /** A fresh seed for the jitter (an integer below 2^53). */
 export function randomSeed() {
@@ -19,12 +19,12 @@ export function randomSeed() {
  */
 export function retryDecision(question) {
   const q = question ?? {};
-  return wasm.retryDecision({ ...q, seed: q.seed ?? randomSeed() });
+  return core().retryDecision({ ...q, seed: q.seed ?? randomSeed() });
 }
 
 /** The full-jitter wait before retry `retry` (0 for the first retry), in milliseconds. */
 export function backoffDelay(retry, policy, seed) {
-  return wasm.backoffDelay(retry >>> 0, policy ?? undefined, seed ?? randomSeed());
+  return core().backoffDelay(retry >>> 0, policy ?? undefined, seed ?? randomSeed());
 }
 
 /**
@@ -33,5 +33,5 @@ export function backoffDelay(retry, policy, seed) {
  */
 export function parseRetryAfter(value, nowMs = Date.now()) {
   if (value == null) return undefined;
-  return wasm.parseRetryAfter(String(value).slice(0, 256), nowMs);
+  return core().parseRetryAfter(String(value).slice(0, 256), nowMs);
 }

@@ -1,9 +1,14 @@
-//! The drill-through: the HTTP cycle against the configured origin, one
-//! step at a time — DNS over HTTPS (JSON), a TCP connect with the sockets
+//! The drill-through: the HTTP cycle against the origin, one step at a time — DNS over HTTPS (JSON), a TCP connect with the sockets
 //! API, a raw `HEAD` of the failed path (without its query) and its status
 //! line — within `DRILL_BUDGET_MS` in total, one subrequest at a time, cached
 //! per isolate and path for a few seconds.
 //! The core's [`gatewise_core::drill`] turns the steps into a diagnosis.
+//!
+//! Which origin: the configured one; with `ORIGIN_URL` empty, the request's
+//! own host — except on Cloudflare's network (the request carries `cf-ray`),
+//! where that name is the proxied zone: its DNS answers and its sockets are
+//! Cloudflare's own, not the origin's, so drilling them would blame the wrong
+//! component (Cloudflare's 52x answers say there what failed).
 
 use std::rc::Rc;
 use std::time::Duration;
@@ -17,7 +22,8 @@ use wasm_bindgen_futures::JsFuture;
 use worker::{Delay, SecureTransport, Socket};
 
 use super::{js, state};
-use crate::config::Config;
+use crate::config::{Config, Origin};
+use crate::route::UrlParts;
 
 /// Runs `fut` unless `ms` pass first.
 async fn within<F: std::future::Future>(ms: u64, fut: F) -> Option<F::Output> {
@@ -29,28 +35,39 @@ async fn within<F: std::future::Future>(ms: u64, fut: F) -> Option<F::Output> {
     }
 }
 
-/// The steps (from the isolate's cache when fresh).
-pub async fn run(config: &Config, path: &str) -> Rc<Vec<Step>> {
-    if let Some(steps) = state::cached_drill(path) {
-        return steps;
+/// The steps (from the isolate's cache when fresh); `None` when there is
+/// no origin this worker can drill (see the module documentation).
+/// `on_cloudflare`: the request came through Cloudflare's network.
+pub async fn run(
+    config: &Config,
+    parts: UrlParts<'_>,
+    on_cloudflare: bool,
+) -> Option<Rc<Vec<Step>>> {
+    if config.origin.is_none() && on_cloudflare {
+        return None;
     }
-    let steps = Rc::new(steps(config, path).await);
-    state::store_drill(path, steps.clone());
-    steps
+    let origin = config.origin_for(parts).ok()?;
+    // The cache is per origin and path (with ORIGIN_URL empty, hosts differ).
+    let key = format!("{}{}", origin.base, parts.path);
+    if let Some(steps) = state::cached_drill(&key) {
+        return Some(steps);
+    }
+    let steps = Rc::new(steps(config, &origin, parts.path).await);
+    state::store_drill(&key, steps.clone());
+    Some(steps)
 }
 
-async fn steps(config: &Config, request_path: &str) -> Vec<Step> {
+async fn steps(config: &Config, origin: &Origin, request_path: &str) -> Vec<Step> {
     let deadline = state::now_ms() + u64::from(config.drill_budget_ms);
     let left = || deadline.saturating_sub(state::now_ms());
     let mut out = Vec::with_capacity(3);
-    let origin = &config.origin;
 
     // DNS
     if origin.host_is_ip() {
         out.push(Step::new(Hop::Dns, Outcome::Skipped, 0));
     } else {
         let t = state::now_ms();
-        let (outcome, note) = match within(left(), dns(config)).await {
+        let (outcome, note) = match within(left(), dns(config, &origin.host)).await {
             Some(r) => r,
             None => (
                 Outcome::Timeout,
@@ -216,8 +233,7 @@ fn ms(since: u64) -> u32 {
 }
 
 /// DNS over HTTPS (JSON API): `Status` 3 (NXDOMAIN) or no A/AAAA answer → no address.
-async fn dns(config: &Config) -> (Outcome, String) {
-    let host = &config.origin.host;
+async fn dns(config: &Config, host: &str) -> (Outcome, String) {
     let sep = if config.doh_url.contains('?') {
         '&'
     } else {

@@ -18,6 +18,7 @@ use crate::answer::{self, Viewer};
 use crate::config::{Config, ConfigError};
 use crate::headers::{ASSET_HEADERS, SECURITY_HEADERS};
 use crate::reports;
+use crate::route::UrlParts;
 
 /// The longest an origin-status probe waits for headers, in ms.
 const PROBE_TIMEOUT_MS: u32 = 5_000;
@@ -43,15 +44,70 @@ pub fn health(config: &Config) -> Result<web_sys::Response, JsValue> {
     )
 }
 
-/// `origin-status`: one probe of the configured origin (never a URL from the
+/// Whether `parts` is the `health` endpoint under the configured prefix, or
+/// under the default one when `RESERVED_PREFIX` itself cannot be read.
+pub fn is_health(parts: &UrlParts<'_>, env: &Env) -> bool {
+    let configured = env
+        .var("RESERVED_PREFIX")
+        .ok()
+        .map(|v| v.to_string())
+        .filter(|v| !v.trim().is_empty());
+    let default = crate::config::VARS
+        .iter()
+        .find(|v| v.name == "RESERVED_PREFIX")
+        .map_or("/__gatewise/", |v| v.default);
+    [configured.as_deref().unwrap_or(default), default]
+        .iter()
+        .any(|p| {
+            crate::route::route(parts.path, &format!("{}/", p.trim().trim_end_matches('/')))
+                == crate::route::Route::Health
+        })
+}
+
+/// `health` when the configuration cannot be used: 503, JSON naming the
+/// variable and what is wrong with it (never its value).
+pub fn health_misconfigured(e: &ConfigError) -> Result<web_sys::Response, JsValue> {
+    json_response(
+        503,
+        &json!({
+            "status": "misconfigured",
+            "worker": "gatewise",
+            "version": env!("CARGO_PKG_VERSION"),
+            "config": {"var": e.var, "problem": e.problem},
+        }),
+    )
+}
+
+/// The prefix without its `/`: a redirect to the prefix, where the explainer is.
+pub fn to_prefix(config: &Config) -> Result<web_sys::Response, JsValue> {
+    let mut headers: Vec<(&str, String)> = vec![("location", config.reserved_prefix.clone())];
+    headers.extend(SECURITY_HEADERS.iter().map(|(n, v)| (*n, (*v).to_owned())));
+    js::response(308, &headers, None)
+}
+
+/// `origin-status`: one probe of the origin (the configured one, or with
+/// `ORIGIN_URL` empty the zone's own for this host; never a URL from the
 /// request), at most once per `ORIGIN_STATUS_INTERVAL_MS` per isolate; in
 /// between, the last result is answered again.
 pub async fn origin_status(
     req: &web_sys::Request,
     config: &Config,
+    parts: UrlParts<'_>,
 ) -> Result<web_sys::Response, JsValue> {
     let owner = viewer_of(req, config).owner;
-    if let Some(cached) = state::recent_origin_status(config.origin_status_interval_ms) {
+    let origin = match config.origin_for(parts) {
+        Ok(o) => o,
+        Err(e) => {
+            return json_response(503, &json!({"state": "unknown", "config": {"var": e.var}}))
+        }
+    };
+    // The last probe is reused only for the same origin (hosts differ with ORIGIN_URL empty).
+    let recent = state::recent_origin_status(config.origin_status_interval_ms).filter(|c| {
+        serde_json::from_str::<serde_json::Value>(&c.1)
+            .ok()
+            .is_some_and(|v| v.get("origin") == Some(&json!(origin.base)))
+    });
+    if let Some(cached) = recent {
         let text = if owner { &cached.1 } else { &cached.0 };
         let mut v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
         if let Some(o) = v.as_object_mut() {
@@ -62,7 +118,7 @@ pub async fn origin_status(
     // Claim the slot before probing, so that concurrent requests do not all probe.
     state::store_origin_status(
         json!({"state": "probing"}).to_string(),
-        json!({"state": "probing"}).to_string(),
+        json!({"state": "probing", "origin": origin.base}).to_string(),
     );
     let t = state::now_ms();
     let init = web_sys::RequestInit::new();
@@ -71,9 +127,8 @@ pub async fn origin_status(
     let controller = web_sys::AbortController::new()?;
     init.set_signal(Some(&controller.signal()));
     let timeout = config.timeout_ms.clamp(1, PROBE_TIMEOUT_MS);
-    let fetched = JsFuture::from(
-        js::global().fetch_with_str_and_init(&format!("{}/", config.origin.base), &init),
-    );
+    let fetched =
+        JsFuture::from(js::global().fetch_with_str_and_init(&format!("{}/", origin.base), &init));
     let delay = Box::pin(Delay::from(Duration::from_millis(u64::from(timeout))));
     let result = match select(fetched, delay).await {
         Either::Left((r, _)) => Some(r),
@@ -117,7 +172,7 @@ pub async fn origin_status(
     let public = make(&answer::redact(&d));
     let mut full = make(&d);
     if let Some(o) = full.as_object_mut() {
-        o.insert("origin".into(), json!(config.origin.base));
+        o.insert("origin".into(), json!(origin.base));
     }
     state::store_origin_status(public.to_string(), full.to_string());
     json_response(200, if owner { &full } else { &public })

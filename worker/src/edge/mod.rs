@@ -7,6 +7,7 @@ mod drill;
 mod endpoints;
 mod js;
 mod proxy;
+mod recheck;
 mod state;
 
 use std::sync::Once;
@@ -118,7 +119,14 @@ async fn handle(
 ) -> Result<web_sys::Response, JsValue> {
     let config = match state::config(env) {
         Ok(c) => c,
-        Err(e) => return endpoints::config_error(&req, &e),
+        Err(e) => {
+            // `health` says what is wrong, as JSON, never with the configuration-error page.
+            let url = req.url();
+            if endpoints::is_health(&split_url(&url), env) {
+                return endpoints::health_misconfigured(&e);
+            }
+            return endpoints::config_error(&req, &e);
+        }
     };
     let (first, t0) = match first {
         Some((o, t0)) => (Some(o), t0),
@@ -129,9 +137,17 @@ async fn handle(
     };
     let parts = split_url(&facts.url);
     match route(parts.path, &config.reserved_prefix) {
-        Route::Proxy => proxy::forward(req, &facts, &config, parts, ctx, t0, first).await,
+        Route::Proxy => {
+            // ORIGIN_URL empty on a host with no zone origin behind it (workers.dev).
+            if let Err(e) = config.origin_for(parts) {
+                return endpoints::config_error(&req, &e);
+            }
+            proxy::forward(req, &facts, &config, parts, ctx, t0, first).await
+        }
         Route::Health => endpoints::health(&config),
-        Route::OriginStatus => endpoints::origin_status(&req, &config).await,
+        Route::OriginStatus => endpoints::origin_status(&req, &config, parts).await,
+        Route::Recheck => recheck::endpoint(req, &config).await,
+        Route::ToPrefix => endpoints::to_prefix(&config),
         Route::Reports => endpoints::reports(req, &config).await,
         Route::SelfTestCrash => endpoints::self_test_crash(&req, &config),
         Route::Asset(path) => endpoints::asset(env, path).await,

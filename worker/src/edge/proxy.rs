@@ -77,15 +77,9 @@ pub fn start(req: &web_sys::Request, config: &Config, t0: u64) -> Option<js_sys:
         return None;
     }
     state::deposit(t0);
+    let target = config.target(parts)?;
     let edits = forward_edits(&facts, parts, config);
-    js::forward(
-        req,
-        &target_of(config, parts),
-        &edits,
-        None,
-        config.timeout_ms,
-    )
-    .ok()
+    js::forward(req, &target, &edits, None, config.timeout_ms).ok()
 }
 
 /// What the entry read of the origin's answer before calling back in (cheaper
@@ -143,14 +137,6 @@ fn forward_edits(facts: &RequestFacts, parts: UrlParts<'_>, config: &Config) -> 
     ))
 }
 
-/// The origin URL for this request's path and query.
-fn target_of(config: &Config, parts: UrlParts<'_>) -> String {
-    let mut target = String::with_capacity(config.origin.base.len() + parts.path_and_query.len());
-    target.push_str(&config.origin.base);
-    target.push_str(parts.path_and_query);
-    target
-}
-
 /// Forwards the request to the origin: attempts with the core's retry
 /// policy and breaker, then the origin's answer, a stale copy or the
 /// informative answer. `first`: the outcome of a first attempt [`start`]
@@ -189,7 +175,10 @@ pub async fn forward(
     }
 
     let edits = forward_edits(facts, parts, config);
-    let target = target_of(config, parts);
+    // With ORIGIN_URL empty, a host without a zone origin (workers.dev) was answered before.
+    let target = config
+        .target(parts)
+        .ok_or_else(|| JsValue::from_str("no origin for this host"))?;
 
     let body = body_of(&req, facts, config).await?;
     let mut first = first;
@@ -300,9 +289,11 @@ pub async fn forward(
                     && drill::worth_drilling(&f.diagnosis)
                     && config.drill_budget_ms > 0
                 {
-                    let steps = drill_rt::run(config, parts.path).await;
-                    f.diagnosis = drill::narrow(&f.diagnosis, &steps);
-                    f.drill = Some(steps);
+                    let on_cloudflare = facts_on_cloudflare(&req);
+                    if let Some(steps) = drill_rt::run(config, parts, on_cloudflare).await {
+                        f.diagnosis = drill::narrow(&f.diagnosis, &steps);
+                        f.drill = Some(steps);
+                    }
                 }
                 return finish(&req, config, parts, method, f, t0).await;
             }
@@ -590,6 +581,11 @@ struct Failure {
     retry_hint: Option<u32>,
 }
 
+/// Whether the request came through Cloudflare's network (it carries `cf-ray`).
+fn facts_on_cloudflare(req: &web_sys::Request) -> bool {
+    header(&req.headers(), "cf-ray").is_some()
+}
+
 /// Who is asking, from the request's headers: format, language, owner token.
 pub(crate) fn viewer_of(req: &web_sys::Request, config: &Config) -> Viewer {
     let h = req.headers();
@@ -630,6 +626,8 @@ pub fn extras(
         checks: Some(gatewise_core::checks::ChecksConfig {
             health: Some(format!("{prefix}health")),
             origin_status: Some(format!("{prefix}origin-status")),
+            // The re-check of this very request (GET/HEAD only; a token binds it).
+            page: super::recheck::page_for(req, config),
             resolver: Some(config.doh_url.clone()),
             // Reloading re-sends the request: only for methods safe to repeat.
             auto_reload: Some(gatewise_core::policy::retry::is_idempotent(&req.method())),
@@ -638,6 +636,7 @@ pub fn extras(
         proxy_name: config.cdn_loop_id.clone(),
         retry_after_hint: None,
         owner_facts: Vec::new(),
+        explainer: Some(prefix.clone()),
     }
 }
 
@@ -666,7 +665,7 @@ async fn finish(
     }
     let mut x = extras(req, config, &id, Some(parts.public_url()), viewer.lang);
     x.retry_after_hint = f.retry_hint;
-    x.owner_facts = owner_facts(&f, config);
+    x.owner_facts = owner_facts(&f, config, parts);
     let a = answer::failure(&f.diagnosis, &viewer, &x);
     let mut r = js::answer(&a)?;
     if config.nel {
@@ -675,8 +674,12 @@ async fn finish(
     Ok(r)
 }
 
-fn owner_facts(f: &Failure, config: &Config) -> Vec<String> {
-    let mut facts = vec![format!("origin {}", config.origin.base)];
+fn owner_facts(f: &Failure, config: &Config, parts: UrlParts<'_>) -> Vec<String> {
+    let mut facts = vec![match (&config.origin, config.origin_for(parts)) {
+        (Some(o), _) => format!("origin {}", o.base),
+        (None, Ok(o)) => format!("origin {} (ORIGIN_URL empty: the zone's own)", o.base),
+        (None, Err(e)) => format!("origin: none ({e})"),
+    }];
     for (i, ms) in f.attempt_ms.iter().enumerate() {
         facts.push(format!("attempt {}: {} ms", i + 1, ms));
     }
@@ -778,7 +781,7 @@ async fn origin_failure(
         let mut shown = f.diagnosis.clone();
         shown.status = status;
         let mut x = extras(req, config, &id, Some(parts.public_url()), viewer.lang);
-        x.owner_facts = owner_facts(&f, config);
+        x.owner_facts = owner_facts(&f, config, parts);
         return js::answer(&answer::failure(&shown, &viewer, &x));
     }
     // Passed through: status and body untouched; this worker's Proxy-Status entry appended.

@@ -10,7 +10,7 @@
 // exactly as `gatewise_core::checks::verdict` does — first matching row wins.
 
 /** The checks of the core's model, in order (checks.rs Check). */
-export const CHECKS = ['browser', 'sites', 'dns', 'edge', 'origin'];
+export const CHECKS = ['browser', 'sites', 'dns', 'edge', 'origin', 'page', 'site'];
 
 /** The first row of the core's verdict table that matches `results` (check → outcome). */
 export function evaluate(model, results) {
@@ -132,12 +132,24 @@ export function checkEdge(url, timeoutMs) {
   });
 }
 
-/** A site the visitor typed: any answer to a `no-cors` request → ok (its status is hidden). */
+/**
+ * A site the visitor typed. Another site's answer to a `no-cors` request is opaque: any answer →
+ * ok, which says only that it answered (its status, an error page or not, is hidden; the core's
+ * verdict says so). Its own site's answer (same origin) shows its status: the detail. An `http:`
+ * address from an `https:` page is blocked as mixed content before it is even asked → unknown,
+ * never "no answer".
+ */
 export function checkSite(url, timeoutMs) {
+  const target = new URL(url, globalThis.location?.href);
+  if (globalThis.location?.protocol === 'https:' && target.protocol === 'http:') {
+    return Promise.resolve({ outcome: 'unknown', ms: 0, answered: false, skipped: true, detail: 'mixed content' });
+  }
+  const sameOrigin = target.origin === globalThis.location?.origin;
   return withTimeout(timeoutMs, async (signal, elapsed) => {
     try {
-      await fetch(url, { ...QUIET, mode: 'no-cors', signal });
-      return { outcome: 'ok', ms: elapsed(), answered: true };
+      const res = await fetch(target, { ...QUIET, mode: sameOrigin ? 'same-origin' : 'no-cors', signal });
+      res.body?.cancel().catch(() => {});
+      return { outcome: 'ok', ms: elapsed(), answered: true, detail: sameOrigin ? String(res.status) : undefined };
     } catch (e) {
       if (signal.aborted) throw e;
       return { outcome: 'failed', ms: elapsed() };
@@ -174,9 +186,48 @@ export function checkOrigin(url, timeoutMs) {
   });
 }
 
+const PAGE_STATES = { answers: 'ok', failing: 'failed', unreachable: 'failed' };
+
 /**
- * Runs every check in parallel. `config`: { sites, resolver, host, health,
- * originStatus, siteUrl (instead of health: a typed address), timeoutMs }.
+ * The address that failed, asked again by the edge (its re-check endpoint, the URL with the token
+ * the page carries): `answers` (below 500) → ok, `failing`/`unreachable` → failed (timeout when the
+ * edge's own time limit ended it). A refusal, a rate limit or no endpoint → unknown: then the page
+ * knows nothing about this address, and never claims it works.
+ */
+export function checkPage(url, timeoutMs) {
+  if (!url) return Promise.resolve({ outcome: 'unknown', ms: 0, answered: false, skipped: true });
+  return withTimeout(timeoutMs, async (signal, elapsed) => {
+    try {
+      // The visitor's own request again: cookies (same origin) and an Accept like a navigation's.
+      const res = await fetch(url, {
+        ...QUIET,
+        credentials: 'same-origin',
+        signal,
+        headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+      });
+      let json = null;
+      try {
+        json = await res.json();
+      } catch {
+        // not JSON: unknown
+      }
+      const state = res.ok && json && typeof json.state === 'string' ? json.state : null;
+      const type = json?.diagnosis?.errorType;
+      let outcome = PAGE_STATES[state] ?? 'unknown';
+      if (outcome === 'failed' && type === 'http_response_timeout') outcome = 'timeout';
+      const status = Number.isInteger(json?.status) ? String(json.status) : undefined;
+      return { outcome, ms: elapsed(), answered: true, detail: typeof type === 'string' ? type : status };
+    } catch (e) {
+      if (signal.aborted) throw e;
+      return { outcome: 'unknown', ms: elapsed() };
+    }
+  });
+}
+
+/**
+ * Runs every check in parallel. `config`: { sites, resolver, host, health, originStatus,
+ * page (the re-check of the address that failed), siteUrl (the explainer: a typed address),
+ * timeoutMs }; a check without its setting is skipped (unknown).
  * `onResult(check, result)` is called as each settles (browser last or as soon as
  * anything answered). Resolves with { results: check → outcome, details: check → result }.
  */
@@ -195,8 +246,12 @@ export async function runChecks(config, onResult = () => {}) {
     const others = {
       sites: checkSites(config.sites, timeoutMs),
       dns: checkDns(config.resolver, config.host, timeoutMs),
-      edge: config.siteUrl ? checkSite(config.siteUrl, timeoutMs) : checkEdge(config.health, timeoutMs),
+      edge: checkEdge(config.health, timeoutMs),
       origin: checkOrigin(config.originStatus, timeoutMs),
+      page: checkPage(config.page, timeoutMs),
+      site: config.siteUrl
+        ? checkSite(config.siteUrl, timeoutMs)
+        : Promise.resolve({ outcome: 'unknown', ms: 0, answered: false, skipped: true }),
     };
     // The browser is online when any request of this run got an answer.
     const t0 = now();

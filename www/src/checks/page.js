@@ -5,7 +5,8 @@
 // It reads <main data-gatewise-config> (checks::PageFacts), runs the checks, shows the
 // core's verdict, redraws the hop diagram, re-checks on the core's reload schedule
 // (Chromium's: 1 s, 5 s, 30 s, 1 min, 5 min…) with a visible countdown, reloads the page
-// when the origin answers again, and offers "copy details" for support.
+// only when the very address that failed answers again (the edge's re-check of it, not the
+// origin's root: issue 14), and offers "copy details" for support.
 import { CHECKS, evaluate, runChecks } from './engine.js';
 import { ChecksPanel, addStyle } from './panel.js';
 import { redrawDiagram } from './diagram.js';
@@ -17,6 +18,8 @@ import { translator } from './texts.js';
 import { model, messages, plurals } from 'gatewise-checks-data';
 
 const LABELS = Object.fromEntries(CHECKS.map((c) => [c, `checks.check.${c}`]));
+/** Checks whose detail (an error type, a status) is shown beside a failure. */
+const DETAILED = ['origin', 'page'];
 
 function start(script) {
   const main = document.querySelector('main[data-gatewise-config]');
@@ -33,6 +36,8 @@ function start(script) {
   const config = {
     health: new URL(c.health ?? 'health', base).href,
     originStatus: new URL(c.originStatus ?? 'origin-status', base).href,
+    // No default: only the edge that answered this request can re-check it (its token).
+    page: c.page ? new URL(c.page, location.href).href : null,
     resolver: c.resolver ?? model.resolver,
     sites: (c.sites ?? model.sites).slice(0, model.maxSites),
     host: c.host ?? location.hostname,
@@ -44,7 +49,9 @@ function start(script) {
   const t = translator(messages, plurals, lang);
 
   addStyle();
-  const panel = new ChecksPanel({ t, lang, dir, checks: CHECKS, labels: LABELS, timeoutMs });
+  // `site` is the explainer's; `page` only when this page can be re-checked.
+  const shown = CHECKS.filter((ch) => ch !== 'site' && (ch !== 'page' || config.page));
+  const panel = new ChecksPanel({ t, lang, dir, checks: shown, labels: LABELS, timeoutMs, detailed: DETAILED });
   // After the visitor's advice, before the diagram.
   const figure = main.querySelector('figure');
   if (figure) figure.before(panel.root);
@@ -146,9 +153,9 @@ function start(script) {
   panel.copy.addEventListener('click', async () => {
     const code = main.querySelector('.code')?.textContent?.trim();
     const title = main.querySelector('h1')?.textContent?.trim();
-    const lines = CHECKS.map((ch) => ({
+    const lines = shown.map((ch) => ({
       label: t(LABELS[ch]),
-      state: `${panel.stateText(last?.details?.[ch], true)}${last?.details?.[ch]?.detail && ch === 'origin' ? ` (${last.details[ch].detail})` : ''}`,
+      state: `${panel.stateText(last?.details?.[ch], true)}${last?.details?.[ch]?.detail && DETAILED.includes(ch) ? ` (${last.details[ch].detail})` : ''}`,
     }));
     const text = supportText({
       t,

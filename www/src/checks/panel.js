@@ -55,10 +55,12 @@ export function addStyle(doc = document) {
 
 /**
  * The panel. `options`: { t, lang, dir, checks (the rows to show, in order),
- * labels (check → catalog key), headingLevel, idPrefix, timeoutMs }.
+ * labels (check → catalog key), headingLevel, idPrefix, timeoutMs, detailed (the checks
+ * whose detail — an error type, a status — is shown beside a failure) }.
  */
 export class ChecksPanel {
-  constructor({ t, lang, dir, checks, labels, headingLevel = 2, timeoutMs }) {
+  constructor({ t, lang, dir, checks, labels, headingLevel = 2, timeoutMs, detailed = ['origin'] }) {
+    this.detailed = detailed;
     this.t = t;
     this.lang = lang;
     this.rtl = dir === 'rtl';
@@ -153,7 +155,7 @@ export class ChecksPanel {
     li.querySelector('.gw-i').textContent = ICON[state] ?? '';
     const s = li.querySelector('.gw-s');
     s.replaceChildren(this.stateText(result));
-    if (result?.detail && check === 'origin' && result.outcome !== 'ok') {
+    if (result?.detail && this.detailed.includes(check) && result.outcome !== 'ok') {
       s.append(' ', el('code', null, result.detail));
     }
     this.draw();

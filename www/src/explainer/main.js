@@ -166,8 +166,10 @@ async function checkAddress(address, { updateFragment = true } = {}) {
     // the defaults
   }
   const timeoutMs = Math.min(model.timeoutMs, Math.max(model.minTimeoutMs, cfg.timeoutMs ?? model.timeoutMs));
-  const checks = CHECKS.filter((c) => c !== 'origin');
-  const labels = { ...Object.fromEntries(checks.map((c) => [c, `checks.check.${c}`])), edge: 'checks.check.site' };
+  // The typed address is the `site` check: another site's answer is opaque to this page, and
+  // the core's verdicts say only what that allows (never "the site's side" for an answer).
+  const checks = CHECKS.filter((c) => !['edge', 'origin', 'page'].includes(c));
+  const labels = Object.fromEntries(checks.map((c) => [c, `checks.check.${c}`]));
   const panel = new ChecksPanel({ t, lang, dir, checks, labels, headingLevel: 3, timeoutMs });
   $('url-panel').replaceChildren(panel.root);
   const mine = ++urlRun;
@@ -225,6 +227,7 @@ async function boot() {
   await new Promise((resolve) => afterFirstPaint(resolve));
   gw = await import('gatewise');
   await import('gatewise/element');
+  await gw.init(); // the core (the .wasm beside this script), loaded once: every call below is synchronous
   const prefs = navigator.languages?.length ? [...navigator.languages] : [navigator.language || 'en'];
   const all = {};
   const plurals = {};

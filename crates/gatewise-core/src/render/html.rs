@@ -387,6 +387,12 @@ fn details(p: &mut Page, d: &Diagnosis, ctx: &PageContext, w: &Words) {
         );
         p.raw("</p>");
     }
+    if let Some(href) = ctx.explainer.as_deref().and_then(escape::script_src) {
+        let link = format!(r#"<a href="{0}">{0}</a>"#, escape(href));
+        p.raw("<p>");
+        p.tpl("page.owner.explainer", &[("link", &link)]);
+        p.raw("</p>");
+    }
 
     if w.developer.is_some() || !w.developer_advice.is_empty() {
         p.el("h2", &t(lang, "page.heading.developer"));

@@ -360,7 +360,7 @@ test('the live checks: messages, the verdict table, verdicts, and the page hook'
   assert.throws(() => messages('x'), TypeError);
 
   const model = checksModel();
-  assert.deepEqual(model.checks, ['browser', 'sites', 'dns', 'edge', 'origin']);
+  assert.deepEqual(model.checks, ['browser', 'sites', 'dns', 'edge', 'origin', 'page', 'site']);
   assert.deepEqual(model.schedule, [1000, 5000, 30000, 60000, 300000, 600000, 1800000]);
   assert.equal(model.verdicts.at(-1).verdict, 'unclear');
   assert.deepEqual(model.verdicts.at(-1).when, []);
@@ -369,7 +369,12 @@ test('the live checks: messages, the verdict table, verdicts, and the page hook'
   const all = { browser: 'ok', sites: 'ok', dns: 'ok', edge: 'ok' };
   assert.equal(checksVerdict({ ...all, origin: 'failed' }).verdict, 'origin_down');
   assert.equal(checksVerdict({ ...all, origin: 'timeout' }).verdict, 'origin_slow');
-  const back = checksVerdict({ ...all, origin: 'ok' }, { lang: 'fr' });
+  // Only the address that failed answering again is a recovery, never the origin's root alone.
+  const root = checksVerdict({ ...all, origin: 'ok' });
+  assert.deepEqual([root.verdict, root.who, root.reload], ['origin_answers', 'unknown', false]);
+  const fails = checksVerdict({ ...all, origin: 'ok', page: 'failed' });
+  assert.deepEqual([fails.verdict, fails.who, fails.reload], ['page_fails', 'site', false]);
+  const back = checksVerdict({ ...all, origin: 'ok', page: 'ok' }, { lang: 'fr' });
   assert.deepEqual([back.verdict, back.who, back.reload], ['recovered', 'nobody', true]);
   assert.equal(back.title, 'Le site fonctionne de nouveau');
   const off = checksVerdict({ browser: 'failed', sites: 'unknown', dns: 'unknown', edge: 'unknown', origin: 'unknown' });

@@ -13,6 +13,7 @@ import {
   explainStatus,
   fetchWithRetry,
   GatewiseFetchError,
+  init,
   languages,
   limits,
   messages,
@@ -26,6 +27,7 @@ import {
   type ErrorType,
   type ExplainedDiagnosis,
   type FetchRetryPolicy,
+  type GatewiseNotReadyError,
   type Layer,
   type LogLineExplanation,
   type ProblemDetails,
@@ -33,6 +35,14 @@ import {
   type Texts,
 } from 'gatewise';
 import { GatewiseErrorElement } from 'gatewise/element';
+
+// Lazy loading: nothing loads on import; init() loads the core once (optionally from elsewhere).
+const loading: Promise<void> = init();
+const fromElsewhere: Promise<void> = init({ wasm: new URL('https://cdn.example/gatewise_wasm_bg.wasm') });
+const preload: Promise<void> = GatewiseErrorElement.load();
+function isNotReady(e: unknown): e is GatewiseNotReadyError {
+  return e instanceof Error && e.name === 'GatewiseNotReadyError';
+}
 
 const explained: ExplainedDiagnosis = explainStatus('524', { lang: ['de-CH', 'en'] });
 const t: ErrorType | null = explained.errorType;
@@ -94,8 +104,11 @@ const notNull: ErrorType = explained.errorType;
 const wrongPolicy: FetchRetryPolicy = { overMax: 'maybe' };
 // @ts-expect-error a status code is a string or a number
 explainStatus({ code: 502 });
+// @ts-expect-error init takes { wasm }, not a bare URL
+init('https://cdn.example/gatewise_wasm_bg.wasm');
 
 export {
+  loading, fromElsewhere, preload, isNotReady,
   t, title, sure, plain, fromHeaders, later, layer, line, lines, texts, page, problemType, header,
   wait, ms, secs, load, tags, maxBody, shown, wrongLayer, notNull, wrongPolicy, words, schedule, verdict, withChecks,
 };
