@@ -21,6 +21,7 @@ use std::io::Read;
 use std::path::Path;
 
 use gatewise_core::explain::{self as core_explain, InputKind};
+use gatewise_core::i18n;
 use gatewise_core::{Diagnosis, Lang};
 
 use crate::error::CliError;
@@ -134,22 +135,43 @@ pub fn render(
         Some(sub) => format!("{code}.{sub}"),
         None => code.to_string(),
     };
+    // The words and their order come from the catalogs (`cli.*`), in `lang`.
+    let layer = crate::probe::print::layer_name(d, lang);
     let what = match e.kind {
-        Kind::Status => "status code".to_owned(),
-        Kind::Response => format!("response written by {}", d.layer),
-        Kind::Log => format!("log line from {}", d.layer),
-        Kind::Page => format!("error page written by {}", d.layer),
+        Kind::Status => i18n::format(lang, "cli.kind.status", &[]),
+        Kind::Response => i18n::format(lang, "cli.kind.response", &[("layer", &layer)]),
+        Kind::Log => i18n::format(lang, "cli.kind.log", &[("layer", &layer)]),
+        Kind::Page => i18n::format(lang, "cli.kind.page", &[("layer", &layer)]),
     };
-    let _ = writeln!(out, "{} · {what}", style.bold(&status));
+    let _ = writeln!(
+        out,
+        "{}",
+        i18n::format(
+            lang,
+            "cli.headline",
+            &[("status", &style.bold(&status)), ("what", &what)]
+        )
+    );
     let meaning = d
         .sub_status
-        .and_then(|sub| gatewise_core::i18n::message(lang, &format!("status.{code}.{sub}.meaning")))
-        .or_else(|| gatewise_core::i18n::message(lang, &format!("status.{code}.meaning")));
+        .and_then(|sub| i18n::message(lang, &format!("status.{code}.{sub}.meaning")))
+        .or_else(|| i18n::message(lang, &format!("status.{code}.meaning")));
     if let Some(m) = meaning {
         let _ = writeln!(out, "{m}");
     }
     if let Some(line) = &e.line {
-        let _ = writeln!(out, "line: {}", crate::style::clean(line, 300));
+        let _ = writeln!(
+            out,
+            "{}",
+            i18n::format(
+                lang,
+                "page.field",
+                &[
+                    ("label", &i18n::format(lang, "cli.label.line", &[])),
+                    ("value", &crate::style::clean(line, 300)),
+                ]
+            )
+        );
     }
     if let Some(t) = &e.log_text {
         let _ = writeln!(out, "{t}");

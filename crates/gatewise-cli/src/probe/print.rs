@@ -28,6 +28,14 @@ pub fn step_label(hop: Hop, lang: Lang) -> String {
     i18n::format(lang, &format!("hop.{}.name", hop.name()), &[])
 }
 
+/// The name of the layer that wrote the error, in `lang` (`layer.<name>`),
+/// else its display name: never an internal name such as `rust_io`.
+pub fn layer_name(d: &Diagnosis, lang: Lang) -> String {
+    i18n::message(lang, &format!("layer.{}", d.layer.name()))
+        .unwrap_or(d.layer.info().display)
+        .to_owned()
+}
+
 /// The step's one-line summary and the lines beneath it.
 fn describe(step: &StepReport) -> (String, Vec<String>) {
     match &step.detail {
@@ -174,30 +182,48 @@ pub fn diagnosis_block(
     fill: &Fill,
     style: &Style,
 ) {
-    let name = d
-        .error_type
-        .map(|t| t.name())
-        .unwrap_or("no RFC 9209 error type (nothing says which step failed)");
-    let title = d
-        .error_type
-        .and_then(|t| i18n::message(lang, &format!("type.{}.title", t.name())));
-    let _ = writeln!(
-        out,
-        "{}{}",
-        style.bold(&style.bad(name)),
-        title.map(|t| format!(" — {t}")).unwrap_or_default()
-    );
-    let hop = d.hop.map(|h| h.name()).unwrap_or("unknown");
-    let _ = writeln!(
-        out,
-        "  hop: {hop} · layer: {} · {} · a gateway would answer {}",
-        d.layer.name(),
+    // Every word, and the punctuation between them, comes from the catalogs (`cli.*`, `page.*`).
+    let f = |key: &str, args: &[(&str, &str)]| i18n::format(lang, key, args);
+    let field = |label_key: &str, value: &str| {
+        f(
+            "page.field",
+            &[("label", &f(label_key, &[])), ("value", value)],
+        )
+    };
+    let head = match d.error_type {
+        Some(t) => {
+            let token = style.bold(&style.bad(t.name()));
+            match i18n::message(lang, &format!("type.{}.title", t.name())) {
+                Some(title) => f("cli.type_title", &[("token", &token), ("title", title)]),
+                None => token,
+            }
+        }
+        None => style.bold(&style.bad(&f("cli.no_type", &[]))),
+    };
+    let _ = writeln!(out, "{head}");
+    let hop = d
+        .hop
+        .map_or_else(|| f("cli.unknown", &[]), |h| step_label(h, lang));
+    let retry = f(
         if d.retryable {
-            "retryable"
+            "cli.retryable"
         } else {
-            "not retryable"
+            "cli.not_retryable"
         },
-        d.status
+        &[],
+    );
+    let _ = writeln!(
+        out,
+        "  {}",
+        f(
+            "cli.facts",
+            &[
+                ("hop", &hop),
+                ("layer", &layer_name(d, lang)),
+                ("retry", &retry),
+                ("status", &d.status.to_string()),
+            ]
+        )
     );
     if let Some(s) = d
         .error_type
@@ -206,14 +232,23 @@ pub fn diagnosis_block(
         let _ = writeln!(out, "  {s}");
     }
     if let Some(v) = &d.vendor_code {
-        let _ = writeln!(out, "  code: {}", clean(v, 100));
+        let _ = writeln!(out, "  {}", field("page.label.vendor_code", &clean(v, 100)));
     }
     if let Some(detail) = &d.detail {
-        let _ = writeln!(out, "  detail: {}", clean(detail, 400));
+        let _ = writeln!(
+            out,
+            "  {}",
+            f("page.owner.detail", &[("detail", &clean(detail, 400))])
+        );
     }
     if !d.alternatives.is_empty() {
         let alts: Vec<&str> = d.alternatives.iter().map(|t| t.name()).collect();
-        let _ = writeln!(out, "  could also be: {}", alts.join(", "));
+        let sep = f("page.list_separator", &[]);
+        let _ = writeln!(
+            out,
+            "  {}",
+            field("page.label.alternatives", &alts.join(&sep))
+        );
     }
     let texts = audience_texts(d, audience, lang);
     let items = advice::items(d, audience, lang, fill);
@@ -241,7 +276,11 @@ pub fn diagnosis_block(
             let _ = writeln!(
                 out,
                 "  {}",
-                style.dim(&format!("(and {more} more for the other possible causes)"))
+                style.dim(&i18n::format(
+                    lang,
+                    "cli.more",
+                    &[("count", &more.to_string())]
+                ))
             );
         }
     }
@@ -281,7 +320,12 @@ pub fn text(report: &Report, lang: Lang, fill: &Fill, style: &Style) -> String {
     }
     match (&report.diagnosis, report.failed_step) {
         (Some(d), Some(step)) => {
-            let _ = writeln!(out, "\nFailed at: {}\n", step_label(step, lang));
+            let step = step_label(step, lang);
+            let _ = writeln!(
+                out,
+                "\n{}\n",
+                i18n::format(lang, "cli.failed_at", &[("step", &step)])
+            );
             diagnosis_block(&mut out, d, Audience::Owner, lang, fill, style);
         }
         (Some(d), None) => {
@@ -293,11 +337,20 @@ pub fn text(report: &Report, lang: Lang, fill: &Fill, style: &Style) -> String {
             };
             let fill = &fill;
             let status = report.status.unwrap_or(d.status);
+            let confidence =
+                i18n::format(lang, &format!("confidence.{}", d.confidence.name()), &[]);
             let _ = writeln!(
                 out,
-                "\nThe server answered {status}; the error was written by {} ({}).\n",
-                d.layer,
-                i18n::format(lang, &format!("confidence.{}", d.confidence.name()), &[])
+                "\n{}\n",
+                i18n::format(
+                    lang,
+                    "cli.answered",
+                    &[
+                        ("status", &status.to_string()),
+                        ("layer", &layer_name(d, lang)),
+                        ("confidence", &confidence),
+                    ]
+                )
             );
             diagnosis_block(&mut out, d, Audience::Owner, lang, fill, style);
         }
@@ -305,7 +358,7 @@ pub fn text(report: &Report, lang: Lang, fill: &Fill, style: &Style) -> String {
             let _ = writeln!(
                 out,
                 "\n{}",
-                style.good("Every step of the HTTP cycle worked.")
+                style.good(&i18n::format(lang, "cli.all_ok", &[]))
             );
         }
     }
