@@ -609,12 +609,16 @@ pub fn extras(
     config: &Config,
     request_id: &str,
     url: Option<String>,
-    lang: gatewise_core::Lang,
+    viewer: &Viewer,
 ) -> Extras {
     let prefix = &config.reserved_prefix;
     Extras {
         request_id: Some(request_id.to_owned()),
-        time: Some(js::local_time(js_sys::Date::now(), lang.tag())),
+        // The time in the reader's language, by the runtime's Intl: only for the formats that
+        // show it (the first Intl.DateTimeFormat of an isolate costs tens of ms; problem JSON
+        // has no time member and pays nothing).
+        time: (viewer.format != gatewise_core::render::negotiate::Format::ProblemJson)
+            .then(|| js::local_time(js_sys::Date::now(), viewer.lang.tag())),
         url,
         site_name: config
             .logo_text
@@ -663,7 +667,7 @@ async fn finish(
     if let Some((copy, at)) = stale {
         return serve_stale(copy, at, &f.diagnosis, &viewer, config).await;
     }
-    let mut x = extras(req, config, &id, Some(parts.public_url()), viewer.lang);
+    let mut x = extras(req, config, &id, Some(parts.public_url()), &viewer);
     x.retry_after_hint = f.retry_hint;
     x.owner_facts = owner_facts(&f, config, parts);
     let a = answer::failure(&f.diagnosis, &viewer, &x);
@@ -780,7 +784,7 @@ async fn origin_failure(
         }
         let mut shown = f.diagnosis.clone();
         shown.status = status;
-        let mut x = extras(req, config, &id, Some(parts.public_url()), viewer.lang);
+        let mut x = extras(req, config, &id, Some(parts.public_url()), &viewer);
         x.owner_facts = owner_facts(&f, config, parts);
         return js::answer(&answer::failure(&shown, &viewer, &x));
     }
