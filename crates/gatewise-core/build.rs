@@ -12,6 +12,9 @@
 //! `other`) and plural messages are plural, on the same placeholder, in every
 //! language.
 
+#[path = "build/tables.rs"]
+mod tables;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -345,7 +348,22 @@ fn main() {
     }
     out.push_str("];\n");
 
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| fail("OUT_DIR unset")))
-        .join("catalogs.rs");
+    let out_dir = std::path::PathBuf::from(
+        std::env::var("OUT_DIR").unwrap_or_else(|_| fail("OUT_DIR unset")),
+    );
+    let dest = out_dir.join("catalogs.rs");
     std::fs::write(&dest, out).unwrap_or_else(|e| fail(&format!("{}: {e}", dest.display())));
+
+    // The tables of data/ (data/README.md), checked against the English catalog.
+    let errors = tables::generate(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        reference.keys().cloned().collect(),
+        &out_dir,
+    );
+    if !errors.is_empty() {
+        for e in &errors {
+            eprintln!("data error: {e}");
+        }
+        fail(&format!("{} error(s) in data/", errors.len()));
+    }
 }

@@ -3,10 +3,13 @@
 
 What it does
 ------------
-1. Installs the Debian packages nginx, apache2, haproxy, varnish, squid and caddy
-   if they are missing (apt-get; a temporary /usr/sbin/policy-rc.d stops the
-   packages' init scripts from starting system-wide daemons), and prints the
-   version of each server.
+1. Installs what the chosen servers need if it is missing: the Debian packages
+   (nginx, apache2, haproxy, varnish, squid, caddy, and those of servers.SPECS;
+   apt-get, with a temporary /usr/sbin/policy-rc.d that stops the packages' init
+   scripts from starting system-wide daemons), the PyPI packages of servers.SPECS
+   into a private venv and its npm packages into a private folder, both under
+   $GATEWISE_CAPTURE_DEPS (default /var/tmp/gatewise-capture-deps, never the
+   repository). Prints the version of each server.
 2. Starts misbehaving upstreams on 127.0.0.1 (threads in this script), one per
    scenario (see SCENARIOS below), plus a tiny DNS stub on 127.0.0.1:53 (udp+tcp) that
    answers NXDOMAIN to every query (used by the `dns` scenario).
@@ -60,6 +63,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import servers
+
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
 README = Path(__file__).resolve().parent / "README.md"
@@ -72,7 +77,6 @@ SLOW_HEADERS_DELAY = 4         # seconds: > PROXY_TIMEOUT
 CLIENT_TIMEOUT = 20.0          # seconds: give up reading a response after this
 IDLE_TIMEOUT = 4.0             # seconds: give up when an incomplete response stalls this long
 DNS_NAME = "does-not-exist.invalid"
-APT_PACKAGES = ["nginx", "apache2", "haproxy", "varnish", "squid", "caddy"]
 
 
 # --------------------------------------------------------------------------
@@ -394,13 +398,19 @@ class Exchange:
     elapsed_ms: int
 
 
-def http_get(port: int, accept: str) -> Exchange:
-    req = (f"GET /some/path?x=1 HTTP/1.1\r\nHost: {HOST}:{port}\r\nUser-Agent: curl/8.0\r\n"
+def http_get(port: int, accept: str, target: str = "/some/path?x=1", host: str | None = None) -> Exchange:
+    """One request. A forward proxy gets the absolute-form `target` (http://upstream/...)
+    and the upstream's `host`; a reverse proxy the origin-form and its own address."""
+    req = (f"GET {target} HTTP/1.1\r\nHost: {host or f'{HOST}:{port}'}\r\nUser-Agent: curl/8.0\r\n"
            f"Accept: {accept}\r\n\r\n").encode()
     t0 = time.monotonic()
     buf = b""
     ended = "timeout"
-    with socket.create_connection((HOST, port), timeout=5) as s:
+    try:
+        s = socket.create_connection((HOST, port), timeout=5)
+    except ConnectionRefusedError:        # the proxy itself is gone (e.g. crashed on an earlier request)
+        return Exchange(b"", "refused", int((time.monotonic() - t0) * 1000))
+    with s:
         s.sendall(req)
         while True:
             left = CLIENT_TIMEOUT - (time.monotonic() - t0)
@@ -523,6 +533,7 @@ class Server:
     package = ""
     base_port = 0
     no_dns_reason = ""          # non-empty: `dns` is skipped for this server
+    log_settle = 0.8            # seconds to wait at least for log lines after a response
 
     def __init__(self, tmp: Path) -> None:
         self.dir = tmp / self.name
@@ -543,10 +554,16 @@ class Server:
     def upstream_addr(self, s: Scenario) -> str:
         return f"{HOST}:{upstream_port(s)}"
 
+    def request_target(self, s: Scenario) -> tuple[str, str | None]:
+        """(request target, Host header or None for the proxy's own address)."""
+        return "/some/path?x=1", None
+
     # -- to implement
     def version(self) -> str: ...
     def write_config(self) -> None: ...
     def command(self) -> list[str]: ...
+    def commands(self) -> list[list[str]]:
+        return [self.command()]
     def logs(self) -> list[LogFile]: ...
     def env(self) -> dict[str, str]:
         return dict(os.environ)
@@ -559,20 +576,21 @@ class Server:
             if not port_free(self.port(s)):
                 raise SystemExit(f"{self.name}: port {self.port(s)} is busy (leftover process?)")
         self.write_config()
-        cmd = self.command()
-        if use_unshare:       # private mount namespace with a loopback-only resolv.conf
-            cmd = ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
-                   'mount --bind "$0" /etc/resolv.conf && exec "$@"', str(resolv), *cmd]
-        out = open(self.dir / "stdout.txt", "wb")
-        err = open(self.dir / "stderr.txt", "wb")
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                             env=self.env(), cwd=self.dir)
-        self.procs.append((p, self.name))
-        print(f"  started {self.name} pid {p.pid}")
+        for cmd in self.commands():
+            if use_unshare:       # private mount namespace with a loopback-only resolv.conf
+                cmd = ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+                       'mount --bind "$0" /etc/resolv.conf && exec "$@"', str(resolv), *cmd]
+            out = open(self.dir / "stdout.txt", "ab")      # append: several processes may share them
+            err = open(self.dir / "stderr.txt", "ab")
+            p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                 env=self.env(), cwd=self.dir)
+            self.procs.append((p, self.name))
+            print(f"  started {self.name} pid {p.pid}")
         deadline = time.monotonic() + 30
         while not all(listening(self.port(s)) for s in self.endpoints()):
-            if p.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {p.returncode}:\n"
+            dead = [p for p, _ in self.procs if p.poll() is not None]
+            if dead:
+                raise RuntimeError(f"{self.name} pid {dead[0].pid} exited with {dead[0].returncode}:\n"
                                    + (self.dir / "stderr.txt").read_text(errors="replace")[-3000:]
                                    + (self.dir / "stdout.txt").read_text(errors="replace")[-3000:])
             if time.monotonic() > deadline:
@@ -902,7 +920,89 @@ class Caddy(Server):
                 LogFile("access.log", self.dir / "access.log", "access")]
 
 
-SERVERS = [Nginx, Apache, Haproxy, Varnish, Squid, Caddy]
+DEPS = Path(os.environ.get("GATEWISE_CAPTURE_DEPS", "/var/tmp/gatewise-capture-deps"))
+
+
+class SpecServer(Server):
+    """A server described by a row of servers.SPECS (see servers.py)."""
+    spec: servers.Spec
+    log_settle = 1.5            # lighttpd and others flush their logs on a 1 s timer
+
+    def port(self, s: Scenario) -> int:
+        return self.base_port if self.spec.mode == "forward" else super().port(s)
+
+    def endpoints(self) -> list[Scenario]:
+        ends = super().endpoints()
+        return ends[:1] if self.spec.mode == "forward" else ends
+
+    def request_target(self, s: Scenario) -> tuple[str, str | None]:
+        if self.spec.mode != "forward":
+            return super().request_target(s)
+        authority = DNS_NAME if s.name == "dns" else self.upstream_addr(s)
+        return f"http://{authority}/some/path?x=1", authority
+
+    def ctx(self, end: servers.Endpoint | None = None) -> servers.Ctx:
+        if self.spec.mode == "forward":
+            ends = [servers.Endpoint("*", self.base_port, HOST, 0)]
+        else:
+            ends = [servers.Endpoint(s.name, self.port(s), DNS_NAME if s.name == "dns" else HOST,
+                                     80 if s.name == "dns" else upstream_port(s))
+                    for s in self.endpoints()]
+        return servers.Ctx(self.dir, HOST, PROXY_TIMEOUT, DNS_NAME, DNS_PORT, ends,
+                           DEPS / "venv", DEPS / "node", end)
+
+    def fill(self, text: str) -> str:
+        return (text.replace("{d}", str(self.dir)).replace("{venv}", str(DEPS / "venv"))
+                .replace("{node}", str(DEPS / "node")))
+
+    def version(self) -> str:
+        cmd, rx = self.spec.version
+        out = sh([self.fill(x) for x in cmd])
+        m = re.search(rx, out)
+        product = m.group(1) if m else out.splitlines()[0] if out else "?"
+        kind, _, pkg = self.spec.origin.partition(":")
+        if kind == "apt":
+            return f"{product} (Debian {DEBIAN_MAJOR}, package {pkg} {deb_version(pkg)})"
+        if kind == "pip":
+            name = re.split(r"[=<>]", pkg)[0]
+            py = str(DEPS / "venv/bin/python")
+            dist = sh([py, "-c", "import importlib.metadata as m, sys; print(m.version(sys.argv[1]))", name])
+            return f"{name} {dist} ({product}; PyPI, Python {sh([py, '-V']).split()[-1]})"
+        name = pkg.rsplit("@", 1)[0]
+        return f"{name} {product} (npm, Node.js {sh(['node', '--version'])})"
+
+    def write_config(self) -> None:
+        ctxs = [self.ctx(e) for e in self.ctx().ends] if self.spec.per_endpoint else [self.ctx()]
+        for c in ctxs:
+            for fname, text in self.spec.files(c).items():
+                f = self.dir / fname
+                f.parent.mkdir(parents=True, exist_ok=True)
+                f.write_text(text)
+        if self.spec.owner:
+            for p in [self.dir, *self.dir.rglob("*")]:
+                shutil.chown(p, self.spec.owner)
+
+    def env(self) -> dict[str, str]:
+        e = dict(os.environ, GATEWISE_NODE_DEPS=str(DEPS / "node"))
+        e.update({k: self.fill(v) for k, v in self.spec.env.items()})
+        return e
+
+    def commands(self) -> list[list[str]]:
+        if self.spec.per_endpoint:
+            return [self.spec.command(self.ctx(e)) for e in self.ctx().ends]
+        return [self.spec.command(self.ctx())]
+
+    def logs(self) -> list[LogFile]:
+        return [LogFile(label, self.dir / fname, kind) for label, fname, kind in self.spec.logs]
+
+
+def spec_server(spec: servers.Spec) -> type[SpecServer]:
+    return type(f"Spec_{spec.name}", (SpecServer,), {
+        "spec": spec, "name": spec.name, "package": spec.origin, "base_port": spec.base_port,
+        "no_dns_reason": spec.no_dns_reason, "log_settle": spec.log_settle})
+
+
+SERVERS = [Nginx, Apache, Haproxy, Varnish, Squid, Caddy] + [spec_server(x) for x in servers.SPECS]
 
 
 # --------------------------------------------------------------------------
@@ -944,6 +1044,7 @@ def read_from(p: Path, offset: int) -> bytes:
 # manifests (merge: keep foreign tables and keys we do not own)
 # --------------------------------------------------------------------------
 OWNED_KEYS = {"source", "server", "upstream", "captured", "request_accept", "ended", "elapsed_ms",
+              "response_bytes", "request_target",
               "error_file", "error_lines", "access_file", "access_lines"}
 
 
@@ -1045,7 +1146,9 @@ def readme_tables() -> str:
         for n in names:
             f = resp[n] / f"{s.name}.http"
             m = man[n].get(s.name, {})
-            if f.exists() and m.get("source") == "captured":
+            if m.get("source") == "captured" and m.get("response_bytes") == 0:
+                cell = f"no response ({m.get('ended')})"
+            elif f.exists() and m.get("source") == "captured":
                 cell = status_of(f.read_bytes())
                 if m.get("ended") and m["ended"] != "complete":
                     cell += f" ({m['ended']})"
@@ -1075,6 +1178,14 @@ def readme_tables() -> str:
         cell = "; ".join(f"**{status_of(files[v[0]].read_bytes())}**: " + ", ".join(f"`{x}`" for x in v)
                          for v in g) or "none"
         lines.append(f"| {n} | {cell} |")
+    lines += ["", "### Servers of the spec table (servers.py)", "",
+              "| server | from | mode | configured with |", "|---|---|---|---|"]
+    for spec in servers.SPECS:
+        kind, _, pkg = spec.origin.partition(":")
+        where = {"apt": "Debian", "pip": "PyPI", "npm": "npm"}.get(kind, kind)
+        extra = "".join(f", {o.partition(':')[2]}" for o in spec.extra_origins)
+        mode = spec.mode + (", one process per scenario" if spec.per_endpoint else "")
+        lines.append(f"| {spec.name} | {where} `{pkg}`{extra} | {mode} | {spec.notes} |")
     skipped = []
     for c in SERVERS:
         if c.no_dns_reason:
@@ -1098,8 +1209,24 @@ def update_readme() -> None:
 # --------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------
-def ensure_packages() -> None:
-    missing = [p for p in APT_PACKAGES
+def ensure_packages(wanted: list[type[Server]]) -> None:
+    origins = [o for c in wanted if issubclass(c, SpecServer)
+               for o in (c.spec.origin, *c.spec.extra_origins)]
+    pip = [o.split(":", 1)[1] for o in origins if o.startswith("pip:")]
+    npm = [o.split(":", 1)[1] for o in origins if o.startswith("npm:")]
+    if pip:
+        if not (DEPS / "venv/bin/python").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(DEPS / "venv")], check=True)
+        subprocess.run([str(DEPS / "venv/bin/pip"), "install", "-q", *pip], check=True)
+    if npm:
+        (DEPS / "node").mkdir(parents=True, exist_ok=True)
+        if not (DEPS / "node/package.json").exists():
+            (DEPS / "node/package.json").write_text('{"name": "capture-deps", "private": true}\n')
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(DEPS / "node"), *npm],
+                       check=True)
+    apt = [c.package for c in wanted if not issubclass(c, SpecServer)]
+    apt += [o.split(":", 1)[1] for o in origins if o.startswith("apt:")]
+    missing = [p for p in apt
                if "install ok installed" not in sh(["dpkg-query", "-W", "-f", "${Status}", p])]
     if not missing:
         print("packages: all installed")
@@ -1145,8 +1272,8 @@ def capture_server(srv: Server, scenarios: list[Scenario], today: str) -> None:
             print(f"  {s.name:14s} skipped: {srv.no_dns_reason}")
             continue
         offsets = [size(lf.path) for lf in logs]
-        ex = http_get(srv.port(s), s.accept)
-        wait_logs_settle(logs)
+        ex = http_get(srv.port(s), s.accept, *srv.request_target(s))
+        wait_logs_settle(logs, min_wait=srv.log_settle)
         chunks = [read_from(lf.path, off) for lf, off in zip(logs, offsets)]
         results[s.name] = ex
         print(f"  {s.name:14s} {status_of(ex.raw):>4s} {ex.ended:8s} {ex.elapsed_ms:6d} ms "
@@ -1159,13 +1286,22 @@ def capture_server(srv: Server, scenarios: list[Scenario], today: str) -> None:
             for p in (resp_dir / "refused_json.http", log_dir / "refused_json.log"):
                 p.unlink(missing_ok=True)
             continue
-        (resp_dir / f"{s.name}.http").write_bytes(ex.raw)
+        if ex.raw:
+            (resp_dir / f"{s.name}.http").write_bytes(ex.raw)
+        else:                     # no byte came back: nothing to store but the manifest row
+            (resp_dir / f"{s.name}.http").unlink(missing_ok=True)
         err = [c for lf, c in zip(logs, chunks) if lf.kind == "error"]
         acc = [c for lf, c in zip(logs, chunks) if lf.kind == "access"]
-        (log_dir / f"{s.name}.log").write_bytes(b"".join(err + acc))
+        if any(err + acc):
+            (log_dir / f"{s.name}.log").write_bytes(b"".join(err + acc))
+        else:                     # the server wrote no line: the manifest row says 0 and 0
+            (log_dir / f"{s.name}.log").unlink(missing_ok=True)
         common = {"source": "captured", "server": version, "upstream": s.upstream, "captured": today,
                   "request_accept": s.accept}
-        resp_tables[s.name] = {**common, "ended": ex.ended, "elapsed_ms": ex.elapsed_ms}
+        if srv.request_target(s)[1]:                      # forward proxy: absolute-form target
+            common["request_target"] = srv.request_target(s)[0]
+        resp_tables[s.name] = {**common, "ended": ex.ended, "elapsed_ms": ex.elapsed_ms,
+                               "response_bytes": len(ex.raw)}
         elf = [lf for lf in logs if lf.kind == "error"]
         alf = [lf for lf in logs if lf.kind == "access"]
         log_tables[s.name] = {**common,
@@ -1205,7 +1341,7 @@ def main() -> int:
         print("refused_again needs refused; adding it")
         scenarios.insert(0, SCEN["refused"])
     if not args.no_install:
-        ensure_packages()
+        ensure_packages(wanted)
     today = datetime.date.today().isoformat()
 
     tmp = Path(tempfile.mkdtemp(prefix="gatewise-capture-"))

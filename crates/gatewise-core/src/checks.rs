@@ -54,9 +54,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::escape::{clean, http_url, script_src, SHORT, URL};
 use crate::hop::named_enum;
 use crate::policy::Schedule;
-use crate::render::escape::{clean, http_url, script_src, SHORT, URL};
 
 named_enum! {
     /// One live check of the error page.
@@ -714,14 +714,21 @@ pub struct PageFacts {
     pub checks: ChecksConfig,
 }
 
+/// What a page tells its live checks besides the diagnosis (the renderer's
+/// page context implements it): this module needs no renderer.
+pub trait PageInfo {
+    /// The request id the page shows, if any.
+    fn request_id(&self) -> Option<&str>;
+    /// When it happened, if the page shows it.
+    fn time(&self) -> Option<&str>;
+    /// The checks' configuration, if the page runs them.
+    fn checks_config(&self) -> Option<&ChecksConfig>;
+}
+
 impl PageFacts {
-    /// The facts of the page for `d` rendered with `ctx`.
-    pub fn new(d: &crate::Diagnosis, ctx: &crate::render::PageContext) -> Self {
-        let short = |v: &Option<String>| {
-            v.as_deref()
-                .map(|s| clean(s, SHORT))
-                .filter(|s| !s.is_empty())
-        };
+    /// The facts of the page for `d` rendered with `ctx` (a [`crate::render::PageContext`]).
+    pub fn new(d: &crate::Diagnosis, ctx: &impl PageInfo) -> Self {
+        let short = |v: Option<&str>| v.map(|s| clean(s, SHORT)).filter(|s| !s.is_empty());
         PageFacts {
             status: d.status,
             error_type: d.error_type,
@@ -729,11 +736,10 @@ impl PageFacts {
             segment: d.segment,
             layer: d.layer,
             retryable: d.retryable,
-            request_id: short(&ctx.request_id),
-            time: short(&ctx.time),
+            request_id: short(ctx.request_id()),
+            time: short(ctx.time()),
             checks: ctx
-                .checks
-                .as_ref()
+                .checks_config()
                 .map(ChecksConfig::cleaned)
                 .unwrap_or_default(),
         }

@@ -5,6 +5,8 @@
 //!
 //! Each row carries its display name, its kind, the vendor documentation
 //! it is described by, and where its logs usually are (used by advice).
+//! The rows are the `[layer]` tables of `data/layers/<layer>.toml` (one file
+//! per layer, with everything gatewise knows about it), compiled by `build.rs`.
 //!
 //! # Example
 //! ```
@@ -38,6 +40,9 @@ named_enum! {
         Application = "application",
         /// A client runtime that reports transport errors (browser, Node, workerd).
         Runtime = "runtime",
+        /// An HTTP client (a library, a language's runtime, a tool) whose error
+        /// texts name a failure in logs: curl, Go net/http, Java, Python…
+        Client = "client",
         /// Not known.
         Unknown = "unknown",
     }
@@ -84,70 +89,8 @@ macro_rules! layers {
     };
 }
 
-layers! {
-    /// nginx (also the default page of many PaaS front ends).
-    Nginx = "nginx", "nginx", Server, "https://nginx.org/en/docs/http/ngx_http_proxy_module.html", ["/var/log/nginx/error.log", "/var/log/nginx/access.log"];
-    /// Kubernetes ingress-nginx controller.
-    IngressNginx = "ingress_nginx", "Kubernetes ingress-nginx", Proxy, "https://kubernetes.github.io/ingress-nginx/user-guide/custom-errors/", ["kubectl logs -n ingress-nginx deploy/ingress-nginx-controller"];
-    /// Apache httpd with mod_proxy.
-    Apache = "apache", "Apache httpd", Server, "https://httpd.apache.org/docs/2.4/mod/mod_proxy.html", ["/var/log/apache2/error.log", "/var/log/httpd/error_log"];
-    /// Microsoft IIS, including ARR and the ASP.NET Core Module (ANCM).
-    Iis = "iis", "Microsoft IIS", Server, "https://learn.microsoft.com/en-us/troubleshoot/developer/webapps/iis/health-diagnostic-performance/http-status-code", ["C:\\inetpub\\logs\\LogFiles", "Event Viewer → Windows Logs → Application"];
-    /// HAProxy.
-    Haproxy = "haproxy", "HAProxy", Proxy, "https://docs.haproxy.org/2.8/configuration.html#8.5", ["/var/log/haproxy.log", "journalctl -u haproxy"];
-    /// Varnish Cache.
-    Varnish = "varnish", "Varnish Cache", Proxy, "https://varnish-cache.org/docs/trunk/users-guide/vcl-built-in-subs.html", ["varnishlog -g request -q 'RespStatus >= 500'"];
-    /// Squid.
-    Squid = "squid", "Squid", Proxy, "https://wiki.squid-cache.org/SquidFaq/SquidLogs", ["/var/log/squid/access.log", "/var/log/squid/cache.log"];
-    /// Envoy (also Istio and other service meshes).
-    Envoy = "envoy", "Envoy", Proxy, "https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage", ["kubectl logs <pod> -c istio-proxy", "envoy access log"];
-    /// Caddy.
-    Caddy = "caddy", "Caddy", Server, "https://caddyserver.com/docs/caddyfile/directives/reverse_proxy", ["journalctl -u caddy"];
-    /// Traefik.
-    Traefik = "traefik", "Traefik", Proxy, "https://doc.traefik.io/traefik/observability/access-logs/", ["traefik access log (accessLog.filePath)"];
-    /// Cloudflare's edge.
-    Cloudflare = "cloudflare", "Cloudflare", Cdn, "https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-5xx-errors/", ["Cloudflare dashboard → Analytics → Traffic"];
-    /// AWS Elastic Load Balancing (ALB, CLB, NLB).
-    AwsElb = "aws_elb", "AWS Elastic Load Balancing", LoadBalancer, "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html", ["ALB access logs in S3", "CloudWatch metrics HTTPCode_ELB_5XX_Count"];
-    /// Amazon CloudFront.
-    Cloudfront = "cloudfront", "Amazon CloudFront", Cdn, "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/troubleshooting-response-errors.html", ["CloudFront standard logs"];
-    /// Google Front End / Google Cloud Load Balancing.
-    GoogleFrontend = "google_frontend", "Google Front End", LoadBalancer, "https://cloud.google.com/load-balancing/docs/https/troubleshooting-ext-https-lbs", ["Cloud Logging: resource.type=\"http_load_balancer\""];
-    /// Azure Front Door.
-    AzureFrontDoor = "azure_front_door", "Azure Front Door", Cdn, "https://learn.microsoft.com/en-us/azure/frontdoor/troubleshoot-issues", ["Azure Monitor: FrontDoorAccessLog"];
-    /// Azure Application Gateway.
-    AzureAppGateway = "azure_app_gateway", "Azure Application Gateway", LoadBalancer, "https://learn.microsoft.com/en-us/azure/application-gateway/application-gateway-troubleshooting-502", ["Azure Monitor: ApplicationGatewayAccessLog"];
-    /// Fastly.
-    Fastly = "fastly", "Fastly", Cdn, "https://docs.fastly.com/en/guides/common-400-errors", ["Fastly real-time log streaming"];
-    /// Akamai.
-    Akamai = "akamai", "Akamai", Cdn, "https://techdocs.akamai.com/property-mgr/docs/error-codes", ["Akamai Control Center → Reference # lookup"];
-    /// Heroku's router.
-    Heroku = "heroku", "Heroku router", Platform, "https://devcenter.heroku.com/articles/error-codes", ["heroku logs --tail"];
-    /// Vercel.
-    Vercel = "vercel", "Vercel", Platform, "https://vercel.com/docs/errors", ["vercel logs <deployment-url>"];
-    /// Netlify.
-    Netlify = "netlify", "Netlify", Platform, "https://docs.netlify.com/routing/redirects/", ["Netlify UI → Logs → Functions"];
-    /// gunicorn.
-    Gunicorn = "gunicorn", "gunicorn", AppServer, "https://docs.gunicorn.org/en/stable/settings.html", ["gunicorn --error-logfile", "journalctl -u gunicorn"];
-    /// uWSGI.
-    Uwsgi = "uwsgi", "uWSGI", AppServer, "https://uwsgi-docs.readthedocs.io/en/latest/Logging.html", ["uwsgi --logto"];
-    /// PHP-FPM.
-    PhpFpm = "php_fpm", "PHP-FPM", AppServer, "https://www.php.net/manual/en/install.fpm.configuration.php", ["/var/log/php*-fpm.log"];
-    /// The origin application, passed through unchanged by the proxies in front of it.
-    OriginApp = "origin_app", "the site's application", Application, "RFC 9110 §15.6", ["the application's own log"];
-    /// A web browser's fetch (Chrome, Firefox, Safari).
-    Browser = "browser", "web browser", Runtime, "https://fetch.spec.whatwg.org/#concept-network-error", [];
-    /// Node.js (undici's fetch, the http module).
-    Node = "node", "Node.js", Runtime, "https://undici.nodejs.org/#/docs/api/Errors", [];
-    /// Cloudflare's workerd runtime (a Worker's fetch).
-    Workerd = "workerd", "Cloudflare Workers runtime", Runtime, "https://developers.cloudflare.com/workers/observability/errors/", ["wrangler tail"];
-    /// A Rust program's std::io error.
-    RustIo = "rust_io", "Rust std::io", Runtime, "https://doc.rust-lang.org/std/io/enum.ErrorKind.html", [];
-    /// gatewise itself.
-    Gatewise = "gatewise", "gatewise", Proxy, "docs/architecture.md", ["wrangler tail"];
-    /// Unknown: no fingerprint matched.
-    Unknown = "unknown", "an unidentified server", Unknown, "", [];
-}
+// The rows: one per file of data/layers/ (`[layer]`), generated by build.rs.
+include!(concat!(env!("OUT_DIR"), "/layers.rs"));
 
 impl Layer {
     /// The stable id, e.g. `aws_elb`.

@@ -15,6 +15,12 @@
 //! - [`drill`]: narrowing an ambiguous transport error with a step-by-step
 //!   probe (DNS, connect, HTTP) a gateway ran.
 //! - [`logs`]: a pasted log line becomes a [`Diagnosis`] plus an explanation.
+//! - [`signals`]: the words every stack uses for the same failures (errno,
+//!   resolver, TLS, runtimes and client libraries), read from any text.
+//! - [`matcher`] and [`table`]: the one text-matcher vocabulary and the one
+//!   row style of every table above; the rows are `data/` files compiled by
+//!   `build.rs` (`data/README.md`).
+//! - [`causes`]: the likely causes and the ambiguity note of a [`Diagnosis`].
 //! - [`explain()`](explain::explain): anything pasted (status code, raw
 //!   response, log lines, error page) becomes a [`Diagnosis`]; [`raw`] parses raw responses.
 //! - [`advice`]: what the visitor, the site owner and the developer can do.
@@ -48,24 +54,29 @@
 
 pub mod advice;
 pub mod audience;
+pub mod causes;
 pub mod cdn_loop;
 pub mod checks;
 pub mod classify;
 pub mod diagnosis;
 pub mod drill;
+pub mod escape;
 pub mod explain;
 pub mod fingerprint;
 pub mod hop;
 pub mod i18n;
 pub mod layer;
 pub mod logs;
+pub mod matcher;
 pub mod policy;
 pub mod proxy_status;
 pub mod raw;
 pub mod render;
 pub mod secret;
+pub mod signals;
 pub mod stale;
 pub mod status;
+pub mod table;
 pub mod taxonomy;
 
 pub use audience::Audience;

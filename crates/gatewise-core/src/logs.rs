@@ -8,9 +8,10 @@
 //! catalog template `log.<format>.<id>` with the line's fields filled in.
 //! [`explain_all`] does the same for a multi-line paste.
 //!
-//! Everything is data: [`formats::ENVELOPES`] cut a line into fields,
-//! [`patterns::PATTERNS`] say what the fields mean, [`glosses::GLOSSES`]
-//! explain codes inside a field. Work is bounded: only the first
+//! Everything is data (`data/`, one file per layer; `data/README.md`):
+//! [`formats::SHAPES`] cut a line into fields, [`patterns::PATTERNS`] say what
+//! the fields mean (conditions in the [matcher vocabulary](crate::matcher)),
+//! [`glosses::GLOSSES`] explain codes inside a field. Work is bounded: only the first
 //! [`MAX_LINE_BYTES`] of a line are matched (JSON lines are parsed up to
 //! [`MAX_JSON_BYTES`]), and [`explain_all`] reads at most [`MAX_LINES`] lines
 //! and [`MAX_TOTAL_BYTES`].
@@ -43,14 +44,16 @@ pub mod patterns;
 
 use std::sync::LazyLock;
 
-use regex_lite::Regex;
 use serde::Serialize;
 
 use crate::diagnosis::{Diagnosis, Evidence, EvidenceSource};
 use crate::hop::Reached;
 use crate::i18n::{self, Lang};
+use crate::layer::Layer;
+use crate::matcher::{Pattern, PreparedTable, Subject};
+use crate::table::CodeSource;
 
-pub use formats::{Envelope, EnvelopeKind, FormatInfo, LogFormat, ENVELOPES};
+pub use formats::{FormatInfo, LogFormat, Shape, ShapeKind, SHAPES};
 pub use glosses::{Gloss, GlossPart, GLOSSES};
 pub use patterns::{LineKind, PatternRow, PATTERNS};
 
@@ -133,6 +136,11 @@ impl LogExplanation {
             .unwrap_or_else(|| layer.info().display.to_owned());
         args.push(("layer".to_owned(), layer_name));
         args.push(("during".to_owned(), during(lang, &fields)));
+        if let Some(t) = self.diagnosis.error_type {
+            if let Some(summary) = i18n::message(lang, &t.text_key("summary")) {
+                args.push(("type_summary".to_owned(), summary.to_owned()));
+            }
+        }
         for g in GLOSSES.iter().filter(|g| g.format == self.format) {
             if let Some(v) = field(g.field) {
                 args.push((g.placeholder.to_owned(), gloss(lang, g, v)));
@@ -155,7 +163,7 @@ impl LogExplanation {
 fn neutralized(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if crate::render::escape::is_unsafe_char(c) {
+            if crate::escape::is_unsafe_char(c) {
                 '\u{fffd}'
             } else {
                 c
@@ -250,6 +258,88 @@ pub fn explain_all(text: &str) -> Vec<LineExplanation> {
     out
 }
 
+/// Explains one record read by its field names: a JSON object (on one line
+/// or pretty-printed over several), or a table of `key: value`, `key = value`,
+/// `key | value`, `| key | value |` or tab-separated lines, as log viewers show
+/// an entry. The formats whose shapes read fields by name (`json`, `kv`) are
+/// tried, so any field order and any subset of a format's fields works.
+/// `None` when the text is no such record, or no format recognises it.
+///
+/// ```
+/// use gatewise_core::logs;
+/// use gatewise_core::{ErrorType, Layer};
+/// let table = "httpRequest.status: 502\njsonPayload.statusDetails: failed_to_connect_to_backend\nhttpRequest.requestUrl: https://shop.example.com/";
+/// let e = logs::explain_record(table).unwrap();
+/// assert_eq!(e.format.name(), "gcp_lb");
+/// assert_eq!(e.diagnosis.error_type, Some(ErrorType::ConnectionRefused));
+/// assert_eq!(e.diagnosis.layer, Layer::GoogleFrontend);
+/// ```
+pub fn explain_record(text: &str) -> Option<LogExplanation> {
+    let text = prefix(text.trim(), MAX_JSON_BYTES);
+    let fields = record_fields(text)?;
+    let compiled = &*COMPILED;
+    SHAPES.iter().enumerate().find_map(|(si, shape)| {
+        if !matches!(shape.kind, ShapeKind::Json | ShapeKind::Kv) {
+            return None;
+        }
+        read_fields(
+            shape,
+            si,
+            fields.clone(),
+            prefix(text, MAX_LINE_BYTES),
+            compiled,
+        )
+    })
+}
+
+/// The fields of a record (see [`explain_record`]).
+fn record_fields(text: &str) -> Option<Fields> {
+    let mut fields = Fields::new();
+    if text.starts_with('{') {
+        let value: serde_json::Value = serde_json::from_str(text).ok()?;
+        flatten("", &value, 0, &mut fields);
+        return (!fields.is_empty()).then_some(fields);
+    }
+    let mut pairs = 0usize;
+    let mut others = 0usize;
+    for line in text.lines().take(MAX_LINES) {
+        let line = line.trim().trim_matches('|').trim();
+        if line.is_empty()
+            || line
+                .chars()
+                .all(|c| matches!(c, '-' | ':' | '|' | ' ' | '='))
+        {
+            continue;
+        }
+        match table_pair(line) {
+            Some((k, v)) => {
+                pairs = pairs.saturating_add(1);
+                push(&mut fields, k, v.trim_matches('"'));
+            }
+            None => others = others.saturating_add(1),
+        }
+    }
+    // A table: two pairs or more, and pairs on most lines.
+    (pairs >= 2 && others <= pairs / 4).then_some(fields)
+}
+
+/// One `key: value` / `key = value` / `key | value` / `key<TAB>value` line of a table.
+fn table_pair(line: &str) -> Option<(&str, &str)> {
+    let at = line.find([':', '=', '|', '\t'])?;
+    let key = line.get(..at)?.trim();
+    let value = line
+        .get(at.saturating_add(1)..)?
+        .trim()
+        .trim_start_matches(['=', '|'])
+        .trim();
+    let is_key = !key.is_empty()
+        && key.len() <= 128
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '@' | '[' | ']'));
+    is_key.then_some((key, value))
+}
+
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
 fn prefix(s: &str, max: usize) -> &str {
     if s.len() <= max {
@@ -263,27 +353,27 @@ fn prefix(s: &str, max: usize) -> &str {
 }
 
 struct Compiled {
-    envelopes: Vec<Option<Regex>>,
-    envelope_when: Vec<Vec<Option<Regex>>>,
-    rows: Vec<Vec<Option<Regex>>>,
+    /// Each shape's regular expression with its literal prefilter (regex shapes only).
+    shapes: Vec<Option<Pattern>>,
+    /// Each shape's conditions.
+    shape_when: PreparedTable,
+    /// Each format's `layer_when` conditions, in [`LogFormat::ALL`] order.
+    layer_when: PreparedTable,
+    /// Each pattern's conditions.
+    patterns: PreparedTable,
 }
 
 static COMPILED: LazyLock<Compiled> = LazyLock::new(|| Compiled {
-    envelopes: ENVELOPES
+    shapes: SHAPES
         .iter()
         .map(|e| match e.kind {
-            EnvelopeKind::Regex { pattern, .. } => Regex::new(pattern).ok(),
+            ShapeKind::Regex { pattern, .. } => Pattern::new(pattern),
             _ => None,
         })
         .collect(),
-    envelope_when: ENVELOPES
-        .iter()
-        .map(|e| e.when.iter().map(|(_, re)| Regex::new(re).ok()).collect())
-        .collect(),
-    rows: PATTERNS
-        .iter()
-        .map(|r| r.when.iter().map(|(_, re)| Regex::new(re).ok()).collect())
-        .collect(),
+    shape_when: PreparedTable::new(SHAPES.iter().map(|s| s.when)),
+    layer_when: PreparedTable::new(LogFormat::ALL.iter().map(|f| f.info().layer_when)),
+    patterns: PreparedTable::new(PATTERNS.iter().map(|p| p.row.when)),
 });
 
 type Fields = Vec<(String, String)>;
@@ -302,6 +392,30 @@ fn push(fields: &mut Fields, name: &str, value: &str) {
     fields.push((name.to_owned(), prefix(value, MAX_FIELD_BYTES).to_owned()));
 }
 
+/// The fields as a subject for the matcher.
+fn subject(fields: &Fields) -> Subject<'_> {
+    let mut s = Subject::new();
+    for (k, v) in fields {
+        s.push(k, v);
+    }
+    s
+}
+
+/// Fills each canonical field of `format` from the first present field that carries the same fact.
+fn alias(format: LogFormat, fields: &mut Fields) {
+    for (canonical, sources) in format.info().fields {
+        if get(fields, canonical).is_none() {
+            if let Some(v) = sources
+                .iter()
+                .find_map(|s| get(fields, s))
+                .map(str::to_owned)
+            {
+                push(fields, canonical, &v);
+            }
+        }
+    }
+}
+
 fn explain_with(line: &str, w3c_fields: Option<&[String]>) -> Option<LogExplanation> {
     let raw = line.trim_end_matches(['\r', '\n']);
     if raw.trim().is_empty() {
@@ -309,92 +423,74 @@ fn explain_with(line: &str, w3c_fields: Option<&[String]>) -> Option<LogExplanat
     }
     let short = prefix(raw, MAX_LINE_BYTES);
     let compiled = &*COMPILED;
-    for (ei, env) in ENVELOPES.iter().enumerate() {
-        let Some(mut fields) = extract(
-            env,
-            compiled.envelopes.get(ei).and_then(Option::as_ref),
+    SHAPES.iter().enumerate().find_map(|(si, shape)| {
+        let fields = extract(
+            shape,
+            compiled.shapes.get(si).and_then(Option::as_ref),
             raw,
             short,
             w3c_fields,
-        ) else {
-            continue;
-        };
-        for (canonical, sources) in env.aliases {
-            if get(&fields, canonical).is_none() {
-                if let Some(v) = sources
-                    .iter()
-                    .find_map(|s| get(&fields, s))
-                    .map(str::to_owned)
-                {
-                    push(&mut fields, canonical, &v);
-                }
-            }
-        }
-        let whens = compiled.envelope_when.get(ei);
-        let env_ok = env.when.iter().enumerate().all(|(i, (field, _))| {
-            let re = whens.and_then(|w| w.get(i)).and_then(Option::as_ref);
-            matches!((re, get(&fields, field)), (Some(re), Some(v)) if re.is_match(v))
-        });
-        if !env_ok {
-            continue;
-        }
-        derive(&mut fields);
-        for (ri, row) in PATTERNS.iter().enumerate() {
-            if !row.formats.contains(&env.format) {
-                continue;
-            }
-            let res = compiled.rows.get(ri);
-            let mut captured: Fields = Vec::new();
-            let all = row.when.iter().enumerate().all(|(i, (field, _))| {
-                let Some(re) = res.and_then(|r| r.get(i)).and_then(Option::as_ref) else {
-                    return false;
-                };
-                let Some(value) = get(&fields, field) else {
-                    return false;
-                };
-                let Some(caps) = re.captures(value) else {
-                    return false;
-                };
-                for name in re.capture_names().flatten() {
-                    if let Some(m) = caps.name(name) {
-                        captured.push((name.to_owned(), m.as_str().to_owned()));
-                    }
-                }
-                true
-            });
-            if !all {
-                continue;
-            }
-            for (k, v) in &captured {
-                push(&mut fields, k, v);
-            }
-            derive(&mut fields);
-            let diagnosis = diagnose(env.format, row, &fields, short);
-            return Some(LogExplanation {
-                format: env.format,
-                pattern: row.id,
-                kind: row.kind,
-                fields,
-                diagnosis,
-                key: row.key,
-            });
-        }
+        )?;
+        read_fields(shape, si, fields, short, compiled)
+    })
+}
+
+/// The fields a shape cut, read: the format's aliases, the shape's conditions,
+/// then the first pattern of the format that holds.
+fn read_fields(
+    shape: &Shape,
+    si: usize,
+    mut fields: Fields,
+    line: &str,
+    compiled: &Compiled,
+) -> Option<LogExplanation> {
+    alias(shape.format, &mut fields);
+    if !compiled.shape_when.holds(si, shape.when, &subject(&fields)) {
+        return None;
     }
-    None
+    derive(&mut fields);
+    let (p, captured) = {
+        let s = subject(&fields);
+        PATTERNS.iter().enumerate().find_map(|(pi, p)| {
+            if !p.formats.contains(&shape.format) {
+                return None;
+            }
+            let found = compiled.patterns.eval(pi, p.row.when, &s)?;
+            let captured: Fields = found
+                .iter()
+                .flat_map(|f| f.captures.iter())
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            Some((p, captured))
+        })?
+    };
+    for (k, v) in &captured {
+        push(&mut fields, k, v);
+    }
+    derive(&mut fields);
+    let diagnosis = diagnose(shape.format, p, &fields, line);
+    Some(LogExplanation {
+        format: shape.format,
+        pattern: p.row.id,
+        kind: p.kind(),
+        fields,
+        diagnosis,
+        key: p.key(),
+    })
 }
 
 fn extract(
-    env: &Envelope,
-    re: Option<&Regex>,
+    shape: &Shape,
+    re: Option<&Pattern>,
     raw: &str,
     short: &str,
     w3c: Option<&[String]>,
 ) -> Option<Fields> {
     let mut fields = Fields::new();
-    match env.kind {
-        EnvelopeKind::Regex { kv, .. } => {
+    match shape.kind {
+        ShapeKind::Regex { kv, .. } => {
             let caps = re?.captures(short)?;
-            for name in re?.capture_names().flatten() {
+            for name in re?.regex.capture_names().flatten() {
                 if Some(name) == kv {
                     continue;
                 }
@@ -408,7 +504,7 @@ fn extract(
                 }
             }
         }
-        EnvelopeKind::Json => {
+        ShapeKind::Json => {
             let text = raw.trim();
             if !text.starts_with('{') || text.len() > MAX_JSON_BYTES {
                 return None;
@@ -416,7 +512,23 @@ fn extract(
             let value: serde_json::Value = serde_json::from_str(text).ok()?;
             flatten("", &value, 0, &mut fields);
         }
-        EnvelopeKind::W3c => {
+        ShapeKind::Kv => {
+            // A logfmt line: two `key=value` pairs or more.
+            parse_kv(short, &mut fields);
+            if fields.len() < 2 {
+                return None;
+            }
+        }
+        ShapeKind::Fields { names } => {
+            // Space-separated values, a `"quoted value"` being one; named in order.
+            for (name, value) in names.iter().zip(tokens(short)) {
+                push(&mut fields, name, value);
+            }
+            if fields.len() < 3 {
+                return None;
+            }
+        }
+        ShapeKind::W3c { default_fields } => {
             let first = short.chars().next()?;
             if !first.is_ascii_digit() {
                 return None;
@@ -432,16 +544,55 @@ fn extract(
                 _ => false,
             };
             if !matched {
-                if tokens.len() != formats::IIS_DEFAULT_FIELDS.len() {
+                if tokens.len() != default_fields.len() {
                     return None;
                 }
-                for (n, t) in formats::IIS_DEFAULT_FIELDS.iter().zip(&tokens) {
+                for (n, t) in default_fields.iter().zip(&tokens) {
                     push(&mut fields, n, t);
                 }
             }
         }
     }
     Some(fields)
+}
+
+/// The space-separated tokens of a line, a `"quoted value"` (with `\"` escapes) being one token (quotes removed).
+fn tokens(line: &str) -> impl Iterator<Item = &str> {
+    let mut rest = line.trim_start();
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        if let Some(quoted) = rest.strip_prefix('"') {
+            let mut escaped = false;
+            let end = quoted.char_indices().find_map(|(i, c)| {
+                if escaped {
+                    escaped = false;
+                    None
+                } else if c == '\\' {
+                    escaped = true;
+                    None
+                } else {
+                    (c == '"').then_some(i)
+                }
+            });
+            let (token, next) = match end {
+                Some(i) => (
+                    quoted.get(..i).unwrap_or(""),
+                    quoted.get(i.saturating_add(1)..).unwrap_or(""),
+                ),
+                None => (quoted, ""),
+            };
+            rest = next.trim_start();
+            Some(token)
+        } else {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let (token, next) = rest.split_at(end);
+            rest = next.trim_start();
+            Some(token)
+        }
+    })
+    .take(MAX_FIELDS)
 }
 
 /// Parses `key=value key="quoted value"` pairs (logfmt, Heroku router, nginx key=value tails).
@@ -558,22 +709,42 @@ fn upstream_addr(upstream: &str) -> String {
     rest.split('/').next().unwrap_or(rest).to_owned()
 }
 
-fn diagnose(format: LogFormat, row: &PatternRow, fields: &Fields, line: &str) -> Diagnosis {
-    let layer = format.info().layer;
+/// The layer a line of `format` names: the format's, when the line meets
+/// the format's own signals (`layer_when`), else unknown.
+fn layer_of(format: LogFormat, fields: &Fields) -> Layer {
+    let info = format.info();
+    let index = LogFormat::ALL.iter().position(|f| *f == format);
+    let own = info.layer_when.is_empty()
+        || index.is_some_and(|i| {
+            COMPILED
+                .layer_when
+                .holds(i, info.layer_when, &subject(fields))
+        });
+    if own {
+        info.layer
+    } else {
+        Layer::Unknown
+    }
+}
+
+fn diagnose(format: LogFormat, p: &PatternRow, fields: &Fields, line: &str) -> Diagnosis {
+    let row = &p.row;
+    let then = &row.then;
+    let layer = then.layer.unwrap_or_else(|| layer_of(format, fields));
     let received = get(fields, "status")
         .and_then(|s| s.parse::<u16>().ok())
         .filter(|s| (100..=599).contains(s));
-    let mut d = match row.error_type {
+    let mut d = match then.error_type {
         Some(t) => {
             let mut d = Diagnosis::for_type(t, layer);
-            if let Some(s) = row.status {
+            if let Some(s) = then.status {
                 d.status = s;
             }
             d.received_status = received;
             d
         }
         None => {
-            let status = row.status.or(received).unwrap_or(200);
+            let status = then.status.or(received).unwrap_or(200);
             let mut d = Diagnosis::for_status(status, layer);
             d.received_status = received;
             if status >= 500 {
@@ -582,11 +753,11 @@ fn diagnose(format: LogFormat, row: &PatternRow, fields: &Fields, line: &str) ->
             d
         }
     };
-    if let Some(h) = row.hop {
+    if let Some(h) = then.hop {
         d.hop = Some(h);
         d.segment = h.segment();
     }
-    if let Some(s) = row.segment {
+    if let Some(s) = then.segment {
         d.segment = s;
     }
     d.sub_status = get(fields, "sub_status").and_then(|s| s.parse().ok());
@@ -596,9 +767,30 @@ fn diagnose(format: LogFormat, row: &PatternRow, fields: &Fields, line: &str) ->
         .and_then(|f| get(fields, f))
         .filter(|v| !v.chars().all(|c| c == '-' || c == '0'))
         .map(str::to_owned);
-    d.confidence = row.confidence;
-    for alt in row.alternatives {
+    d.confidence = then.confidence;
+    for alt in then.alternatives {
         d = d.with_alternative(*alt);
+    }
+    if then.code == CodeSource::Lookup {
+        // The vendor's own code says which failure it is (Cloudflare's 52x, …).
+        let known = d
+            .vendor_code
+            .as_deref()
+            .and_then(|c| crate::fingerprint::lookup_vendor_code(layer, c, &[]));
+        if let Some(v) = known {
+            let mut typed = match v.error_type {
+                Some(t) => Diagnosis::for_type(t, layer),
+                None => Diagnosis::for_status(d.status, layer),
+            };
+            typed.received_status = d.received_status;
+            typed.vendor_code = d.vendor_code.take();
+            typed.sub_status = d.sub_status;
+            typed.confidence = v.confidence;
+            for alt in v.alternatives {
+                typed = typed.with_alternative(*alt);
+            }
+            d = typed;
+        }
     }
     d.detail = ["message", "detail", "desc"]
         .iter()

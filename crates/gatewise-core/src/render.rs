@@ -26,7 +26,8 @@
 //! assert!(body.contains("&lt;b&gt;id&lt;/b&gt;"));
 //! ```
 
-pub mod escape;
+/// Escaping and cleaning of reflected values (the crate-level [`crate::escape`], a leaf module).
+pub use crate::escape;
 mod html;
 pub mod negotiate;
 pub mod problem;
@@ -95,4 +96,17 @@ pub fn problem_json(d: &Diagnosis, ctx: &PageContext) -> String {
 /// The `text/plain` body for `d`, for curl and terminals.
 pub fn text(d: &Diagnosis, ctx: &PageContext) -> String {
     text::render(d, ctx)
+}
+
+/// What the page's live checks are told, read from the page context.
+impl crate::checks::PageInfo for PageContext {
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    fn time(&self) -> Option<&str> {
+        self.time.as_deref()
+    }
+    fn checks_config(&self) -> Option<&crate::checks::ChecksConfig> {
+        self.checks.as_ref()
+    }
 }

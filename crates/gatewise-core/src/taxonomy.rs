@@ -6,7 +6,8 @@
 //! Every row lives in one table ([`ERROR_TYPES`]); the enum, the name lookup
 //! and the tests are all generated from it. The causes are a second table
 //! ([`CAUSES`]), each row with its source: the seed articles the product
-//! started from ([`seed`]), an RFC, or vendor documentation. Texts live in
+//! started from ([`seed`]), an RFC, or vendor documentation; its rows are
+//! `data/causes.toml`, compiled by `build.rs`. Texts live in
 //! the catalogs: `type.<name>.{title,summary,visitor,owner,developer}` and
 //! `cause.<id>`.
 //!
@@ -24,7 +25,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnosis::Diagnosis;
 use crate::hop::{Hop, Reached, Segment};
 
 /// Source strings for rows taken from the seed articles in which gatewise
@@ -41,6 +41,19 @@ pub mod seed {
     pub const FIX_GUIDE: &str = "seed 003: \"What is a 502 Bad Gateway Error code?\"";
     /// Seed 004: "Server response code 502 Bad Gateway" (causes, fixes per language, IIS sub-codes).
     pub const LANGUAGES: &str = "seed 004: \"Server response code 502 Bad Gateway\"";
+
+    /// A seed by the id data files use (`taimane`, `checkupdown`, `wikipedia`,
+    /// `fix_guide`, `languages`); the id itself when unknown.
+    pub fn by_id(id: &str) -> &str {
+        match id {
+            "taimane" => TAIMANE,
+            "checkupdown" => CHECKUPDOWN,
+            "wikipedia" => WIKIPEDIA,
+            "fix_guide" => FIX_GUIDE,
+            "languages" => LANGUAGES,
+            other => other,
+        }
+    }
 }
 
 /// Static facts about one RFC 9209 error type.
@@ -298,132 +311,8 @@ macro_rules! causes {
     };
 }
 
-causes! {
-    // The origin and the servers behind the proxy.
-    /// The upstream server is down or unreachable.
-    UpstreamDown = "upstream_down", side: Origin, source: seed::FIX_GUIDE;
-    /// The upstream server is down for maintenance.
-    Maintenance = "maintenance", side: Origin, source: seed::WIKIPEDIA;
-    /// A hardware failure on the upstream server or its equipment.
-    HardwareFailure = "hardware_failure", side: Origin, source: seed::WIKIPEDIA;
-    /// A temporary outage of the upstream server.
-    TemporaryOutage = "temporary_outage", side: Origin, source: seed::LANGUAGES;
-    /// The application process crashed, exited early or was killed.
-    AppCrash = "app_crash", side: Origin, source: seed::LANGUAGES;
-    /// The application is too slow to answer (long queries, blocking work).
-    SlowApp = "slow_app", side: Origin, source: seed::LANGUAGES;
-    /// A server is overwhelmed by more requests than it can handle.
-    ServerOverload = "server_overload", side: Unknown, source: seed::WIKIPEDIA;
-    /// CPU, memory, bandwidth, disk, workers or file descriptors ran out.
-    ResourceExhaustion = "resource_exhaustion", side: Unknown, source: seed::FIX_GUIDE;
-    /// A bug in server software (web server, proxy or application).
-    SoftwareBug = "software_bug", side: Unknown, source: seed::FIX_GUIDE;
-    /// A server-side script failed or wrote output the server could not use.
-    ScriptError = "script_error", side: Origin, source: seed::FIX_GUIDE;
-    /// An external dependency (database, third-party API) is slow or failing.
-    DependencyFailure = "dependency_failure", side: Origin, source: seed::FIX_GUIDE;
-    /// A recent deployment or code change broke the application.
-    BadDeploy = "bad_deploy", side: Origin, source: seed::FIX_GUIDE;
-    /// Nothing listens on the upstream port.
-    PortClosed = "port_closed", side: Origin, source: "https://man7.org/linux/man-pages/man2/connect.2.html (ECONNREFUSED)";
-    /// The backend or application server is misconfigured.
-    BackendMisconfig = "backend_misconfig", side: Origin, source: seed::LANGUAGES;
-    // The path between the proxy and the upstream.
-    /// The upstream server and the gateway do not agree on the protocol.
-    ProtocolMismatch = "protocol_mismatch", side: Upstream, source: seed::CHECKUPDOWN;
-    /// The upstream closed an idle keep-alive connection just as the proxy reused it.
-    KeepaliveRace = "keepalive_race", side: Upstream, source: "RFC 9112 §9.3.1";
-    /// An unstable network between servers: packet loss, flapping links.
-    NetworkIssue = "network_issue", side: Upstream, source: seed::WIKIPEDIA;
-    /// Routing rules send the traffic nowhere or to the wrong place.
-    RoutingMisconfig = "routing_misconfig", side: Upstream, source: seed::WIKIPEDIA;
-    /// A firewall actively rejects the connection.
-    FirewallReject = "firewall_reject", side: Upstream, source: seed::FIX_GUIDE;
-    /// A firewall silently drops the packets.
-    FirewallDrop = "firewall_drop", side: Upstream, source: seed::WIKIPEDIA;
-    /// Wrong DNS settings for the upstream's name.
-    DnsMisconfig = "dns_misconfig", side: Upstream, source: seed::WIKIPEDIA;
-    /// DNS points the name at an incorrect IP address.
-    DnsWrongIp = "dns_wrong_ip", side: Upstream, source: seed::FIX_GUIDE;
-    /// The DNS server fails or does not answer.
-    DnsServerFailure = "dns_server_failure", side: Upstream, source: seed::FIX_GUIDE;
-    /// The name has no DNS record (NXDOMAIN: misspelt, expired or deleted).
-    DnsRecordMissing = "dns_record_missing", side: Upstream, source: "RFC 9209 §2.3.2; RFC 8499 §3";
-    /// The upstream's certificate has expired.
-    CertExpired = "cert_expired", side: Upstream, source: "RFC 5280 §4.1.2.5";
-    /// The certificate is for another name than the one requested.
-    CertNameMismatch = "cert_name_mismatch", side: Upstream, source: "RFC 9110 §4.3.4; RFC 6125";
-    /// The certificate is self-signed or signed by a private authority.
-    SelfSigned = "self_signed", side: Upstream, source: "https://docs.openssl.org/master/man1/openssl-verify/";
-    /// The server does not send the intermediate certificates.
-    IncompleteChain = "incomplete_chain", side: Upstream, source: "https://docs.openssl.org/master/man1/openssl-verify/";
-    /// The two sides share no TLS version or cipher suite.
-    TlsVersionMismatch = "tls_version_mismatch", side: Upstream, source: "RFC 8446 §6.2 (protocol_version, handshake_failure)";
-    /// TLS is spoken to a plain-HTTP port, or plain HTTP to a TLS port.
-    TlsToPlainPort = "tls_to_plain_port", side: Upstream, source: "captured: workerd, TLS to a plain port → OpenSSL WRONG_VERSION_NUMBER (TOOLCHAIN.md)";
-    /// The upstream requires a client certificate the proxy does not present.
-    ClientCertRequired = "client_cert_required", side: Upstream, source: "RFC 8446 §6.2 (certificate_required)";
-    /// The upstream's response headers are larger than the proxy accepts.
-    HeaderTooLarge = "header_too_large", side: Upstream, source: "RFC 9209 §2.3.19; https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_buffer_size";
-    /// The response body is larger than the proxy accepts.
-    BodyTooLarge = "body_too_large", side: Upstream, source: "RFC 9209 §2.3.21";
-    /// The response trailers are larger than the proxy accepts.
-    TrailerTooLarge = "trailer_too_large", side: Upstream, source: "RFC 9209 §2.3.22";
-    /// Broken message framing: bad chunked encoding or a wrong Content-Length.
-    BadFraming = "bad_framing", side: Upstream, source: "RFC 9112 §6.3, §7.1";
-    /// The response is compressed wrongly (or twice) for its Content-Encoding.
-    BadCompression = "bad_compression", side: Upstream, source: "RFC 9110 §8.4";
-    /// The proxy does not pass the Upgrade request on, or the backend refuses it.
-    UpgradeNotForwarded = "upgrade_not_forwarded", side: Upstream, source: "RFC 9110 §7.8; https://nginx.org/en/docs/http/websocket.html";
-    // The proxy, CDN or load balancer.
-    /// Incorrect proxy or gateway settings.
-    ProxyMisconfig = "proxy_misconfig", side: Proxy, source: seed::LANGUAGES;
-    /// Misconfigured server infrastructure (DNS, firewall, routing rules).
-    InfraMisconfig = "infra_misconfig", side: Proxy, source: seed::WIKIPEDIA;
-    /// No backend is configured for this host or path.
-    NoRouteConfigured = "no_route_configured", side: Proxy, source: "RFC 9209 §2.3.3";
-    /// The proxy points at the wrong upstream host or port.
-    WrongUpstreamAddress = "wrong_upstream_address", side: Proxy, source: seed::LANGUAGES;
-    /// The proxy's timeout is shorter than the work legitimately takes.
-    TimeoutTooShort = "timeout_too_short", side: Proxy, source: "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_read_timeout";
-    /// The proxy's own connection limit for the upstream is reached.
-    ConnectionLimit = "connection_limit", side: Proxy, source: "RFC 9209 §2.3.12";
-    /// Health checks mark every backend as unhealthy.
-    HealthCheckFailing = "health_check_failing", side: Proxy, source: seed::FIX_GUIDE;
-    /// The proxy's policy forbids connecting to the upstream's address.
-    IpPolicy = "ip_policy", side: Proxy, source: "RFC 9209 §2.3.5";
-    /// The request loops through the same proxy (e.g. the origin address points back at the CDN).
-    Loop = "loop", side: Proxy, source: "RFC 9209 §2.3.32; RFC 8586";
-    /// A security rule (WAF, firewall, access list) blocked the request.
-    SecurityPolicy = "security_policy", side: Proxy, source: seed::FIX_GUIDE;
-    /// Too many requests: a rate limit applies.
-    RateLimited = "rate_limited", side: Proxy, source: "RFC 6585 §4";
-    /// The CDN or proxy itself is failing or lacks information about the origin.
-    CdnFailure = "cdn_failure", side: Proxy, source: seed::TAIMANE;
-    // The visitor's side.
-    /// The request itself is malformed.
-    InvalidRequest = "invalid_request", side: Client, source: "RFC 9209 §2.3.16";
-    /// The request (often its cookies) is too large.
-    RequestTooLarge = "request_too_large", side: Client, source: "RFC 9110 §15.5.14; RFC 6585 §5";
-    /// The visitor's Internet provider has an equipment failure or overload.
-    IspFailure = "isp_failure", side: Client, source: seed::CHECKUPDOWN;
-    /// Something is wrong with the visitor's own Internet connection.
-    ClientConnection = "client_connection", side: Client, source: seed::CHECKUPDOWN;
-    /// The visitor's own firewall does not work correctly.
-    ClientFirewall = "client_firewall", side: Client, source: seed::CHECKUPDOWN;
-    /// A proxy or VPN on the visitor's side fails.
-    ClientProxyVpn = "client_proxy_vpn", side: Client, source: "https://chromium.googlesource.com/chromium/src/+/HEAD/net/base/net_error_list.h (ERR_PROXY_CONNECTION_FAILED)";
-    /// Stale data in the browser's cache.
-    BrowserCache = "browser_cache", side: Client, source: seed::FIX_GUIDE;
-    /// A problem specific to one browser.
-    BrowserIssue = "browser_issue", side: Client, source: seed::FIX_GUIDE;
-    /// A browser extension (ad or content blocker) blocked the request.
-    BlockedByClient = "blocked_by_client", side: Client, source: "https://chromium.googlesource.com/chromium/src/+/HEAD/net/base/net_error_list.h (ERR_BLOCKED_BY_CLIENT)";
-    /// The browser withheld a cross-origin response the site did not allow (CORS).
-    CorsBlocked = "cors_blocked", side: Origin, source: "https://fetch.spec.whatwg.org/#cors-check";
-    /// The caller cancelled the request (navigation, abort signal).
-    CallerAborted = "caller_aborted", side: Client, source: "https://dom.spec.whatwg.org/#abortcontroller-api-integration";
-}
+// The rows: data/causes.toml, generated by build.rs.
+include!(concat!(env!("OUT_DIR"), "/causes.rs"));
 
 impl Cause {
     /// The stable id, e.g. `port_closed`; its text is `cause.<id>`.
@@ -459,40 +348,6 @@ pub const CLIENT_CAUSES: &[Cause] = &[
     Cause::BrowserCache,
     Cause::BrowserIssue,
 ];
-
-/// The likely causes of `d`, most likely first, without duplicates: the
-/// causes named by the transport rule that matched (if any), then those of
-/// the primary type, then those of the alternatives; for a failure on the
-/// visitor's side, [`CLIENT_CAUSES`] lead.
-pub fn likely_causes(d: &Diagnosis) -> Vec<Cause> {
-    let mut out: Vec<Cause> = Vec::new();
-    let mut push_all = |cs: &[Cause]| {
-        for c in cs {
-            if !out.contains(c) {
-                out.push(*c);
-            }
-        }
-    };
-    if d.segment == Segment::Client {
-        push_all(CLIENT_CAUSES);
-    }
-    for e in &d.evidence {
-        if let Some(rule) = e
-            .rule
-            .as_deref()
-            .and_then(crate::classify::transport::rule_by_id)
-        {
-            push_all(rule.causes);
-        }
-    }
-    if let Some(t) = d.error_type {
-        push_all(t.info().causes);
-    }
-    for t in &d.alternatives {
-        push_all(t.info().causes);
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {
@@ -622,9 +477,9 @@ mod tests {
         }
         for c in Cause::ALL {
             let by_type = ERROR_TYPES.iter().any(|(_, i)| i.causes.contains(c));
-            let by_rule = crate::classify::transport::RULES
+            let by_rule = crate::signals::SIGNALS
                 .iter()
-                .any(|r| r.causes.contains(c));
+                .any(|r| r.then.causes.contains(c));
             assert!(
                 by_type || by_rule || CLIENT_CAUSES.contains(c),
                 "cause {c} is reachable from nothing"
@@ -704,20 +559,5 @@ mod tests {
                 "missing {key}"
             );
         }
-    }
-
-    #[test]
-    fn likely_causes_lead_with_the_primary_type_then_alternatives() {
-        let d = Diagnosis::for_type(ErrorType::ConnectionRefused, crate::Layer::Nginx)
-            .with_alternative(ErrorType::ConnectionTerminated);
-        let causes = likely_causes(&d);
-        assert_eq!(causes.first(), Some(&Cause::UpstreamDown));
-        assert!(causes.contains(&Cause::KeepaliveRace));
-        let mut client = Diagnosis::for_type(ErrorType::DnsError, crate::Layer::Browser);
-        client.segment = Segment::Client;
-        assert_eq!(
-            likely_causes(&client).first(),
-            Some(&Cause::ClientConnection)
-        );
     }
 }

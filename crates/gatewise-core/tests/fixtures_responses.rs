@@ -379,7 +379,7 @@ fn every_generator_row_is_the_best_match_of_a_fixture() {
     }
     let missing: Vec<&str> = FINGERPRINTS
         .iter()
-        .filter(|f| f.role == Role::Generator && !won.contains(f.id))
+        .filter(|f| f.then.role == Role::Generator && !won.contains(f.id))
         .map(|f| f.id)
         .collect();
     assert!(

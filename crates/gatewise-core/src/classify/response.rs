@@ -6,7 +6,7 @@
 //!
 //! 1. The best **generator** row names the layer that wrote the response.
 //!    Its captured vendor code, looked up in
-//!    [`crate::fingerprint::VENDOR_CODES`], refines the failure type; else
+//!    [`crate::fingerprint::VENDOR_CODE_ROWS`], refines the failure type; else
 //!    the row's own outcome applies.
 //! 2. With no generator row, a matching **on-path** row (a `Server`,
 //!    `Via` or request-id header) means the response was written behind
@@ -117,18 +117,18 @@ fn set_type(
 
 fn from_generator(m: &Match, status: u16) -> Diagnosis {
     let fp = m.fingerprint;
-    let mut d = Diagnosis::for_status(status, fp.layer);
+    let mut d = Diagnosis::for_status(status, fp.layer());
     d.evidence.extend(m.evidence.iter().cloned());
     d.vendor_code = m
         .captures
         .vendor_code
         .clone()
-        .or_else(|| match fp.outcome.code {
-            CodeSource::None => None,
+        .or_else(|| match fp.then.code {
+            CodeSource::None | CodeSource::Lookup => None,
             CodeSource::Status => Some(status.to_string()),
             CodeSource::Fixed(c) => Some(c.to_owned()),
         });
-    d.sub_status = m.captures.sub_status.or(fp.outcome.sub_status);
+    d.sub_status = m.captures.sub_status.or(fp.then.sub_status);
     d.detail = m.captures.details.iter().max_by_key(|s| s.len()).cloned();
     let key = m
         .captures
@@ -137,21 +137,21 @@ fn from_generator(m: &Match, status: u16) -> Diagnosis {
         .or_else(|| d.vendor_code.clone());
     let vendor = key
         .as_deref()
-        .and_then(|k| fingerprint::lookup_vendor_code(fp.layer, k, &m.captures.details));
+        .and_then(|k| fingerprint::lookup_vendor_code(fp.layer(), k, &m.captures.details));
     match vendor {
         Some(v) => {
             d.evidence.push(Evidence::new(
                 EvidenceSource::Code,
-                format!("{} {}", fp.layer.name(), v.code),
+                format!("{} {}", fp.layer().name(), v.code),
                 Some(fp.id),
             ));
             set_type(&mut d, v.error_type, v.alternatives, v.confidence);
         }
         None => set_type(
             &mut d,
-            fp.outcome.error_type,
-            fp.outcome.alternatives,
-            fp.outcome.confidence,
+            fp.then.error_type,
+            fp.then.alternatives,
+            fp.then.confidence,
         ),
     }
     d
@@ -245,7 +245,9 @@ pub fn response(r: &ResponseView<'_>) -> Diagnosis {
     let status_fact = Evidence::new(EvidenceSource::Status, format!("status {}", r.status), None);
 
     let mut d = match found.first() {
-        Some(best) if best.fingerprint.role == Role::Generator => from_generator(best, r.status),
+        Some(best) if best.fingerprint.then.role == Role::Generator => {
+            from_generator(best, r.status)
+        }
         Some(_) => {
             let mut d = Diagnosis::for_status(r.status, Layer::OriginApp);
             d.confidence = Confidence::Medium;
@@ -257,7 +259,10 @@ pub fn response(r: &ResponseView<'_>) -> Diagnosis {
         d.evidence.push(status_fact);
     }
     // The on-path rows that matched: the layers this response went through.
-    for m in found.iter().filter(|m| m.fingerprint.role == Role::OnPath) {
+    for m in found
+        .iter()
+        .filter(|m| m.fingerprint.then.role == Role::OnPath)
+    {
         d.evidence.extend(m.evidence.iter().cloned());
     }
     if d.layer == Layer::OriginApp {

@@ -1,11 +1,15 @@
 //! The log formats gatewise reads, and how a line of each is cut into fields.
 //!
 //! [`LogFormat`] names a format; [`LogFormat::info`] gives its row (layer,
-//! source documentation, the field that carries the vendor's own code).
-//! [`ENVELOPES`] says how to recognise a line of a format and cut it into
-//! named fields: a regular expression with named captures (optionally with
-//! a `key=value` tail), a JSON object, or a W3C extended log line. The
-//! patterns of [`super::patterns`] then read those fields.
+//! source documentation, the field that carries the vendor's own code, the
+//! conditions under which a line names its layer, and the field names that
+//! carry the same fact). [`SHAPES`] say how to recognise a line of a format
+//! and cut it into named fields: a regular expression with named captures
+//! (optionally with a `key=value` tail), a JSON object, or a W3C extended log
+//! line. The patterns of [`super::patterns`] then read those fields.
+//!
+//! Formats are the `[[log_format]]` rows of `data/` (one file per layer;
+//! `data/README.md`), compiled by `build.rs`: adding a format is a data file.
 //!
 //! # Example
 //! ```
@@ -19,6 +23,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::layer::Layer;
+use crate::matcher::Cond;
 
 /// Static facts about one log format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,10 +38,15 @@ pub struct FormatInfo {
     /// The field whose value is the vendor's own code (Apache `AH…`, Heroku `H…`, HAProxy
     /// termination state, Envoy response flags…), copied into `Diagnosis::vendor_code`.
     pub vendor_field: Option<&'static str>,
+    /// Conditions a line must meet to name [`FormatInfo::layer`] (the format's own
+    /// signals); a line that does not is `Layer::Unknown`. Empty: always.
+    pub layer_when: &'static [Cond],
+    /// Canonical field names and the fields that carry the same fact (first present wins).
+    pub fields: &'static [(&'static str, &'static [&'static str])],
 }
 
 macro_rules! log_formats {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $layer:ident, $source:literal, $vendor:expr; )+) => {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $layer:ident, $source:literal, $vendor:expr, $layer_when:expr, $fields:expr; )+) => {
         /// A log format gatewise can explain.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -52,6 +62,7 @@ macro_rules! log_formats {
                 match self {
                     $( LogFormat::$variant => &FormatInfo {
                         name: $name, layer: Layer::$layer, source: $source, vendor_field: $vendor,
+                        layer_when: $layer_when, fields: $fields,
                     }, )+
                 }
             }
@@ -59,46 +70,8 @@ macro_rules! log_formats {
     };
 }
 
-log_formats! {
-    /// nginx `error.log` (`YYYY/MM/DD HH:MM:SS [level] pid#tid: *cid message, client: …`).
-    NginxError = "nginx_error", Nginx, "https://nginx.org/en/docs/ngx_core_module.html#error_log", None;
-    /// nginx `access.log` in the combined format followed by `key=value` upstream variables
-    /// (`$upstream_status`, `$upstream_addr`, `$request_time`, `$upstream_response_time`…).
-    NginxAccess = "nginx_access", Nginx, "https://nginx.org/en/docs/http/ngx_http_upstream_module.html#variables", None;
-    /// The NCSA combined (or common) access log written by nginx, Apache httpd, varnishncsa and
-    /// others: the line alone does not say which server wrote it.
-    AccessCombined = "access_combined", Unknown, "https://httpd.apache.org/docs/2.4/logs.html#combined", None;
-    /// Apache httpd 2.4 `error_log` (`[date] [module:level] [pid N:tid N] (errno)text: [client …] AHnnnnn: message`).
-    ApacheError = "apache_error", Apache, "https://httpd.apache.org/docs/2.4/logs.html#errorlog", Some("ah");
-    /// HAProxy HTTP log (`option httplog`), with or without a syslog prefix.
-    HaproxyHttp = "haproxy_http", Haproxy, "https://docs.haproxy.org/2.8/configuration.html#8.2.3", Some("termination_state");
-    /// Envoy access log: the default text format, or JSON with Envoy's operator names.
-    EnvoyAccess = "envoy_access", Envoy, "https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage", Some("response_flags");
-    /// Caddy's structured (JSON) log: `http.log.error`, `http.log.access`, `http.handlers.reverse_proxy`.
-    CaddyJson = "caddy_json", Caddy, "https://caddyserver.com/docs/logging", None;
-    /// Traefik access log, in the CLF format (with Traefik's extra fields) or in JSON.
-    TraefikAccess = "traefik_access", Traefik, "https://doc.traefik.io/traefik/observability/access-logs/", None;
-    /// Traefik's own (debug) log, where the reverse proxy reports why it answered 502/504.
-    TraefikLog = "traefik_log", Traefik, "https://doc.traefik.io/traefik/observability/logs/", None;
-    /// Heroku router log lines (`at=error code=H12 desc="Request timeout" …`).
-    HerokuRouter = "heroku_router", Heroku, "https://devcenter.heroku.com/articles/error-codes", Some("code");
-    /// IIS W3C extended log (`sc-status sc-substatus sc-win32-status`), default field order or a `#Fields:` header.
-    IisW3c = "iis_w3c", Iis, "https://learn.microsoft.com/en-us/windows/win32/http/w3c-logging", Some("win32_status");
-    /// ASP.NET Core Module (ANCM) messages in the Windows Application event log.
-    Ancm = "ancm", Iis, "https://learn.microsoft.com/en-us/aspnet/core/test/troubleshoot-azure-iis", Some("error_code");
-    /// PHP-FPM master log (`[date] WARNING: [pool www] …`).
-    PhpFpm = "php_fpm", PhpFpm, "https://www.php.net/manual/en/install.fpm.configuration.php", None;
-    /// gunicorn error log (`[date] [pid] [LEVEL] message`).
-    Gunicorn = "gunicorn", Gunicorn, "https://docs.gunicorn.org/en/stable/settings.html#logging", None;
-    /// uWSGI log (master messages and request lines).
-    Uwsgi = "uwsgi", Uwsgi, "https://uwsgi-docs.readthedocs.io/en/latest/Logging.html", None;
-    /// `varnishlog -g raw` records (`FetchError`, `Error`).
-    Varnishlog = "varnishlog", Varnish, "https://varnish-cache.org/docs/trunk/reference/vsl.html", None;
-    /// Squid `access.log` in Squid's native format.
-    SquidAccess = "squid_access", Squid, "https://wiki.squid-cache.org/Features/LogFormat", Some("squid_code");
-    /// Squid `cache.log`.
-    SquidCache = "squid_cache", Squid, "https://wiki.squid-cache.org/SquidFaq/SquidLogs#cachelog", None;
-}
+// The formats, their SHAPES and GLOSSES: generated by build.rs from the [[log_format]] rows of data/.
+include!(concat!(env!("OUT_DIR"), "/log_formats.rs"));
 
 impl LogFormat {
     /// The stable id, e.g. `nginx_error`.
@@ -121,7 +94,7 @@ impl std::fmt::Display for LogFormat {
 /// How a line of a format is cut into fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum EnvelopeKind {
+pub enum ShapeKind {
     /// A regular expression (regex-lite syntax) with named captures; `kv` names a capture
     /// whose text is a list of `key=value` / `key="quoted value"` pairs, added as fields.
     Regex {
@@ -132,24 +105,38 @@ pub enum EnvelopeKind {
     },
     /// A JSON object; nested objects become dotted keys (`request.method`).
     Json,
+    /// A logfmt line: `key=value` / `key="quoted value"` pairs (two or more).
+    Kv,
+    /// Space-separated values (a `"quoted value"` is one), named in order by a
+    /// documented field list; a line cut short keeps the fields it has.
+    Fields {
+        /// The field names, in the order the values come.
+        names: &'static [&'static str],
+    },
     /// A W3C extended log line: space-separated values named by the last `#Fields:`
-    /// directive, or by IIS's default field list.
-    W3c,
+    /// directive, or by the format's default field list.
+    W3c {
+        /// The field names when no `#Fields:` directive was seen (IIS's defaults).
+        default_fields: &'static [&'static str],
+    },
 }
 
 /// One way to recognise a line of a format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Envelope {
+pub struct Shape {
     /// The format a matching line belongs to.
     pub format: LogFormat,
     /// How the line is cut into fields.
-    pub kind: EnvelopeKind,
-    /// Conditions on the extracted fields (field, regex) that must all hold.
-    pub when: &'static [(&'static str, &'static str)],
-    /// Canonical field names filled from the first present source field.
-    pub aliases: &'static [(&'static str, &'static [&'static str])],
+    pub kind: ShapeKind,
+    /// Conditions on the extracted fields (after the format's field aliases) that must all hold.
+    pub when: &'static [Cond],
+    /// Order among shapes: lower first.
+    pub rank: u8,
 }
+
+/// The old name of a [`Shape`].
+pub type Envelope = Shape;
 
 /// IIS's default W3C field list (used when no `#Fields:` directive was seen).
 pub const IIS_DEFAULT_FIELDS: &[&str] = &[
@@ -170,242 +157,20 @@ pub const IIS_DEFAULT_FIELDS: &[&str] = &[
     "time-taken",
 ];
 
-/// The envelopes, tried in order; the first whose envelope *and* one of whose patterns match wins.
-pub const ENVELOPES: &[Envelope] = &[
-    Envelope {
-        format: LogFormat::NginxError,
-        kind: EnvelopeKind::Regex {
-            pattern: r#"^(?P<time>\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) \[(?P<level>\w+)\] (?P<pid>\d+)#(?P<tid>\d+): (?:\*(?P<connection>\d+) )?(?P<message>.*?)(?:, client: (?P<client>[^,]*))?(?:, server: (?P<server>[^,]*))?(?:, request: "(?P<request>[^"]*)")?(?:, subrequest: "(?P<subrequest>[^"]*)")?(?:, upstream: "(?P<upstream>[^"]*)")?(?:, host: "(?P<host>[^"]*)")?(?:, referrer: "(?P<referrer>[^"]*)")?$"#,
-            kv: None,
-        },
-        when: &[],
-        aliases: &[],
-    },
-    Envelope {
-        format: LogFormat::ApacheError,
-        kind: EnvelopeKind::Regex {
-            pattern: r"^\[(?P<time>[^\]]+)\] \[(?P<module>[\w-]*):(?P<level>\w+)\] \[pid (?P<pid>\d+)(?::tid (?P<tid>\d+))?\] (?:(?P<source_file>[\w.]+\(\d+\)): )?(?:\((?P<errno>(?:EAI )?-?\d+)\)(?P<errno_text>[^:\[]*): )?(?:\[(?:client|remote) (?P<client>[^\]]+)\] )?(?:(?P<ah>AH\d{5}): )?(?P<message>.*?)(?:, referer: (?P<referer>\S*))?$",
-            kv: None,
-        },
-        when: &[],
-        aliases: &[],
-    },
-    Envelope {
-        format: LogFormat::HaproxyHttp,
-        kind: EnvelopeKind::Regex {
-            pattern: r#"(?:^|\s)(?P<client>[\w.:\[\]-]+?):(?P<client_port>\d+) \[(?P<accept_date>[^\]]+)\] (?P<frontend>\S+) (?P<backend>[^/\s]+)/(?P<server>\S+) (?P<treq>-?\d+)/(?P<tw>-?\d+)/(?P<tc>-?\d+)/(?P<tr>-?\d+)/(?P<ta>\+?-?\d+) (?P<status>-?\d+) (?P<bytes>\+?\d+) (?P<request_cookie>\S+) (?P<response_cookie>\S+) (?P<termination_state>[A-Za-z-]{4}) (?P<actconn>\d+)/(?P<feconn>\d+)/(?P<beconn>\d+)/(?P<srv_conn>\d+)/(?P<retries>\+?\d+) (?P<srv_queue>\d+)/(?P<backend_queue>\d+)(?: \{[^}]*\})* "(?P<request>[^"]*)"?"#,
-            kv: None,
-        },
-        when: &[],
-        aliases: &[],
-    },
-    Envelope {
-        format: LogFormat::EnvoyAccess,
-        kind: EnvelopeKind::Regex {
-            pattern: r#"^\[(?P<time>[^\]]+)\] "(?P<method>[A-Z]+) (?P<path>\S+) (?P<protocol>[^"]*)" (?P<status>\d+) (?P<response_flags>[A-Z,-]+) (?:(?P<response_code_details>\S+) (?P<termination_details>\S+) "(?P<transport_failure>[^"]*)" )?(?P<bytes_received>\d+) (?P<bytes_sent>\d+) (?P<duration>\d+) (?P<upstream_service_time>\S+) "(?P<xff>[^"]*)" "(?P<user_agent>[^"]*)" "(?P<request_id>[^"]*)" "(?P<authority>[^"]*)" "(?P<upstream>[^"]*)""#,
-            kv: None,
-        },
-        when: &[],
-        aliases: &[("host", &["authority"]), ("client", &["xff"])],
-    },
-    Envelope {
-        format: LogFormat::EnvoyAccess,
-        kind: EnvelopeKind::Json,
-        when: &[("response_flags", r"^[A-Z,-]+$")],
-        aliases: &[
-            ("status", &["response_code"]),
-            ("upstream", &["upstream_host"]),
-            ("client", &["downstream_remote_address", "x_forwarded_for"]),
-            ("host", &["authority"]),
-            ("transport_failure", &["upstream_transport_failure_reason"]),
-        ],
-    },
-    Envelope {
-        format: LogFormat::CaddyJson,
-        kind: EnvelopeKind::Json,
-        when: &[("logger", r"^http\."), ("msg", ".")],
-        aliases: &[
-            ("detail", &["error", "msg"]),
-            ("method", &["request.method"]),
-            ("path", &["request.uri"]),
-            ("client", &["request.client_ip", "request.remote_ip"]),
-            ("host", &["request.host"]),
-            ("upstream", &["upstream"]),
-        ],
-    },
-    Envelope {
-        format: LogFormat::TraefikAccess,
-        kind: EnvelopeKind::Json,
-        when: &[("DownstreamStatus", r"^\d+$")],
-        aliases: &[
-            ("status", &["DownstreamStatus"]),
-            ("origin_status", &["OriginStatus"]),
-            ("method", &["RequestMethod"]),
-            ("path", &["RequestPath"]),
-            ("client", &["ClientHost", "ClientAddr"]),
-            ("host", &["RequestHost"]),
-            ("upstream", &["ServiceURL", "ServiceAddr"]),
-            ("router", &["RouterName"]),
-            ("duration", &["Duration"]),
-        ],
-    },
-    Envelope {
-        format: LogFormat::TraefikAccess,
-        kind: EnvelopeKind::Regex {
-            pattern: r#"^(?P<client>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>[^"]*)" (?P<status>\d{3}) (?P<bytes>\S+) "(?P<referer>[^"]*)" "(?P<user_agent>[^"]*)" (?P<request_count>\d+) "(?P<router>[^"]*)" "(?P<upstream>[^"]*)" (?P<duration>\d+)ms$"#,
-            kv: None,
-        },
-        when: &[],
-        aliases: &[],
-    },
-    Envelope {
-        format: LogFormat::TraefikLog,
-        kind: EnvelopeKind::Regex {
-            pattern: r#"^(?:time="(?P<time>[^"]*)" level=(?P<level>\w+) msg="(?P<message>(?:[^"\\]|\\.)*)"|(?P<time2>\S+) (?P<level2>DBG|INF|WRN|ERR) (?P<caller>\S+) > (?P<message2>.*))"#,
-            kv: None,
-        },
-        when: &[],
-        aliases: &[
-            ("detail", &["message", "message2"]),
-            ("level", &["level2"]),
-            ("time", &["time2"]),
-        ],
-    },
-    Envelope {
-        format: LogFormat::HerokuRouter,
-        kind: EnvelopeKind::Regex {
-            pattern: r"(?:^|\s)(?:heroku\[router\]: )?(?P<kv>at=(?:error|info|warning) .*)$",
-            kv: Some("kv"),
-        },
-        when: &[("code", r"^H\d\d$")],
-        aliases: &[("client", &["fwd"]), ("upstream", &["dyno"])],
-    },
-    Envelope {
-        format: LogFormat::IisW3c,
-        kind: EnvelopeKind::W3c,
-        when: &[
-            ("status", r"^\d{3}$"),
-            ("sub_status", r"^\d+$"),
-            ("win32_status", r"^\d+$"),
-        ],
-        aliases: &[
-            ("status", &["sc-status"]),
-            ("sub_status", &["sc-substatus"]),
-            ("win32_status", &["sc-win32-status"]),
-            ("method", &["cs-method"]),
-            ("path", &["cs-uri-stem"]),
-            ("client", &["c-ip"]),
-            ("host", &["cs-host"]),
-            ("time_taken", &["time-taken"]),
-            ("server_ip", &["s-ip"]),
-        ],
-    },
-    Envelope {
-        format: LogFormat::Ancm,
-        kind: EnvelopeKind::Regex {
-            pattern: r"(?:^|\s)(?:Application '(?P<app>[^']*)' with physical root '(?P<physical_root>[^']*)' (?P<message>.*)|(?P<message2>Failed to start application '(?P<app2>[^']*)', ErrorCode '(?P<error_code2>0x[0-9A-Fa-f]+)'.*))$",
-            kv: None,
-        },
-        when: &[],
-        aliases: &[
-            ("message", &["message2"]),
-            ("app", &["app2"]),
-            ("error_code", &["error_code2"]),
-        ],
-    },
-    Envelope {
-        format: LogFormat::PhpFpm,
-        kind: EnvelopeKind::Regex {
-            pattern: r"^\[(?P<time>\d\d-\w{3}-\d{4} \d\d:\d\d:\d\d(?:\.\d+)?)\] (?P<level>DEBUG|NOTICE|WARNING|ERROR|ALERT): (?:\[pool (?P<pool>[^\]]+)\] )?(?P<message>.*)$",
-            kv: None,
-        },
-        when: &[],
-        aliases: &[],
-    },
-    Envelope {
-        format: LogFormat::Gunicorn,
-        kind: EnvelopeKind::Regex {
-            pattern: r"^\[(?P<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?: [+-]\d{4})?)\] \[(?P<pid>\d+)\] \[(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL)\] (?P<message>.*)$",
-            kv: None,
-        },
-        when: &[],
-        aliases: &[],
-    },
-    Envelope {
-        format: LogFormat::Varnishlog,
-        kind: EnvelopeKind::Regex {
-            pattern: r"^\s*(?P<vxid>\d+) (?P<tag>FetchError|Error)\s+(?P<side>[bc-]) (?P<message>.*)$",
-            kv: None,
-        },
-        when: &[],
-        aliases: &[],
-    },
-    Envelope {
-        format: LogFormat::SquidAccess,
-        kind: EnvelopeKind::Regex {
-            pattern: r"^(?P<time>\d+\.\d+)\s+(?P<elapsed>\d+) (?P<client>\S+) (?P<squid_code>[A-Z_]+)/(?P<status>\d{3}) (?P<bytes>\d+) (?P<method>[A-Z]+) (?P<path>\S+) (?P<user>\S+) (?P<hierarchy>[A-Z_]+)/(?P<peer>\S+) (?P<content_type>\S+)",
-            kv: None,
-        },
-        when: &[],
-        aliases: &[],
-    },
-    Envelope {
-        format: LogFormat::SquidCache,
-        kind: EnvelopeKind::Regex {
-            pattern: r"^(?:(?P<time>\d{4}/\d\d/\d\d \d\d:\d\d:\d\d)(?: kid\d+)?\| (?P<message>.*)|(?P<continuation>    current master transaction: \S+))$",
-            kv: None,
-        },
-        when: &[],
-        aliases: &[("message", &["continuation"])],
-    },
-    Envelope {
-        format: LogFormat::NginxAccess,
-        kind: EnvelopeKind::Regex {
-            pattern: r#"^(?P<client>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>[^"]*)" (?P<status>\d{3}) (?P<bytes>\d+|-)(?: "(?P<referer>[^"]*)" "(?P<user_agent>[^"]*)")?(?: "(?P<xff>[^"]*)")? (?P<kv>(?:\S+=\S+ ?)+)$"#,
-            kv: Some("kv"),
-        },
-        when: &[("upstream_status", ".")],
-        aliases: &[
-            ("upstream_status", &["us", "ups", "upstream_status"]),
-            ("upstream", &["ua", "upstream_addr", "upstream"]),
-            ("request_time", &["rt", "request_time"]),
-            ("upstream_response_time", &["urt", "upstream_response_time"]),
-            ("upstream_connect_time", &["uct", "upstream_connect_time"]),
-            ("upstream_header_time", &["uht", "upstream_header_time"]),
-        ],
-    },
-    Envelope {
-        format: LogFormat::AccessCombined,
-        kind: EnvelopeKind::Regex {
-            pattern: r#"^(?P<client>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>[^"]*)" (?P<status>\d{3}) (?P<bytes>\d+|-)(?: "(?P<referer>[^"]*)" "(?P<user_agent>[^"]*)")?"#,
-            kv: None,
-        },
-        when: &[],
-        aliases: &[],
-    },
-    Envelope {
-        format: LogFormat::Uwsgi,
-        kind: EnvelopeKind::Regex {
-            pattern: r"^\[pid: (?P<worker_pid>\d+)\|app: -?\d+\|req: [\d/]+\] (?P<client>\S+) \([^)]*\) \{[^}]*\} \[(?P<time>[^\]]+)\] (?P<method>[A-Z]+) (?P<path>\S+) => generated (?P<bytes>\d+) bytes in (?P<msecs>\d+) msecs \((?P<protocol>[^ )]+) (?P<status>\d{3})\)",
-            kv: None,
-        },
-        when: &[],
-        aliases: &[],
-    },
-    Envelope {
-        format: LogFormat::Uwsgi,
-        kind: EnvelopeKind::Regex {
-            pattern: r"^(?:(?P<time>\w{3} \w{3} +\d+ \d\d:\d\d:\d\d \d{4}) - )?(?P<message>.+)$",
-            kv: None,
-        },
-        when: &[],
-        aliases: &[],
-    },
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iis_default_fields_are_the_iis_shape_s() {
+        let iis = SHAPES.iter().find(|s| s.format == LogFormat::IisW3c);
+        assert_eq!(
+            iis.map(|s| s.kind),
+            Some(ShapeKind::W3c {
+                default_fields: IIS_DEFAULT_FIELDS
+            })
+        );
+    }
 
     #[test]
     fn every_format_round_trips_and_has_a_source_and_an_envelope() {
@@ -414,10 +179,7 @@ mod tests {
             let json = serde_json::to_string(f).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", f.name()));
             assert!(f.info().source.starts_with("https://"), "{f}");
-            assert!(
-                ENVELOPES.iter().any(|e| e.format == *f),
-                "{f} has no envelope"
-            );
+            assert!(SHAPES.iter().any(|e| e.format == *f), "{f} has no shape");
         }
     }
 }

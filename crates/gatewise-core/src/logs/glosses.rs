@@ -1,6 +1,7 @@
 //! Glosses: catalog texts for the codes inside a field (HAProxy's termination
 //! state characters, Envoy's response flags, IIS's Win32 status), offered to
-//! the explanation templates as extra placeholders.
+//! the explanation templates as extra placeholders. They are written with
+//! their log format in `data/` (`[[log_format.gloss]]`).
 //!
 //! # Example
 //! ```
@@ -42,38 +43,5 @@ pub struct Gloss {
     pub source: &'static str,
 }
 
-/// Every gloss.
-pub const GLOSSES: &[Gloss] = &[
-    Gloss {
-        format: LogFormat::HaproxyHttp,
-        field: "termination_state",
-        part: GlossPart::Char(0),
-        placeholder: "event",
-        key_prefix: "log.haproxy_http.event",
-        source: "https://docs.haproxy.org/2.8/configuration.html#8.5",
-    },
-    Gloss {
-        format: LogFormat::HaproxyHttp,
-        field: "termination_state",
-        part: GlossPart::Char(1),
-        placeholder: "phase",
-        key_prefix: "log.haproxy_http.phase",
-        source: "https://docs.haproxy.org/2.8/configuration.html#8.5",
-    },
-    Gloss {
-        format: LogFormat::EnvoyAccess,
-        field: "response_flags",
-        part: GlossPart::EachComma,
-        placeholder: "flag_meanings",
-        key_prefix: "log.envoy_access.flag",
-        source: "https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#config-access-log-format-response-flags",
-    },
-    Gloss {
-        format: LogFormat::IisW3c,
-        field: "win32_status",
-        part: GlossPart::Whole,
-        placeholder: "win32_meaning",
-        key_prefix: "log.iis_w3c.win32",
-        source: "https://learn.microsoft.com/en-us/windows/win32/winhttp/error-messages",
-    },
-];
+/// Every gloss (the `[[log_format.gloss]]` rows of `data/`).
+pub use super::formats::GLOSSES;

@@ -28,62 +28,56 @@ fn check(line: &str, format: LogFormat, pattern: &str, t: Option<ErrorType>) -> 
 #[test]
 fn every_regex_compiles_and_every_key_is_in_the_catalog() {
     let c = &*COMPILED;
-    for (i, env) in ENVELOPES.iter().enumerate() {
-        if let EnvelopeKind::Regex { pattern, kv } = env.kind {
-            let re = c.envelopes.get(i).and_then(Option::as_ref);
+    for (i, shape) in SHAPES.iter().enumerate() {
+        if let ShapeKind::Regex { pattern, kv } = shape.kind {
+            let re = c.shapes.get(i).and_then(Option::as_ref);
             assert!(
                 re.is_some(),
-                "envelope {i} ({}) does not compile: {pattern}",
-                env.format
+                "shape {i} ({}) does not compile: {pattern}",
+                shape.format
             );
             if let (Some(re), Some(kv)) = (re, kv) {
                 assert!(
-                    re.capture_names().flatten().any(|n| n == kv),
+                    re.regex.capture_names().flatten().any(|n| n == kv),
                     "{}",
-                    env.format
+                    shape.format
                 );
             }
         }
-        for (j, (_, re)) in env.when.iter().enumerate() {
-            assert!(
-                c.envelope_when
-                    .get(i)
-                    .and_then(|w| w.get(j))
-                    .and_then(Option::as_ref)
-                    .is_some(),
-                "{re}"
-            );
+        for cond in shape.when {
+            if let Some(p) = cond.test.regex() {
+                assert!(crate::matcher::Pattern::new(p).is_some(), "{p}");
+            }
         }
     }
     assert!(PATTERNS.len() >= 150, "{}", PATTERNS.len());
-    for (i, row) in PATTERNS.iter().enumerate() {
+    for (i, p) in PATTERNS.iter().enumerate() {
+        let row = &p.row;
         assert!(!row.when.is_empty(), "{} has no condition", row.id);
-        for (j, (_, re)) in row.when.iter().enumerate() {
-            assert!(
-                c.rows
-                    .get(i)
-                    .and_then(|r| r.get(j))
-                    .and_then(Option::as_ref)
-                    .is_some(),
-                "{}: {re}",
-                row.id
-            );
+        for cond in row.when {
+            if let Some(re) = cond.test.regex() {
+                assert!(
+                    crate::matcher::Pattern::new(re).is_some(),
+                    "{}: {re}",
+                    row.id
+                );
+            }
         }
-        assert!(i18n::has_key(row.key), "missing catalog key {}", row.key);
+        assert!(i18n::has_key(p.key()), "missing catalog key {}", p.key());
         assert!(!row.source.is_empty());
-        assert!(!row.formats.is_empty());
-        if row.kind == LineKind::Failure {
+        assert!(!p.formats.is_empty());
+        if p.kind() == LineKind::Failure {
             assert!(
-                row.error_type.is_some() || row.segment == Some(Segment::Client),
+                row.then.error_type.is_some() || row.then.segment == Some(Segment::Client),
                 "{}",
                 row.id
             );
         }
-        for f in row.formats {
+        for f in p.formats {
             let dup = PATTERNS
                 .iter()
                 .take(i)
-                .any(|r| r.id == row.id && r.formats.contains(f));
+                .any(|r| r.row.id == row.id && r.formats.contains(f));
             assert!(!dup, "duplicate id {} in {f}", row.id);
         }
     }
@@ -108,25 +102,28 @@ fn every_template_placeholder_is_a_field_a_derived_value_or_has_a_fallback() {
         "phase",
         "flag_meanings",
         "win32_meaning",
+        "type_summary",
     ];
-    for row in PATTERNS {
-        let template = i18n::message(Lang::EN, row.key).unwrap_or("");
+    for p in PATTERNS {
+        let template = i18n::message(Lang::EN, p.key()).unwrap_or("");
         for name in placeholders(template) {
-            let captured = row
+            let captured = p
+                .row
                 .when
                 .iter()
-                .any(|(_, re)| re.contains(&format!("<{name}>")));
+                .filter_map(|c| c.test.regex())
+                .any(|re| re.contains(&format!("<{name}>")));
             let known = derived.contains(&name) || i18n::has_key(&format!("log.fallback.{name}"));
-            let in_envelope = ENVELOPES
+            let in_shape = SHAPES
                 .iter()
-                .filter(|e| row.formats.contains(&e.format))
+                .filter(|e| p.formats.contains(&e.format))
                 .any(|e| match e.kind {
-                    EnvelopeKind::Regex { pattern, .. } => pattern.contains(&format!("<{name}>")),
+                    ShapeKind::Regex { pattern, .. } => pattern.contains(&format!("<{name}>")),
                     _ => true,
                 })
-                || ENVELOPES.iter().any(|e| {
-                    row.formats.contains(&e.format) && e.aliases.iter().any(|(c, _)| *c == name)
-                });
+                || p.formats
+                    .iter()
+                    .any(|f| f.info().fields.iter().any(|(c, _)| *c == name));
             let kv = [
                 "code",
                 "desc",
@@ -140,11 +137,11 @@ fn every_template_placeholder_is_a_field_a_derived_value_or_has_a_fallback() {
             assert!(
                 captured
                     || known
-                    || in_envelope
+                    || in_shape
                     || kv
                     || ["method", "path", "request", "status"].contains(&name),
                 "{}: {{{name}}} has no source",
-                row.key
+                p.key()
             );
         }
     }
@@ -166,7 +163,7 @@ fn glosses_cover_the_documented_codes() {
         assert!(i18n::has_key(&format!("log.envoy_access.flag.{f}")), "{f}");
     }
     for g in GLOSSES {
-        assert!(ENVELOPES.iter().any(|e| e.format == g.format));
+        assert!(SHAPES.iter().any(|e| e.format == g.format));
     }
 }
 
@@ -577,4 +574,50 @@ fn explanations_neutralize_control_characters_from_the_line() {
         );
         assert!(text.contains("10.0.0.1\u{fffd}[2J"), "{text}");
     }
+}
+
+#[test]
+fn records_are_read_by_field_name_in_any_order_and_subset() {
+    use crate::taxonomy::ErrorType as T;
+    // A pretty-printed JSON object, fields in another order than Cloud Logging writes them.
+    let json = "{\n  \"jsonPayload\": {\"statusDetails\": \"backend_timeout\"},\n  \"httpRequest\": {\"status\": 502, \"requestMethod\": \"GET\"}\n}";
+    let e = explain_record(json).unwrap();
+    assert_eq!((e.format.name(), e.pattern), ("gcp_lb", "backend_timeout"));
+    assert_eq!(e.diagnosis.error_type, Some(T::HttpResponseTimeout));
+    // A table as a log viewer shows it: `key | value`, Markdown borders and all.
+    let table = "| field | value |\n|---|---|\n| httpStatusCode | 503 |\n| errorInfo | OriginConnectionRefused |\n| requestUri | https://shop.example.com/ |";
+    let e = explain_record(table).unwrap();
+    assert_eq!(e.format.name(), "azure_front_door");
+    assert_eq!(e.diagnosis.error_type, Some(T::ConnectionRefused));
+    assert_eq!(e.diagnosis.layer, Layer::AzureFrontDoor);
+    // Envoy's operators as `key: value` lines, a subset of them.
+    let yaml = "response_code: 503\nresponse_code_details: upstream_reset_before_response_started{connection_failure,delayed_connect_error:_111}";
+    let e = explain_record(yaml).unwrap();
+    assert_eq!(
+        (e.format.name(), e.diagnosis.error_type),
+        ("envoy_access", Some(T::ConnectionRefused))
+    );
+    // Not a record: prose, or a single pair.
+    assert!(explain_record("The server is down: please retry later.").is_none());
+    assert!(explain_record("status: 502").is_none());
+}
+
+#[test]
+fn positional_fields_keep_what_a_cut_line_has() {
+    // An ALB line cut after the target status: the fields it has are read.
+    let line = "https 2024-05-14T09:12:01.123456Z app/prod-alb/50dc6c495c0c9188 203.0.113.7:51512 - -1 -1 -1 503 - 210 329";
+    let e = ex(line);
+    assert_eq!((e.format, e.pattern), (LogFormat::AwsAlb, "no_targets"));
+    assert_eq!(e.field("target_status_code"), Some("-"));
+    assert_eq!(e.field("request"), None);
+}
+
+#[test]
+fn a_squid_format_line_names_squid_only_with_squid_words() {
+    let squid = "1795242076.816      0 127.0.0.1 TCP_MISS/502 3466 GET http://does-not-exist.invalid/ - HIER_NONE/- text/html";
+    assert_eq!(ex(squid).diagnosis.layer, Layer::Squid);
+    let other = "1715678521.120      3 203.0.113.7 TCP_MISS/502 0 GET http://api.internal/v1 - DIRECT/10.0.0.7 text/html";
+    let e = ex(other);
+    assert_eq!(e.format, LogFormat::SquidAccess);
+    assert_eq!(e.diagnosis.layer, Layer::Unknown);
 }

@@ -1,4 +1,4 @@
-//! Literal prefilters for the fingerprint table's regular expressions.
+//! Literal prefilters for the regular expressions of every table.
 //!
 //! `regex-lite` has no literal optimisations: an unanchored search steps its
 //! NFA over every byte of the text, and a row whose pattern is absent from a
@@ -24,7 +24,7 @@
 //!
 //! # Example
 //! ```
-//! use gatewise_core::fingerprint::Prefilter;
+//! use gatewise_core::matcher::Prefilter;
 //! let p = Prefilter::of(r"Reason: <strong>(?P<detail>[^<]*)</strong>");
 //! assert_eq!(p.required.as_deref(), Some("Reason: <strong>"));
 //! assert_eq!(p.starts, Some(vec!["Reason: <strong>".to_owned()]));
