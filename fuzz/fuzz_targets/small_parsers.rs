@@ -4,7 +4,7 @@
 //! secret comparison.
 #![no_main]
 
-use gatewise_core::advice::{self, Target};
+use gatewise_core::advice::{self, Address, Facts};
 use gatewise_core::render::escape;
 use gatewise_core::status::{self, cloudflare, winhttp};
 use gatewise_core::taxonomy::Cause;
@@ -54,12 +54,16 @@ fuzz_target!(|data: &[u8]| {
         assert!(m.starts_with("mailto:") && !m.contains(['<', '>', '"', '\'', '&', ' ']));
     }
 
-    // Remedy commands filled from a URL target are single shell words per value.
-    let target = Target::from_url(s);
-    for r in advice::all_remedies() {
-        if let Some(cmd) = r.command {
-            let _ = advice::fill_command(cmd, &target);
-        }
+    // Remedy commands filled from a URL are whole or absent, never half-filled.
+    let site = Address::from_url(s);
+    assert!(site.host.as_deref().is_none_or(|h| !h.contains(['\'', ' ', ';', '$', '`'])));
+    let d = gatewise_core::Diagnosis::for_type(
+        gatewise_core::ErrorType::ConnectionRefused,
+        gatewise_core::Layer::Nginx,
+    );
+    let facts = Facts::gather(&d, Some(s));
+    for a in advice::advise(&d, gatewise_core::Audience::Owner, &facts) {
+        assert!(a.command.is_none_or(|c| !advice::has_placeholder(&c)));
     }
     let _ = i18n::fill(s, &[("host", s), ("x", "y")]);
     let half = data.len() / 2;

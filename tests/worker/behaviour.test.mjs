@@ -109,14 +109,14 @@ test('circuit breaker: opens after 2 failures, answers at once, lets a probe thr
   assert.equal(res.headers.get('retry-after'), '1');
   assert.equal(JSON.parse(await res.text()).errorType, 'destination_unavailable');
   assert.equal(origin.hits('GET', '/flaky'), hits, 'the origin saw nothing while open');
-  let health = JSON.parse(await (await breaker.fetch('/__gatewise/health')).text());
+  let health = JSON.parse(await (await breaker.fetch('/__gatewise/health', { headers: { 'x-gatewise-debug': TOKEN } })).text());
   assert.equal(health.breaker, 'open');
   origin.down = false;
   await new Promise((r) => setTimeout(r, 450));
   res = await breaker.fetch('/flaky');
   assert.equal(res.status, 200, 'the probe went through');
   assert.equal(await res.text(), 'up');
-  health = JSON.parse(await (await breaker.fetch('/__gatewise/health')).text());
+  health = JSON.parse(await (await breaker.fetch('/__gatewise/health', { headers: { 'x-gatewise-debug': TOKEN } })).text());
   assert.equal(health.breaker, 'closed');
 });
 

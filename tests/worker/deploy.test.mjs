@@ -138,7 +138,7 @@ test('ORIGIN_URL empty under wrangler dev --local-upstream: forwards to the zone
   try {
     const health = await until(`${base}/__gatewise/health`, 90_000, child);
     assert.equal(health.status, 200, logs.join(''));
-    const h = await (await fetch(`${base}/__gatewise/health`)).json();
+    const h = await (await fetch(`${base}/__gatewise/health`, { headers: { 'x-gatewise-debug': 'deploy-test' } })).json();
     assert.deepEqual([h.status, h.config], ['ok', 'ok']);
 
     const res = await fetch(`${base}/shop/cart?id=7`, { headers: HTML });

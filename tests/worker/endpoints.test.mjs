@@ -29,48 +29,50 @@ after(async () => {
   await origin?.close();
 });
 
-test('health is JSON about the worker, with no origin name', async () => {
+test('health: without the token only its status (all the error page reads); the owner gets the worker\'s state', async () => {
   const res = await w.fetch('/__gatewise/health');
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('cache-control'), 'private, no-store');
-  const body = await res.text();
-  assert.deepEqual(Object.keys(JSON.parse(body)).sort(), ['breaker', 'config', 'status', 'version', 'worker']);
+  assert.deepEqual(JSON.parse(await res.text()), { status: 'ok' });
+  const owner = await w.fetch('/__gatewise/health', { headers: { 'x-gatewise-debug': TOKEN } });
+  const body = await owner.text();
+  assert.deepEqual(Object.keys(JSON.parse(body)).sort(), ['breaker', 'config', 'shared', 'status', 'version', 'worker']);
   assert.ok(!body.includes('127.0.0.1'));
 });
 
-test('origin-status probes only the configured origin, once per interval', async () => {
+test('origin-status probes only the configured origin, once per interval; without the token only state and type', async () => {
   const before = origin.hits('HEAD', '/');
   let res = await w.fetch('/__gatewise/origin-status?url=http://example.com/&target=http://169.254.169.254/', { headers: { 'x-forwarded-host': 'evil.example' } });
   assert.equal(res.status, 200);
   const first = JSON.parse(await res.text());
-  assert.equal(first.state, 'reachable');
-  assert.equal(first.status, 200);
-  assert.equal(first.origin, undefined, 'no origin name without the token');
+  assert.deepEqual(first, { state: 'reachable', diagnosis: null }, 'no status, latency, time or origin without the token');
   assert.equal(origin.hits('HEAD', '/') - before, 1, 'probed the configured origin');
   for (let i = 0; i < 5; i++) {
     res = await w.fetch('/__gatewise/origin-status');
-    assert.equal(JSON.parse(await res.text()).cached, true);
+    assert.deepEqual(JSON.parse(await res.text()), first);
   }
   assert.equal(origin.hits('HEAD', '/') - before, 1, 'rate-limited: no more probes');
   res = await w.fetch('/__gatewise/origin-status', { headers: { 'x-gatewise-debug': TOKEN } });
-  assert.equal(JSON.parse(await res.text()).origin, origin.url);
+  const owner = JSON.parse(await res.text());
+  assert.deepEqual([owner.origin, owner.status, owner.cached], [origin.url, 200, true]);
 });
 
-test('reports: NEL reports are classified by the core and logged, one line each', async () => {
+test('reports: NEL reports about this site are classified by the core and logged, one line per request', async () => {
   const reports = [
-    { type: 'network-error', age: 5, url: 'https://site.example/', body: { type: 'tcp.refused', status_code: 0, phase: 'connection', elapsed_time: 12 } },
-    { type: 'network-error', age: 5, url: 'https://site.example/a', body: { type: 'http.error', status_code: 502, phase: 'application', elapsed_time: 80 } },
+    { type: 'network-error', age: 5, url: 'http://site.example/', body: { type: 'tcp.refused', status_code: 0, phase: 'connection', elapsed_time: 12 } },
+    { type: 'network-error', age: 5, url: 'http://site.example/a?q=secret', body: { type: 'http.error', status_code: 502, phase: 'application', elapsed_time: 80 } },
     { type: 'csp-violation', body: {} },
   ];
   const res = await w.fetch('/__gatewise/reports', { method: 'POST', headers: { 'content-type': 'application/reports+json' }, body: JSON.stringify(reports) });
   assert.equal(res.status, 204);
   await w.settle();
   const logged = w.events('gatewise.nel');
-  assert.equal(logged.length, 2);
-  assert.equal(logged[0].diagnosis.errorType, 'connection_refused');
-  assert.equal(logged[1].diagnosis.receivedStatus, 502);
+  assert.equal(logged.length, 1);
+  assert.equal(logged[0].source, 'visitor');
+  assert.match(logged[0].requestId, /^gw-[0-9a-f]{16}$/);
+  assert.deepEqual(logged[0].reports.map((r) => [r.path, r.diagnosis.errorType ?? r.diagnosis.receivedStatus]), [['/', 'connection_refused'], ['/a', 502]]);
   assert.equal((await w.fetch('/__gatewise/reports')).status, 405);
-  assert.equal((await w.fetch('/__gatewise/reports', { method: 'POST', body: 'not json' })).status, 400);
+  assert.equal((await w.fetch('/__gatewise/reports', { method: 'POST', headers: { 'content-type': 'application/reports+json' }, body: 'not json' })).status, 400);
 });
 
 test('NEL and Reporting-Endpoints headers are added when enabled', async () => {

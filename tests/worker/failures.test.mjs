@@ -47,7 +47,7 @@ async function everything(res) {
 }
 
 for (const [mode, w, path, status, type, temporary] of ANSWERED) {
-  test(`${mode}: ${status} ${type} as HTML, problem JSON and text, with no internal detail`, async () => {
+  test(`${mode}: ${status} ${type} as HTML, problem JSON, text and Markdown, with no internal detail`, async () => {
     // HTML for a browser.
     let res = await w().fetch(path, { headers: HTML });
     const own = ownEntry(res);
@@ -62,6 +62,7 @@ for (const [mode, w, path, status, type, temporary] of ANSWERED) {
     assert.match(res.headers.get('content-security-policy'), /frame-ancestors 'none'/);
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(res.headers.get('x-robots-tag'), 'noindex', 'an error page is not indexed');
     assert.match(res.headers.get('x-request-id'), /^gw-[0-9a-f]{16}$/);
     let { body, all } = await everything(res);
     assert.match(body, /^<!doctype html><html lang="en" dir="ltr">/);
@@ -91,7 +92,23 @@ for (const [mode, w, path, status, type, temporary] of ANSWERED) {
     assert.match(problem.type, /^https:\/\/gatewise\.dev\/problems\//);
     assert.ok(problem.requestId);
     assert.equal(problem.evidence, undefined, 'no evidence without the token');
+    // What a program decides on, the same as the headers; no visitor advice.
+    assert.equal(problem.retryable, temporary);
+    assert.equal(problem.retryAfter, temporary ? Number(res.headers.get('retry-after')) : undefined);
+    assert.equal(problem.ownerActionRequired, !temporary);
+    assert.equal(problem.advice, undefined);
     assertNoLeak(`${mode} json`, all);
+
+    // Markdown for an agent (Cloudflare's "Markdown for Agents": Accept: text/markdown).
+    res = await w().fetch(path, { headers: { accept: 'text/markdown, text/html;q=0.9' } });
+    assert.equal(res.status, status);
+    assert.equal(res.headers.get('content-type'), 'text/markdown; charset=utf-8');
+    assert.equal(res.headers.get('x-robots-tag'), 'noindex');
+    ({ body, all } = await everything(res));
+    assert.equal(Number(res.headers.get('x-markdown-tokens')), Math.ceil(new TextEncoder().encode(body).length / 4));
+    assert.ok(body.startsWith('---\n') && body.includes(`\nerror_type: ${type}\n`), body);
+    assert.match(body, /\n# \S/);
+    assertNoLeak(`${mode} markdown`, all);
 
     // Text for curl.
     res = await w().fetch(path, { headers: CURL });

@@ -171,6 +171,6 @@ test('self-loop with the circuit breaker on: the 20th request still gets proxy_l
   assert.deepEqual(JSON.parse(body), Array.from({ length: 20 }, () => [502, 'proxy_loop_detected', null]));
   assert.equal(entered.length, 40, '20 requests × 2 passes');
   assert.ok(lines.every((l) => l.breaker === 'closed'), 'the breaker never opened');
-  const health = await (await fetch(`${breaker.url}/__gatewise/health`)).json();
+  const health = await (await fetch(`${breaker.url}/__gatewise/health`, { headers: { 'x-gatewise-debug': TOKEN } })).json();
   assert.equal(health.breaker, 'closed');
 });

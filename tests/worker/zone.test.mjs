@@ -36,7 +36,7 @@ test('each request goes to its own URL: the zone origin answers, path and query 
   const seen = await res.json();
   assert.deepEqual([seen.method, seen.path], ['GET', '/echo/a']);
   assert.match(seen.headers['cdn-loop'], /gatewise/);
-  const health = await at(`${origin.url}/__gatewise/health`);
+  const health = await at(`${origin.url}/__gatewise/health`, { headers: { 'x-gatewise-debug': TOKEN } });
   assert.deepEqual([health.status, (await health.json()).config], [200, 'ok']);
   const status = await at(`${origin.url}/__gatewise/origin-status`, { headers: { 'x-gatewise-debug': TOKEN } });
   const s = await status.json();

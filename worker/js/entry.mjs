@@ -17,6 +17,9 @@
 // `gatewise-worker-bindings`: wasm-bindgen's output, aliased by scripts/build-worker.sh.
 import * as wasm from 'gatewise-worker-bindings';
 
+// The origin's Durable Object (wrangler.toml: binding ORIGIN_HEALTH), exported from the worker's module.
+export { OriginHealth } from './health.mjs';
+
 const state = wasm.__worker_init_state();
 
 function noteCrash(error) {
@@ -52,5 +55,15 @@ export default {
       noteCrash(error);
       throw error;
     }
+  },
+
+  // The monitoring robot (a Cron Trigger, off unless wrangler.toml lists a schedule).
+  scheduled(controller, env, ctx) {
+    if (state.criticalError) {
+      wasm.__wbg_reset_state();
+      state.criticalError = false;
+      state.instanceId++;
+    }
+    ctx.waitUntil(wasm.scheduled(env, controller.cron ?? '', controller.scheduledTime ?? Date.now()));
   },
 };

@@ -170,11 +170,17 @@ pub fn failure(d: &Diagnosis, viewer: &Viewer, extras: &Extras) -> Answer {
     ctx.checks.clone_from(&extras.checks);
     ctx.explainer.clone_from(&extras.explainer);
     ctx.owner_details = viewer.owner;
-    let body = match viewer.format {
-        Format::Html => render::html(&shown, &ctx),
-        Format::ProblemJson => render::problem_json(&shown, &ctx),
-        Format::Text => render::text(&shown, &ctx),
-    };
+    // The Retry-After header and the body say the same: the diagnosis' own
+    // wait, else the caller's hint (a breaker's cool-down), else the default.
+    if shown.retryable {
+        shown.retry_after = Some(
+            shown
+                .retry_after
+                .or(extras.retry_after_hint)
+                .unwrap_or(DEFAULT_RETRY_AFTER),
+        );
+    }
+    let body = render::body(viewer.format, &shown, &ctx);
     let proxy = if extras.proxy_name.is_empty() {
         "gatewise"
     } else {
@@ -184,12 +190,14 @@ pub fn failure(d: &Diagnosis, viewer: &Viewer, extras: &Extras) -> Answer {
     headers.push(("content-type", viewer.format.content_type().to_owned()));
     headers.extend(SECURITY_HEADERS.iter().map(|(n, v)| (*n, (*v).to_owned())));
     headers.push(("proxy-status", proxy_status::header_value(&shown, proxy)));
-    if shown.retryable {
-        let secs = shown
-            .retry_after
-            .or(extras.retry_after_hint)
-            .unwrap_or(DEFAULT_RETRY_AFTER);
+    if let Some(secs) = shown.retry_after.filter(|_| shown.retryable) {
         headers.push(("retry-after", secs.to_string()));
+    }
+    // An error page is no content: search engines should not index it.
+    headers.push(("x-robots-tag", "noindex".to_owned()));
+    if viewer.format == Format::Markdown {
+        // Cloudflare's Markdown for Agents convention: the size in tokens (~4 bytes each).
+        headers.push(("x-markdown-tokens", body.len().div_ceil(4).to_string()));
     }
     if let Some(id) = &extras.request_id {
         headers.push((REQUEST_ID_HEADER, escape::clean(id, escape::SHORT)));
@@ -259,7 +267,12 @@ mod tests {
 
     #[test]
     fn nothing_internal_without_the_token_in_any_format() {
-        for format in [Format::Html, Format::ProblemJson, Format::Text] {
+        for format in [
+            Format::Html,
+            Format::ProblemJson,
+            Format::Text,
+            Format::Markdown,
+        ] {
             let v = Viewer {
                 format,
                 lang: Lang::EN,
@@ -299,7 +312,7 @@ mod tests {
                 "{format:?}: owner sees the detail"
             );
             assert!(
-                owner.body.contains("4711 ms") || format == Format::Text,
+                owner.body.contains("4711 ms") || matches!(format, Format::Text | Format::Markdown),
                 "{format:?}: owner sees timings"
             );
         }
@@ -390,10 +403,47 @@ mod tests {
         assert_eq!(a.header("content-type"), Some("text/html; charset=utf-8"));
         assert_eq!(a.header("x-content-type-options"), Some("nosniff"));
         assert_eq!(a.header("referrer-policy"), Some("no-referrer"));
+        assert_eq!(a.header("x-robots-tag"), Some("noindex"));
         assert!(a.body.contains(r#"<html lang="ar" dir="rtl">"#));
         let loop_d = Diagnosis::for_type(ErrorType::ProxyLoopDetected, Layer::Gatewise);
         let a = failure(&loop_d, &v, &Extras::default());
         assert_eq!((a.status, a.header("retry-after")), (502, None));
+        // The problem document carries what an API client decides on, the same as the headers.
+        let json = Viewer {
+            format: Format::ProblemJson,
+            ..v
+        };
+        let hinted = Extras {
+            retry_after_hint: Some(30),
+            ..Extras::default()
+        };
+        let refused = Diagnosis::for_type(ErrorType::ConnectionRefused, Layer::Workerd);
+        let a = failure(&refused, &json, &hinted);
+        let p: serde_json::Value = serde_json::from_str(&a.body).unwrap();
+        assert_eq!(a.header("retry-after"), Some("30"));
+        assert_eq!(p["retryAfter"], 30);
+        assert_eq!(
+            (p["retryable"].as_bool(), p["ownerActionRequired"].as_bool()),
+            (Some(true), Some(false))
+        );
+        assert!(p.get("advice").is_none(), "no visitor advice for programs");
+        let a = failure(&loop_d, &json, &hinted);
+        let p: serde_json::Value = serde_json::from_str(&a.body).unwrap();
+        assert_eq!(p["ownerActionRequired"], true);
+        assert!(p.get("retryAfter").is_none());
+        // Agents asking for Markdown get it, with its size in tokens.
+        let md = Viewer {
+            format: Format::Markdown,
+            ..v
+        };
+        let a = failure(&refused, &md, &hinted);
+        assert_eq!(
+            a.header("content-type"),
+            Some("text/markdown; charset=utf-8")
+        );
+        assert!(a.body.starts_with("---\n"));
+        let tokens: usize = a.header("x-markdown-tokens").unwrap().parse().unwrap();
+        assert_eq!(tokens, a.body.len().div_ceil(4));
     }
 
     #[test]
@@ -425,6 +475,15 @@ mod tests {
         );
         let v = viewer(&c, Some("text/html"), None, None, None, None);
         assert_eq!((v.format, v.lang.tag()), (Format::Html, "fr"));
+        let v = viewer(
+            &c,
+            Some("text/markdown, text/html;q=0.9"),
+            None,
+            None,
+            None,
+            None,
+        );
+        assert_eq!(v.format, Format::Markdown);
     }
 
     #[test]

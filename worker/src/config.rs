@@ -81,6 +81,16 @@ pub const VARS: &[Var] = &[
     var("CDN_LOOP_ID", "gatewise", "this worker's id in CDN-Loop and Proxy-Status"),
     var("ORIGIN_STATUS_INTERVAL_MS", "2000", "the origin-status endpoint probes at most once per this many ms per isolate"),
     var("SUBREQUEST_LIMIT", "50", "subrequests one invocation may make (Workers Free: 50; lower under a Workers for Platforms custom limit): settings that could need more are refused"),
+    var("SHARED_HEALTH", "on", "on: with the ORIGIN_HEALTH Durable Object bound, isolates share the origin's breaker and keep the incident record there; off: per isolate, as without the binding"),
+    var("SHARED_TIMEOUT_MS", "250", "longest wait for the shared object when a request must ask it (a half-open breaker's probe lease, a stale copy of a breaker that is not closed); past it the isolate's own state decides"),
+    var("SHARED_STALENESS_MS", "1000", "an isolate's copy of a breaker that is not closed is asked again once older than this, in ms (a closed one learns on its next failure)"),
+    var("INCIDENT_ROWS", "10000", "incident rows kept at most (the oldest go first)"),
+    var("INCIDENT_DAYS", "7", "incident rows older than this many days are removed"),
+    var("INCIDENT_MINUTE_DAYS", "90", "per-minute incident counts are kept this many days"),
+    var("REPORTS_PER_MINUTE", "120", "visitors' NEL reports accepted per minute, per isolate and by the shared object for all"),
+    var("REPORTS_PER_CLIENT", "10", "visitors' NEL reports accepted per client address per minute"),
+    var("MONITOR_PATHS", "/", "comma-separated paths the monitoring robot (Cron Trigger) sends a HEAD to, at most 8"),
+    var("MONITOR_URL", "", "the origin the robot checks when ORIGIN_URL is empty (the zone's own): http(s)://host[:port]"),
 ];
 
 /// What the worker does with an origin's own 5xx response.
@@ -237,6 +247,12 @@ pub struct Config {
     pub origin_status_interval_ms: u32,
     /// The subrequests one invocation may make ([`Config::subrequests`] stays within it).
     pub subrequest_limit: u32,
+    /// The shared breaker and incident record (`SHARED_*`, `INCIDENT_*`, `REPORTS_*`).
+    pub shared: crate::shared::SharedSettings,
+    /// The monitoring robot's paths (`MONITOR_PATHS`).
+    pub monitor_paths: Vec<String>,
+    /// The origin the robot checks when `ORIGIN_URL` is empty (`MONITOR_URL`).
+    pub monitor: Option<Origin>,
 }
 
 /// Cloudflare's documented limits per invocation that bound what one request
@@ -391,6 +407,32 @@ impl<F: Fn(&str) -> Option<String>> Reader<F> {
     }
 }
 
+/// The robot's paths: comma-separated, each starting with `/`, at most 8.
+fn monitor_paths(text: &str) -> Result<Vec<String>, ConfigError> {
+    let paths: Vec<String> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let bad = |problem: &str| ConfigError {
+        var: "MONITOR_PATHS",
+        problem: problem.into(),
+    };
+    if paths.len() > 8 {
+        return Err(bad("lists more than 8 paths"));
+    }
+    if paths.iter().any(|p| {
+        !p.starts_with('/')
+            || p.starts_with("//")
+            || p.len() > 256
+            || p.contains(char::is_whitespace)
+    }) {
+        return Err(bad("must list paths like /health, each starting with /"));
+    }
+    Ok(paths)
+}
+
 /// The longest time setting accepted, in ms (one hour).
 const MAX_MS: u32 = 3_600_000;
 
@@ -499,6 +541,26 @@ impl Config {
             cdn_loop_id,
             origin_status_interval_ms: r.u32("ORIGIN_STATUS_INTERVAL_MS", MAX_MS)?,
             subrequest_limit: r.u32("SUBREQUEST_LIMIT", limits::MAX_SUBREQUESTS)?,
+            shared: crate::shared::SharedSettings {
+                enabled: r.flag("SHARED_HEALTH")?,
+                timeout_ms: r.u32("SHARED_TIMEOUT_MS", 10_000)?,
+                staleness_ms: r.u32("SHARED_STALENESS_MS", MAX_MS)?,
+                retention: gatewise_core::incidents::Retention {
+                    rows: r.u32("INCIDENT_ROWS", 1_000_000)?,
+                    days: r.u32("INCIDENT_DAYS", 3_650)?,
+                    aggregate_days: r.u32("INCIDENT_MINUTE_DAYS", 3_650)?,
+                },
+                reports_per_minute: r.u32("REPORTS_PER_MINUTE", 100_000)?,
+                reports_per_client: r.u32("REPORTS_PER_CLIENT", 100_000)?,
+            },
+            monitor_paths: monitor_paths(&r.text("MONITOR_PATHS"))?,
+            monitor: match r.optional("MONITOR_URL") {
+                None => None,
+                Some(u) => Some(Origin::parse(&u).map_err(|problem| ConfigError {
+                    var: "MONITOR_URL",
+                    problem,
+                })?),
+            },
         };
         if config.subrequest_limit == 0 {
             return Err(ConfigError {

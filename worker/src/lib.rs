@@ -40,6 +40,7 @@ pub mod log;
 pub mod recheck;
 pub mod reports;
 pub mod route;
+pub mod shared;
 
 #[cfg(target_arch = "wasm32")]
 mod edge;

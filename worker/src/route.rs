@@ -25,6 +25,8 @@ pub enum Route<'a> {
     OriginStatus,
     /// `reports`: the NEL / Reporting API collector (POST).
     Reports,
+    /// `incidents`: the owner's incident view (404 without the debug token).
+    Incidents,
     /// `recheck`: repeats the request an error page failed on (its token
     /// says which), for the page's live checks (`crate::recheck`).
     Recheck,
@@ -111,6 +113,7 @@ pub fn route<'a>(path: &'a str, prefix: &str) -> Route<'a> {
         "origin-status" => Route::OriginStatus,
         "reports" => Route::Reports,
         "recheck" => Route::Recheck,
+        "incidents" => Route::Incidents,
         "selftest/crash" => Route::SelfTestCrash,
         asset if is_asset_path(asset) => Route::Asset(asset),
         _ => Route::NotFound,

@@ -1,51 +1,32 @@
-//! The core's remedies (`gatewise_core::advice::remedies`) with their
-//! command placeholders filled in: `{host}`, `{port}`, `{url}` from the
-//! target, `{log}` from the generating layer's usual log file. A command
-//! that needs a value the CLI does not have is left out (the remedy's text
-//! stays), rather than printed half-filled.
+//! The core's advice for the CLI: `gatewise_core::advice::advise` with the
+//! facts the CLI has — the URL it probed, and this machine's platform (a
+//! command about a server on `127.0.0.1` runs here) — on top of what the
+//! diagnosis' evidence says. The core leaves out a command it cannot fill
+//! whole, so nothing half-filled is printed.
 //!
 //! # Example
 //! ```
-//! use gatewise_cli::advice::Fill;
-//! let f = Fill { host: "example.com".into(), port: "443".into(), url: "https://example.com/".into(), log: "/var/log/nginx/error.log".into() };
-//! assert_eq!(f.apply("curl -v {url} && tail {log}").as_deref(), Some("curl -v https://example.com/ && tail /var/log/nginx/error.log"));
-//! assert_eq!(f.apply("dig {host} {other}").as_deref(), Some("dig example.com {other}"));
-//! let no_port = Fill { port: String::new(), ..f };
-//! assert_eq!(no_port.apply("ss -ltnp 'sport = :{port}'"), None);
+//! use gatewise_cli::advice::{items, Known};
+//! use gatewise_core::{Audience, Diagnosis, ErrorType, Lang, Layer};
+//! let d = Diagnosis::for_type(ErrorType::ConnectionRefused, Layer::RustIo);
+//! let known = Known { url: Some("http://127.0.0.1:3000/".into()), this_machine: true };
+//! let owner = items(&d, Audience::Owner, Lang::EN, &known);
+//! assert!(owner.len() <= 5);
+//! assert!(owner.iter().all(|i| i.command.as_deref().is_none_or(|c| !c.contains('{'))));
 //! ```
 
-use gatewise_core::advice::{remedies, Remedy, Target};
-use gatewise_core::i18n::{self, Lang};
+use gatewise_core::advice::{advise, Facts, Platform};
+use gatewise_core::i18n::Lang;
 use gatewise_core::{Audience, Diagnosis};
 
-/// The values for command placeholders.
+/// What the CLI knows besides the diagnosis.
 #[derive(Debug, Clone, Default)]
-pub struct Fill {
-    /// `{host}`
-    pub host: String,
-    /// `{port}`
-    pub port: String,
-    /// `{url}`
-    pub url: String,
-    /// `{log}`
-    pub log: String,
-}
-
-impl Fill {
-    /// Fills the placeholders of `template` (unknown ones stay visible);
-    /// `None` when it uses one of ours that has no value.
-    pub fn apply(&self, template: &str) -> Option<String> {
-        let args = [
-            ("host", self.host.as_str()),
-            ("port", self.port.as_str()),
-            ("url", self.url.as_str()),
-            ("log", self.log.as_str()),
-        ];
-        let missing = args
-            .iter()
-            .any(|(k, v)| v.is_empty() && template.contains(&format!("{{{k}}}")));
-        (!missing).then(|| i18n::fill(template, &args))
-    }
+pub struct Known {
+    /// The URL probed, when there is one.
+    pub url: Option<String>,
+    /// Whether commands about this machine may be given (the probe runs
+    /// here; `explain` reads a log from anywhere, so it does not).
+    pub this_machine: bool,
 }
 
 /// One remedy, ready to print.
@@ -55,38 +36,26 @@ pub struct Item {
     pub id: &'static str,
     /// The text.
     pub text: String,
-    /// The command, filled.
+    /// The command, whole.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
 }
 
-/// The remedies for `d` and `audience` in `lang`, commands filled by the
-/// core's [`Remedy::command_for`] (which shell-quotes values and knows each
-/// layer's log files and systemd unit) from `fill`. A command that still
-/// needs a value the CLI does not have is left out; the remedy's text stays.
-pub fn items(d: &Diagnosis, audience: Audience, lang: Lang, fill: &Fill) -> Vec<Item> {
-    let target = Target {
-        host: given(&fill.host),
-        port: fill.port.parse().ok(),
-        url: given(&fill.url),
-        log: given(&fill.log),
-        ..Target::default()
+/// The remedies for `d` and `audience` in `lang`, most likely first, with
+/// the commands the facts can fill.
+pub fn items(d: &Diagnosis, audience: Audience, lang: Lang, known: &Known) -> Vec<Item> {
+    let local = if known.this_machine {
+        Platform::this_machine()
+    } else {
+        None
     };
-    remedies(d, audience)
+    let facts = Facts::gather_on(d, known.url.as_deref(), local);
+    advise(d, audience, &facts)
         .into_iter()
-        .map(|r: &Remedy| Item {
-            id: r.id,
-            text: r.text(lang),
-            command: r
-                .command_for(d, &target)
-                .filter(|c| !PLACEHOLDERS.iter().any(|p| c.contains(p))),
+        .map(|a| Item {
+            id: a.remedy.id,
+            text: a.remedy.text(lang),
+            command: a.command,
         })
         .collect()
 }
-
-fn given(s: &str) -> Option<&str> {
-    (!s.is_empty()).then_some(s)
-}
-
-/// The placeholders remedy commands use.
-const PLACEHOLDERS: &[&str] = &["{host}", "{port}", "{url}", "{log}", "{service}"];

@@ -15,7 +15,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand, ValueEnum};
 use gatewise_core::{Audience, Hop};
 
-use crate::advice::Fill;
+use crate::advice::Known;
 use crate::error::CliError;
 use crate::explain;
 use crate::pages::{self, servers::Server};
@@ -205,13 +205,11 @@ pub fn execute(cli: Cli) -> Result<u8, CliError> {
             if a.json {
                 emit(&json(&report)?)?;
             } else {
-                let fill = Fill {
-                    host: target.host.clone(),
-                    port: target.port.to_string(),
-                    url: target.url(),
-                    log: String::new(),
+                let known = Known {
+                    url: Some(target.url()),
+                    this_machine: true,
                 };
-                emit(&print::text(&report, lang, &fill, &Style::for_stdout()))?;
+                emit(&print::text(&report, lang, &known, &Style::for_stdout()))?;
             }
             Ok(report.exit_code)
         }

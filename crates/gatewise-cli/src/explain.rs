@@ -182,7 +182,7 @@ pub fn render(
         d,
         audience,
         lang,
-        &crate::advice::Fill::default(),
+        &crate::advice::Known::default(),
         style,
     );
     out

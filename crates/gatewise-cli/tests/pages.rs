@@ -55,6 +55,29 @@ fn export(server: &str, extra: &[&str]) -> (std::path::PathBuf, Value) {
     (dir, serde_json::from_slice(&out.stdout).unwrap())
 }
 
+/// Issue 14, item 2: a public page written ahead of time gives the owner no
+/// command, no log location and no placeholder (nothing is known yet).
+fn assert_no_owner_commands(html: &str, what: &str) {
+    assert!(
+        !gatewise_core::advice::has_placeholder(html),
+        "{what}: a placeholder"
+    );
+    for command in [
+        "</code></li>",
+        "tail ",
+        "systemctl",
+        "journalctl",
+        "ss -",
+        "Get-",
+        "curl ",
+        "sudo ",
+        "/var/log",
+        "inetpub",
+    ] {
+        assert!(!html.contains(command), "{what}: {command}");
+    }
+}
+
 /// A page loads nothing from elsewhere: no external scripts, styles, images, fonts or frames.
 fn assert_self_contained(html: &str, what: &str) {
     let lower = html.to_ascii_lowercase();
@@ -76,6 +99,7 @@ fn assert_self_contained(html: &str, what: &str) {
             "{what} loads something from elsewhere: {bad}"
         );
     }
+    assert_no_owner_commands(html, what);
 }
 
 #[test]

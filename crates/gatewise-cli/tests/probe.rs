@@ -374,3 +374,122 @@ fn usage_errors_are_one_line_with_exit_2() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// Issue 14, item 8: a server that keeps the connection open after its
+/// answer (no length, no chunking) makes the body end late, not the first
+/// byte: the step's time is the header section's, the body's end is apart.
+#[test]
+fn first_byte_and_end_of_body_are_reported_apart() {
+    let port = serve(|mut s| {
+        read_request(&mut s);
+        let _ = s.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: keep-alive\r\n\r\nhello",
+        );
+        let _ = s.flush();
+        std::thread::sleep(Duration::from_secs(4));
+    });
+    let (code, r) = probe(
+        &format!("http://127.0.0.1:{port}/"),
+        &["--response-timeout", "1.5"],
+    );
+    assert_eq!(code, 0, "{r:#}");
+    let step = last_step(&r);
+    let d = &step["detail"];
+    assert_eq!(d["bodyEnd"], "deadline");
+    assert_eq!(d["bodyBytes"], 5);
+    let (first, headers, body, ms) = (
+        d["firstByteMs"].as_f64().unwrap(),
+        d["headersMs"].as_f64().unwrap(),
+        d["bodyMs"].as_f64().unwrap(),
+        step["ms"].as_f64().unwrap(),
+    );
+    assert!(first <= headers && headers < body, "{d:#}");
+    assert_eq!(
+        ms, headers,
+        "the step took until the header section was complete"
+    );
+    assert!(
+        body >= 1400.0,
+        "the body was waited for until the deadline: {body}"
+    );
+    let out = run(&[
+        "probe",
+        &format!("http://127.0.0.1:{port}/"),
+        "--response-timeout",
+        "1.5",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("first byte after "), "{text}");
+    assert!(text.contains("the body had not ended after "), "{text}");
+}
+
+#[test]
+fn bodies_end_by_length_by_last_chunk_and_by_close() {
+    let cases: [(&'static [u8], &str, u64); 3] = [
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", "length", 3),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-T\r\n\r\n3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n", "chunked", 3),
+        (b"HTTP/1.1 204 No Content\r\n\r\n", "no_body", 0),
+    ];
+    for (response, end, bytes) in cases {
+        // The server keeps the connection open: only the framing can end the body.
+        let port = serve(move |mut s| {
+            read_request(&mut s);
+            let _ = s.write_all(response);
+            let _ = s.flush();
+            std::thread::sleep(Duration::from_secs(6));
+        });
+        let (code, r) = probe(
+            &format!("http://127.0.0.1:{port}/"),
+            &["--response-timeout", "5"],
+        );
+        assert_eq!(code, 0, "{r:#}");
+        let d = &last_step(&r)["detail"];
+        assert_eq!(
+            (d["bodyEnd"].as_str(), d["bodyBytes"].as_u64()),
+            (Some(end), Some(bytes)),
+            "{d:#}"
+        );
+        assert!(
+            d["bodyMs"].as_f64().unwrap() < 4000.0,
+            "{end}: not waited for: {d:#}"
+        );
+    }
+    let port = respond(b"HTTP/1.0 200 OK\r\n\r\nuntil close");
+    let (_, r) = probe(&format!("http://127.0.0.1:{port}/"), &[]);
+    assert_eq!(last_step(&r)["detail"]["bodyEnd"], "close");
+}
+
+/// Issue 14, items 3 and 8: the report names no internal id and no proxy
+/// that is not there, and its commands are whole and aimed at this machine.
+#[test]
+fn the_report_speaks_plainly_of_a_refused_local_port() {
+    let port = refused_port();
+    let out = run(&["probe", &format!("http://127.0.0.1:{port}/")]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for internal in [
+        "rust_io",
+        "layer:",
+        "load balancer or CDN",
+        "{port}",
+        "{host}",
+        "{url}",
+    ] {
+        assert!(!text.contains(internal), "{internal}: {text}");
+    }
+    assert!(
+        text.contains("Error written by: the operating system"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Error code: 502 · connection_refused"),
+        "{text}"
+    );
+    if cfg!(target_os = "linux") {
+        assert!(
+            text.contains(&format!("$ ss -ltnp 'sport = :{port}'")),
+            "{text}"
+        );
+    }
+    let remedies = text.lines().filter(|l| l.starts_with("  - ")).count();
+    assert!((1..=5).contains(&remedies), "{remedies}: {text}");
+}

@@ -9,7 +9,7 @@ pub mod response;
 pub mod status;
 pub mod transport;
 
-pub use nel::nel;
+pub use nel::{nel, nel_field};
 pub use response::{response, ResponseView};
 pub use status::status;
 pub use transport::{io_error, transport, TransportError};

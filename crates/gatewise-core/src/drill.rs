@@ -114,7 +114,8 @@ impl Step {
         self
     }
 
-    fn failed(&self) -> bool {
+    /// Whether the step failed (anything but `ok` or `skipped`).
+    pub fn failed(&self) -> bool {
         !matches!(self.outcome, Outcome::Ok | Outcome::Skipped)
     }
 }

@@ -65,6 +65,7 @@ pub mod explain;
 pub mod fingerprint;
 pub mod hop;
 pub mod i18n;
+pub mod incidents;
 pub mod layer;
 pub mod logs;
 pub mod matcher;

@@ -1,4 +1,4 @@
-//! Renderers: HTML page, RFC 9457 problem JSON, text, and content negotiation;
+//! Renderers: HTML page, RFC 9457 problem JSON, text, Markdown, and content negotiation;
 //! [`texts()`] gives the same words as data for front ends that build their own markup.
 //! (`Proxy-Status` lives in [`crate::proxy_status`].)
 //!
@@ -21,6 +21,7 @@
 //!     negotiate::Format::Html => render::html(&d, &ctx),
 //!     negotiate::Format::ProblemJson => render::problem_json(&d, &ctx),
 //!     negotiate::Format::Text => render::text(&d, &ctx),
+//!     negotiate::Format::Markdown => render::markdown(&d, &ctx),
 //! };
 //! assert!(body.contains(r#"<html lang="de" dir="ltr">"#));
 //! assert!(body.contains("&lt;b&gt;id&lt;/b&gt;"));
@@ -29,6 +30,8 @@
 /// Escaping and cleaning of reflected values (the crate-level [`crate::escape`], a leaf module).
 pub use crate::escape;
 mod html;
+pub mod incidents;
+mod markdown;
 pub mod negotiate;
 pub mod problem;
 mod svg;
@@ -58,6 +61,10 @@ pub struct PageContext {
     pub status_page: Option<String>,
     /// Whether to include owner-only details (raw upstream text, origin host, evidence).
     pub owner_details: bool,
+    /// A page written ahead of time for anyone who meets the error (`gatewise
+    /// pages`): the owner's advice without commands or log locations, as
+    /// nothing of the failure is known yet.
+    pub static_page: bool,
     /// The URL of the request (reflected: escaped).
     pub url: Option<String>,
     /// A nonce for inline scripts the caller adds, when the caller uses a CSP nonce.
@@ -96,6 +103,21 @@ pub fn problem_json(d: &Diagnosis, ctx: &PageContext) -> String {
 /// The `text/plain` body for `d`, for curl and terminals.
 pub fn text(d: &Diagnosis, ctx: &PageContext) -> String {
     text::render(d, ctx)
+}
+
+/// The `text/markdown` body for `d`, for agents (see the `markdown` module source).
+pub fn markdown(d: &Diagnosis, ctx: &PageContext) -> String {
+    markdown::render(d, ctx)
+}
+
+/// The body for `d` in `format`.
+pub fn body(format: negotiate::Format, d: &Diagnosis, ctx: &PageContext) -> String {
+    match format {
+        negotiate::Format::Html => html(d, ctx),
+        negotiate::Format::ProblemJson => problem_json(d, ctx),
+        negotiate::Format::Text => text(d, ctx),
+        negotiate::Format::Markdown => markdown(d, ctx),
+    }
 }
 
 /// What the page's live checks are told, read from the page context.

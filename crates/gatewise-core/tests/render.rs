@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 
 use gatewise_core::i18n::{self, Lang};
 use gatewise_core::render::negotiate::{self, Format};
-use gatewise_core::render::{self, PageContext};
+use gatewise_core::render::{self, texts, PageContext};
 use gatewise_core::{
     Diagnosis, ErrorType, Evidence, EvidenceSource, Layer, ProxyStatusEntry, Reached, Segment,
 };
@@ -172,15 +172,29 @@ fn assert_page_structure(html: &str, lang: Lang, d: &Diagnosis) {
     for bad in [" src=", "url(", "@import", "http-equiv", "<link"] {
         assert!(!html.contains(bad), "{what}: {bad}");
     }
-    // Content order: code, headline, visitor advice, diagram, request id, folded details.
+    // Content order (issue 14, item 4): the path picture first, the plain
+    // headline, the status sent, the visitor's advice, the request id, then
+    // the folded details holding the machine-readable code.
     let pos = |s: &str| html.find(s).unwrap_or_else(|| panic!("{what}: no {s}"));
+    let status_line = i18n::format(lang, "page.code_line", &[("status", &d.status.to_string())]);
+    let status_line = format!(r#"<p class="status">{status_line}</p>"#);
+    // A failure a browser reported itself was answered with no status: none is shown.
+    let shown = d.received_status.is_some() || !gatewise_core::advice::is_client_runtime(d.layer);
+    assert_eq!(html.contains(&status_line), shown, "{what}");
     let order = [
-        pos(r#"<p class="code">"#),
-        pos("<h1>"),
-        pos(&i18n::format(lang, "page.heading.visitor", &[])),
+        pos("<main"),
+        pos(r#"<figure class="path">"#),
         pos("<svg"),
+        pos("<h1>"),
+        if shown {
+            pos(&status_line)
+        } else {
+            pos("</h1>")
+        },
+        pos(&i18n::format(lang, "page.heading.visitor", &[])),
         pos("8a1b2c3d4e5f6a7b-AMS"),
         pos("<details"),
+        pos(r#"<code class="code">"#),
         pos("</main>"),
         pos("<footer>"),
     ];
@@ -188,12 +202,16 @@ fn assert_page_structure(html: &str, lang: Lang, d: &Diagnosis) {
         order.windows(2).all(|w| w[0] < w[1]),
         "{what}: order {order:?}"
     );
-    // The visible code.
+    // The machine-readable code, in the details only.
     let code = match d.error_type {
-        Some(t) => format!(r#"<p class="code">{} · {}</p>"#, d.status, t.name()),
-        None => format!(r#"<p class="code">{}</p>"#, d.status),
+        Some(t) => format!(r#"<code class="code">{} · {}</code>"#, d.status, t.name()),
+        None => format!(r#"<code class="code">{}</code>"#, d.status),
     };
     assert!(html.contains(&code), "{what}: {code}");
+    if let Some(t) = d.error_type {
+        let token = format!("{} · {}", d.status, t.name());
+        assert_eq!(html.matches(&token).count(), 1, "{what}: {token} once");
+    }
     // The headline is a text, never a bare catalog key.
     let h1 = &html[pos("<h1>") + 4..pos("</h1>")];
     assert!(
@@ -265,9 +283,9 @@ fn assert_diagram(html: &str, lang: Lang, d: &Diagnosis) {
     assert!(title.contains(&sentence.replace('\'', "&#39;")), "{title}");
     // Right to left: "you" is drawn on the right.
     let first_cx = if lang.is_rtl() {
-        r#"cx="530""#
+        r#"cx="400""#
     } else {
-        r#"cx="70""#
+        r#"cx="80""#
     };
     assert!(svg[svg.find("<circle class=\"n").unwrap()..].contains(first_cx));
 }
@@ -440,7 +458,8 @@ fn links_only_for_http_urls_and_script_only_when_asked() {
 }
 
 /// The members problem JSON must have: RFC 9457's, the diagnosis's own
-/// (without raw upstream text unless asked), `requestId`, `instance` and `advice`.
+/// (without raw upstream text unless asked), `requestId`, `instance`,
+/// `ownerActionRequired` and `failure`; no visitor advice.
 fn expected_members(d: &Diagnosis, c: &PageContext) -> BTreeSet<String> {
     let serde = serde_json::to_value(d).unwrap();
     let mut keys: BTreeSet<String> = serde.as_object().unwrap().keys().cloned().collect();
@@ -451,7 +470,14 @@ fn expected_members(d: &Diagnosis, c: &PageContext) -> BTreeSet<String> {
     } else if d.detail.is_some() {
         keys.insert("upstreamDetail".into());
     }
-    for k in ["type", "title", "status", "detail", "advice"] {
+    for k in [
+        "type",
+        "title",
+        "status",
+        "detail",
+        "ownerActionRequired",
+        "failure",
+    ] {
         keys.insert(k.into());
     }
     if c.request_id.is_some() {
@@ -492,7 +518,11 @@ fn problem_json_for_every_type() {
                 assert!(!v["detail"].as_str().unwrap().is_empty());
                 assert_eq!(v["instance"], "urn:gatewise:request:8a1b2c3d4e5f6a7b-AMS");
                 assert_eq!(v["requestId"], "8a1b2c3d4e5f6a7b-AMS");
-                assert!(!v["advice"].as_array().unwrap().is_empty());
+                assert_eq!(
+                    v["ownerActionRequired"],
+                    !d.retryable && d.segment != Segment::Client
+                );
+                assert!(!v["failure"].as_str().unwrap().is_empty());
                 assert_eq!(v["layer"], d.layer.name());
                 assert_eq!(v["retryable"], d.retryable);
                 checked += 1;
@@ -520,14 +550,20 @@ fn text_is_plain_short_and_complete() {
         ] {
             assert!(!body.contains(html), "{html} in {body}");
         }
+        // The plain headline first, the code among the facts.
+        let words = texts(&d, &c);
+        let head = body.split("\n\n").next().unwrap_or("");
+        let head = head.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(head.starts_with(&words.title), "{body}");
         let code = match d.error_type {
-            Some(t) => format!("{} · {}\n", d.status, t.name()),
-            None => format!("{}\n", d.status),
+            Some(t) => format!("Error code: {} · {}\n", d.status, t.name()),
+            None => format!("Error code: {}\n", d.status),
         };
-        assert!(body.starts_with(&code), "{body}");
+        assert!(body.contains(&code), "{body}");
         for key in [
             "page.heading.visitor",
             "page.heading.owner",
+            "page.heading.developer",
             "page.label.layer",
         ] {
             assert!(body.contains(&i18n::format(Lang::EN, key, &[])), "{key}");
@@ -549,16 +585,8 @@ fn text_is_plain_short_and_complete() {
 
 #[test]
 fn generic_visitor_advice_follows_the_diagnosis() {
-    let advice = |d: &Diagnosis| -> Vec<String> {
-        let v: serde_json::Value =
-            serde_json::from_str(&render::problem_json(d, &PageContext::new(Lang::EN))).unwrap();
-        v["advice"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a.as_str().unwrap().to_owned())
-            .collect()
-    };
+    let advice =
+        |d: &Diagnosis| -> Vec<String> { texts(d, &PageContext::new(Lang::EN)).visitor_advice };
     let msg = |k: &str, s: &str| i18n::format(Lang::EN, k, &[("seconds", s)]);
     // These hold while the advice table has no visitor remedy for the diagnosis;
     // they check the generic fallback rows of the renderer.
@@ -611,8 +639,22 @@ const FIREFOX: Option<&str> =
 
 #[test]
 fn accept_negotiation_table() {
-    use Format::{Html, ProblemJson, Text};
+    use Format::{Html, Markdown, ProblemJson, Text};
     let cases: &[(Option<&str>, Option<&str>, Format)] = &[
+        // Agents asking for Markdown (Cloudflare's "Markdown for Agents").
+        (Some("text/markdown"), None, Markdown),
+        (Some("text/markdown"), CURL, Markdown),
+        (
+            Some("text/markdown, text/html;q=0.9, */*;q=0.8"),
+            None,
+            Markdown,
+        ),
+        (Some("text/markdown;q=0.5, text/html"), FIREFOX, Html),
+        (
+            Some("text/html;q=0, text/plain;q=0, text/*"),
+            FIREFOX,
+            Markdown,
+        ),
         (None, None, Html),
         (None, CURL, Text),
         (None, Some("Wget/1.21.2"), Text),
@@ -728,6 +770,10 @@ fn content_types() {
         "application/problem+json"
     );
     assert_eq!(Format::Text.content_type(), "text/plain; charset=utf-8");
+    assert_eq!(
+        Format::Markdown.content_type(),
+        "text/markdown; charset=utf-8"
+    );
 }
 
 #[test]
@@ -914,7 +960,6 @@ fn the_checks_script_gets_its_config_and_ids_only_with_the_script() {
         "gw-l2",
         "gw-origin",
         "gw-x",
-        "gw-h",
         "gw-cap",
         "gw-path",
     ] {

@@ -13,8 +13,9 @@ const CSS = `
 section{box-sizing:border-box;background:var(--gatewise-bg,transparent);
   border:var(--gatewise-border-width,1px) solid var(--gatewise-border,currentColor);
   border-radius:var(--gatewise-radius,.5rem);padding:var(--gatewise-padding,1rem 1.25rem);text-align:start}
-.code{margin:0;font:600 .85em/1.4 ui-monospace,Menlo,Consolas,monospace;color:var(--gatewise-muted,inherit)}
-.title{margin:.25rem 0 .5rem;font-size:var(--gatewise-title-size,1.25em);line-height:1.3}
+.code{font:600 .85em/1.4 ui-monospace,Menlo,Consolas,monospace}
+.status{margin:0 0 .5rem;color:var(--gatewise-muted,inherit)}
+.title{margin:0 0 .35rem;font-size:var(--gatewise-title-size,1.25em);line-height:1.3}
 .subtitle{margin:1rem 0 .35rem;font-size:1em}
 p{margin:0 0 .75rem}
 ul{margin:0 0 .75rem;padding-inline-start:1.25rem}
@@ -50,9 +51,12 @@ function list(part, items) {
  * `error.diagnosis` of a failed `fetchWithRetry`), that diagnosis. Attributes:
  * `lang` (default: `navigator.languages`), `request-id`, `heading-level` (1–6,
  * default 2), `details` (show the site owner's and developer's details, folded).
- * Parts: `container code title summary visitor advice-heading advice advice-item
- * request-id details details-summary failure owner owner-advice developer
- * developer-advice command`.
+ * The plain headline comes first, then the status the gateway sent (none for
+ * a failure the browser itself saw); the machine-readable code
+ * (`502 · connection_refused`) is in the details.
+ * Parts: `container title status summary visitor advice-heading advice advice-item
+ * request-id details details-summary code failure causes-heading causes
+ * causes-item note owner owner-advice developer developer-advice command`.
  */
 export class GatewiseErrorElement extends Base {
   static get observedAttributes() {
@@ -119,12 +123,16 @@ export class GatewiseErrorElement extends Base {
     title.className = 'title';
     title.id = 'title';
     box.setAttribute('aria-labelledby', 'title');
-    const code = el('p', 'code', t.code);
-    code.className = 'code';
     const sub = `h${Math.min(6, level + 1)}`;
     const adviceHeading = el(sub, 'advice-heading', t.headings.visitor);
     adviceHeading.className = 'subtitle';
-    box.append(code, title, el('p', 'summary', t.summary), el('p', 'visitor', t.visitor));
+    box.append(title);
+    if (t.statusLine) {
+      const status = el('p', 'status', t.statusLine);
+      status.className = 'status';
+      box.append(status);
+    }
+    box.append(el('p', 'summary', t.summary), el('p', 'visitor', t.visitor));
     if (t.visitorAdvice.length) box.append(adviceHeading, list('advice', t.visitorAdvice));
     box.append(document.createElement('slot'));
     const id = this.getAttribute('request-id');
@@ -140,7 +148,19 @@ export class GatewiseErrorElement extends Base {
     }
     if (this.hasAttribute('details')) {
       const details = el('details', 'details');
-      details.append(el('summary', 'details-summary', t.headings.details), el('p', 'failure', t.failure));
+      details.append(el('summary', 'details-summary', t.headings.details));
+      if (t.code) {
+        const code = el('p');
+        const token = el('code', 'code', t.code);
+        token.className = 'code';
+        code.append(token);
+        details.append(code);
+      }
+      details.append(el('p', 'failure', t.failure));
+      if (t.causes?.length) {
+        details.append(el(sub, 'causes-heading', t.headings.causes), list('causes', t.causes));
+      }
+      if (t.note) details.append(el('p', 'note', t.note));
       if (t.owner) details.append(el('p', 'owner', t.owner));
       if (t.ownerAdvice.length) details.append(list('owner-advice', t.ownerAdvice));
       if (t.developer) details.append(el('p', 'developer', t.developer));

@@ -57,7 +57,7 @@ pub async fn run(
     Some(steps)
 }
 
-async fn steps(config: &Config, origin: &Origin, request_path: &str) -> Vec<Step> {
+pub(crate) async fn steps(config: &Config, origin: &Origin, request_path: &str) -> Vec<Step> {
     let deadline = state::now_ms() + u64::from(config.drill_budget_ms);
     let left = || deadline.saturating_sub(state::now_ms());
     let mut out = Vec::with_capacity(3);

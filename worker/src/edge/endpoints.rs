@@ -17,7 +17,6 @@ use super::state;
 use crate::answer::{self, Viewer};
 use crate::config::{Config, ConfigError};
 use crate::headers::{ASSET_HEADERS, SECURITY_HEADERS};
-use crate::reports;
 use crate::route::UrlParts;
 
 /// The longest an origin-status probe waits for headers, in ms.
@@ -30,8 +29,13 @@ fn json_response(status: u16, value: &serde_json::Value) -> Result<web_sys::Resp
 }
 
 /// `health`: the worker's own state; no origin request, no origin name.
-pub fn health(config: &Config) -> Result<web_sys::Response, JsValue> {
-    let _ = config;
+/// Without the debug token only `{"status":"ok"}` (the error page's live check reads nothing but
+/// the status code); the owner also gets the version, the breaker's state and the shared object's.
+pub fn health(req: &web_sys::Request, config: &Config) -> Result<web_sys::Response, JsValue> {
+    if !viewer_of(req, config).owner {
+        return json_response(200, &json!({ "status": "ok" }));
+    }
+    let (calls, failed) = super::shared::calls();
     json_response(
         200,
         &json!({
@@ -40,6 +44,7 @@ pub fn health(config: &Config) -> Result<web_sys::Response, JsValue> {
             "version": env!("CARGO_PKG_VERSION"),
             "config": "ok",
             "breaker": state::breaker_state().name(),
+            "shared": {"bound": super::shared::is_bound(), "calls": calls, "failedCalls": failed},
         }),
     )
 }
@@ -71,8 +76,6 @@ pub fn health_misconfigured(e: &ConfigError) -> Result<web_sys::Response, JsValu
         503,
         &json!({
             "status": "misconfigured",
-            "worker": "gatewise",
-            "version": env!("CARGO_PKG_VERSION"),
             "config": {"var": e.var, "problem": e.problem},
         }),
     )
@@ -110,7 +113,7 @@ pub async fn origin_status(
     if let Some(cached) = recent {
         let text = if owner { &cached.1 } else { &cached.0 };
         let mut v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-        if let Some(o) = v.as_object_mut() {
+        if let Some(o) = v.as_object_mut().filter(|_| owner) {
             o.insert("cached".into(), json!(true));
         }
         return json_response(200, &v);
@@ -160,8 +163,8 @@ pub async fn origin_status(
                 headers: &refs,
                 body: b"",
             });
-            let up = !(500..600).contains(&s) || d.error_type.is_none();
-            (if up { "reachable" } else { "failing" }, Some(s), d)
+            // A 5xx is never "reachable", classified or not (a bare 502 is a failing origin).
+            (if s < 500 { "reachable" } else { "failing" }, Some(s), d)
         }
     };
     let checked = String::from(js_sys::Date::new_0().to_utc_string());
@@ -169,36 +172,18 @@ pub async fn origin_status(
         json!({"state": state_name, "status": status, "ms": ms, "checkedAt": checked,
                "diagnosis": if state_name == "reachable" { serde_json::Value::Null } else { serde_json::to_value(d).unwrap_or_default() }})
     };
-    let public = make(&answer::redact(&d));
+    // Without the token: only what the error page's script reads (the state and the type).
+    let public = json!({
+        "state": state_name,
+        "diagnosis": if state_name == "reachable" { serde_json::Value::Null }
+            else { json!({"errorType": d.error_type.map(|t| t.name())}) },
+    });
     let mut full = make(&d);
     if let Some(o) = full.as_object_mut() {
         o.insert("origin".into(), json!(origin.base));
     }
     state::store_origin_status(public.to_string(), full.to_string());
     json_response(200, if owner { &full } else { &public })
-}
-
-/// `reports`: the NEL / Reporting API collector. Each network-error report
-/// is classified by the core and logged as one line; answers 204.
-pub async fn reports(req: web_sys::Request, config: &Config) -> Result<web_sys::Response, JsValue> {
-    let _ = config;
-    if req.method() != "POST" {
-        let mut headers: Vec<(&str, String)> = vec![("allow", "POST".into())];
-        headers.extend(SECURITY_HEADERS.iter().map(|(n, v)| (*n, (*v).to_owned())));
-        return js::response(405, &headers, None);
-    }
-    let length = header(&req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok());
-    if length.is_some_and(|n| n > reports::MAX_BODY) {
-        return json_response(413, &json!({"error": "report body too large"}));
-    }
-    let body = js::read_prefix(req.body(), reports::MAX_BODY + 1).await;
-    let Some(list) = reports::nel_reports(&body) else {
-        return json_response(400, &json!({"error": "not a reports+json body"}));
-    };
-    for r in &list {
-        worker::console_log!("{}", crate::log::to_line("gatewise.nel", r));
-    }
-    js::response(204, &[("cache-control", "private, no-store".into())], None)
 }
 
 /// A file of the browser page from the static assets binding `ASSETS`

@@ -3,12 +3,17 @@
 //! per-isolate state. Every decision is taken by `gatewise-core` or by the
 //! pure modules of this crate.
 
+mod collector;
 mod drill;
 mod endpoints;
+mod incidents;
 mod js;
 mod proxy;
 mod recheck;
+mod robot;
+mod shared;
 mod state;
+mod store;
 
 use std::sync::Once;
 
@@ -128,6 +133,7 @@ async fn handle(
             return endpoints::config_error(&req, &e);
         }
     };
+    shared::bind(env, &config);
     let (first, t0) = match first {
         Some((o, t0)) => (Some(o), t0),
         None => (None, state::now_ms()),
@@ -144,11 +150,12 @@ async fn handle(
             }
             proxy::forward(req, &facts, &config, parts, ctx, t0, first).await
         }
-        Route::Health => endpoints::health(&config),
+        Route::Health => endpoints::health(&req, &config),
         Route::OriginStatus => endpoints::origin_status(&req, &config, parts).await,
         Route::Recheck => recheck::endpoint(req, &config).await,
+        Route::Incidents => incidents::endpoint(&req, &config, parts).await,
         Route::ToPrefix => endpoints::to_prefix(&config),
-        Route::Reports => endpoints::reports(req, &config).await,
+        Route::Reports => collector::endpoint(req, &config, parts, ctx).await,
         Route::SelfTestCrash => endpoints::self_test_crash(&req, &config),
         Route::Asset(path) => endpoints::asset(env, path).await,
         Route::NotFound => endpoints::not_found(&req, &config),

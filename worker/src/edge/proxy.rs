@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use gatewise_core::classify::{self, ResponseView, TransportError};
 use gatewise_core::drill::{self, Step};
+use gatewise_core::incidents::{Incident, Served};
 use gatewise_core::policy::{Admission, RetryDecision};
 use gatewise_core::{
     cdn_loop, stale, Confidence, Diagnosis, ErrorType, Evidence, EvidenceSource, Layer, Reached,
@@ -18,7 +19,7 @@ use super::js::{self, header};
 use super::{drill as drill_rt, state};
 use crate::answer::{self, Extras, Viewer};
 use crate::config::{Config, InterceptMode};
-use crate::headers::{self as policy, RequestFacts, DEBUG_HEADER, STALE_HEADER};
+use crate::headers::{self as policy, RequestFacts, DEBUG_HEADER, REQUEST_ID_HEADER, STALE_HEADER};
 use crate::log::FailureLog;
 use crate::route::UrlParts;
 
@@ -171,7 +172,7 @@ pub async fn forward(
             drill: None,
             retry_hint: None,
         };
-        return finish(&req, config, parts, method, f, t0).await;
+        return finish(&req, ctx, config, parts, method, f, t0).await;
     }
 
     let edits = forward_edits(facts, parts, config);
@@ -218,7 +219,7 @@ pub async fn forward(
                 drill: None,
                 retry_hint: Some(secs),
             };
-            return finish(&req, config, parts, method, f, t0).await;
+            return finish(&req, ctx, config, parts, method, f, t0).await;
         }
         let sent = match &body {
             Body::None => None,
@@ -266,7 +267,7 @@ pub async fn forward(
                     continue;
                 }
                 return origin_failure(
-                    &req, config, parts, method, resp, d, attempts, attempt_ms, t0,
+                    &req, ctx, config, parts, method, resp, d, attempts, attempt_ms, t0,
                 )
                 .await;
             }
@@ -295,7 +296,7 @@ pub async fn forward(
                         f.drill = Some(steps);
                     }
                 }
-                return finish(&req, config, parts, method, f, t0).await;
+                return finish(&req, ctx, config, parts, method, f, t0).await;
             }
         }
     }
@@ -537,11 +538,13 @@ async fn serve_stale(
     d: &Diagnosis,
     viewer: &Viewer,
     config: &Config,
+    id: &str,
 ) -> Result<web_sys::Response, JsValue> {
     let h = web_sys::Headers::new_with_headers(&copy.headers())?;
     for n in [STORED_AT, STORED_FRESH, STORED_SIE] {
         h.delete(n)?;
     }
+    h.set(REQUEST_ID_HEADER, id)?;
     let age = state::now_ms().saturating_sub(stored_at) / 1000;
     let kind = d.error_type.map_or("origin_error", |t| t.name());
     h.set(STALE_HEADER, &format!("1; error={kind}; age={age}"))?;
@@ -599,9 +602,60 @@ pub(crate) fn viewer_of(req: &web_sys::Request, config: &Config) -> Viewer {
     )
 }
 
-/// The request id: `cf-ray` where present, else a fresh one.
-pub fn request_id(req: &web_sys::Request) -> String {
-    header(&req.headers(), "cf-ray").unwrap_or_else(|| format!("gw-{:016x}", state::next_u64()))
+/// The request id: always the worker's own (a visitor cannot choose the id
+/// that the owner's record and log carry); the `cf-ray` is [`ray`]'s.
+pub fn request_id(_req: &web_sys::Request) -> String {
+    format!("gw-{:016x}", state::next_u64())
+}
+
+/// The request's `cf-ray`, when it carries one: a separate field, cut (see [`crate::log`]).
+pub fn ray(req: &web_sys::Request) -> Option<String> {
+    header(&req.headers(), "cf-ray")
+        .map(|r| gatewise_core::incidents::cut(&r, crate::log::MAX_TOKEN).to_owned())
+}
+
+/// Where Cloudflare says the request was served and came from (`request.cf.colo`, `.country`).
+fn cf_location(req: &web_sys::Request) -> (Option<String>, Option<String>) {
+    let cf = js_sys::Reflect::get(req, &JsValue::from_str("cf")).unwrap_or(JsValue::UNDEFINED);
+    if !cf.is_object() {
+        return (None, None);
+    }
+    let text = |k: &str| {
+        js_sys::Reflect::get(&cf, &JsValue::from_str(k))
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    (text("colo"), text("country"))
+}
+
+/// The incident row of an answer the visitor got (`status` as sent), queued
+/// for the origin's object (in `ctx.waitUntil`; never awaited here).
+#[allow(clippy::too_many_arguments)]
+fn record(
+    req: &web_sys::Request,
+    ctx: &Context,
+    config: &Config,
+    parts: UrlParts<'_>,
+    f: &Failure,
+    served: Served,
+    status: u16,
+    id: &str,
+) {
+    let Ok(origin) = config.origin_for(parts) else {
+        return;
+    };
+    let (colo, country) = cf_location(req);
+    let mut row = Incident::observed(
+        &f.diagnosis,
+        served,
+        parts.path_and_query,
+        state::now_ms(),
+        id,
+    )
+    .with_request(f.attempts, ray(req).as_deref())
+    .with_location(colo.as_deref(), country.as_deref());
+    row.status = status;
+    super::shared::record(ctx, &crate::shared::object_name(&origin.base), row);
 }
 
 pub fn extras(
@@ -647,6 +701,7 @@ pub fn extras(
 /// Serves stale when possible, else the failure page; logs one line either way.
 async fn finish(
     req: &web_sys::Request,
+    ctx: &Context,
     config: &Config,
     parts: UrlParts<'_>,
     method: &str,
@@ -663,10 +718,31 @@ async fn finish(
     } else {
         None
     };
-    log(&id, method, parts.path, &f, stale.is_some(), t0);
+    log(req, &id, method, parts.path, &f, stale.is_some(), t0);
     if let Some((copy, at)) = stale {
-        return serve_stale(copy, at, &f.diagnosis, &viewer, config).await;
+        record(
+            req,
+            ctx,
+            config,
+            parts,
+            &f,
+            Served::Stale,
+            copy.status(),
+            &id,
+        );
+        return serve_stale(copy, at, &f.diagnosis, &viewer, config, &id).await;
     }
+    let by_breaker = f
+        .diagnosis
+        .evidence
+        .iter()
+        .any(|e| e.rule.as_deref().is_some_and(|r| r.starts_with("breaker.")));
+    let served = if by_breaker {
+        Served::Breaker
+    } else {
+        Served::Page
+    };
+    record(req, ctx, config, parts, &f, served, f.diagnosis.status, &id);
     let mut x = extras(req, config, &id, Some(parts.public_url()), &viewer);
     x.retry_after_hint = f.retry_hint;
     x.owner_facts = owner_facts(&f, config, parts);
@@ -706,9 +782,19 @@ fn owner_facts(f: &Failure, config: &Config, parts: UrlParts<'_>) -> Vec<String>
     facts
 }
 
-fn log(id: &str, method: &str, path: &str, f: &Failure, served_stale: bool, t0: u64) {
+fn log(
+    req: &web_sys::Request,
+    id: &str,
+    method: &str,
+    path: &str,
+    f: &Failure,
+    served_stale: bool,
+    t0: u64,
+) {
+    let ray = ray(req);
     let line = FailureLog {
         request_id: id,
+        ray: ray.as_deref(),
         method,
         path,
         diagnosis: &f.diagnosis,
@@ -730,6 +816,7 @@ fn log(id: &str, method: &str, path: &str, f: &Failure, served_stale: bool, t0: 
 #[allow(clippy::too_many_arguments)]
 async fn origin_failure(
     req: &web_sys::Request,
+    ctx: &Context,
     config: &Config,
     parts: UrlParts<'_>,
     method: &str,
@@ -769,12 +856,22 @@ async fn origin_failure(
     } else {
         None
     };
-    log(&id, method, parts.path, &f, stale.is_some(), t0);
+    log(req, &id, method, parts.path, &f, stale.is_some(), t0);
     if let Some((copy, at)) = stale {
         if let Some(b) = passthrough.body() {
             let _ = b.cancel();
         }
-        return serve_stale(copy, at, &f.diagnosis, &viewer, config).await;
+        record(
+            req,
+            ctx,
+            config,
+            parts,
+            &f,
+            Served::Stale,
+            copy.status(),
+            &id,
+        );
+        return serve_stale(copy, at, &f.diagnosis, &viewer, config, &id).await;
     }
     let recognised = f.diagnosis.error_type.is_some()
         && !matches!(f.diagnosis.layer, Layer::OriginApp | Layer::Unknown);
@@ -782,14 +879,17 @@ async fn origin_failure(
         if let Some(b) = passthrough.body() {
             let _ = b.cancel();
         }
+        record(req, ctx, config, parts, &f, Served::Page, status, &id);
         let mut shown = f.diagnosis.clone();
         shown.status = status;
         let mut x = extras(req, config, &id, Some(parts.public_url()), &viewer);
         x.owner_facts = owner_facts(&f, config, parts);
         return js::answer(&answer::failure(&shown, &viewer, &x));
     }
+    record(req, ctx, config, parts, &f, Served::Origin, status, &id);
     // Passed through: status and body untouched; this worker's Proxy-Status entry appended.
     let h = web_sys::Headers::new_with_headers(&passthrough.headers())?;
+    h.set(REQUEST_ID_HEADER, &id)?;
     h.set(
         "proxy-status",
         &gatewise_core::proxy_status::header_value(

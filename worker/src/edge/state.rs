@@ -45,7 +45,8 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
-fn load(env: &Env) -> Isolate {
+/// Reads the configuration from the environment's `[vars]` and secrets (every name of [`VARS`], once).
+pub fn read_config(env: &Env) -> Result<Config, ConfigError> {
     let get = |name: &str| {
         if name == "DEBUG_TOKEN" {
             env.secret(name).ok().map(|s| s.to_string())
@@ -56,12 +57,16 @@ fn load(env: &Env) -> Isolate {
     // Read every variable once; the getter is only called for names of VARS.
     let values: Vec<(&'static str, Option<String>)> =
         VARS.iter().map(|v| (v.name, get(v.name))).collect();
-    let config = Config::from_vars(|n| {
+    Config::from_vars(|n| {
         values
             .iter()
             .find(|(k, _)| *k == n)
             .and_then(|(_, v)| v.clone())
-    });
+    })
+}
+
+fn load(env: &Env) -> Isolate {
+    let config = read_config(env);
     let breaker = Breaker::new(config.as_ref().map(|c| c.breaker).unwrap_or_default());
     let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64 ^ now_ms();
     Isolate {

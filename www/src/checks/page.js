@@ -52,9 +52,9 @@ function start(script) {
   // `site` is the explainer's; `page` only when this page can be re-checked.
   const shown = CHECKS.filter((ch) => ch !== 'site' && (ch !== 'page' || config.page));
   const panel = new ChecksPanel({ t, lang, dir, checks: shown, labels: LABELS, timeoutMs, detailed: DETAILED });
-  // After the visitor's advice, before the diagram.
-  const figure = main.querySelector('figure');
-  if (figure) figure.before(panel.root);
+  // After the visitor's advice (the path picture heads the page).
+  const advice = main.querySelector('#gw-visitor');
+  if (advice) advice.after(panel.root);
   else main.append(panel.root);
 
   let attempt = 0;

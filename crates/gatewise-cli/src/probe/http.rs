@@ -1,18 +1,28 @@
 //! Steps 4 and 5 of the HTTP cycle: writing the request
 //! (`GET <path> HTTP/1.1`, `Host`, `User-Agent: gatewise/<version>`,
 //! `Connection: close`) and reading the status line and header section,
-//! then the first bytes of the body.
+//! then the body up to its end or the first [`BODY_PREFIX`] bytes.
+//!
+//! Three times are kept apart: the first byte, the end of the header
+//! section (the step's time) and the end of the body, with how the body
+//! ended ([`BodyEnd`]): at its `Content-Length`, at the last chunk, when the
+//! server closed the connection, at the prefix limit, or not before the
+//! deadline — a server that keeps the connection open without saying how
+//! long the body is does not make its first byte look slow.
 //!
 //! The header section is bounded ([`MAX_HEADER_SECTION`]), the body prefix
 //! too ([`BODY_PREFIX`]); the whole step has one deadline.
 //!
 //! # Example
 //! ```
-//! use gatewise_cli::probe::http::{request_bytes, dechunk_prefix};
+//! use gatewise_cli::probe::http::{chunked_end, request_bytes, dechunk_prefix};
 //! let r = request_bytes("/x", "example.com");
 //! assert!(r.starts_with("GET /x HTTP/1.1\r\nHost: example.com\r\n"));
 //! assert!(r.ends_with("Connection: close\r\n\r\n"));
 //! assert_eq!(dechunk_prefix(b"5\r\nhello\r\n3\r\n wo\r\n0\r\n\r\n"), b"hello wo");
+//! assert_eq!(chunked_end(b"5\r\nhello\r\n0\r\n\r\n"), Some(15));
+//! assert_eq!(chunked_end(b"5\r\nhello\r\n0\r\nX-T: 1\r\n\r\n"), Some(23));
+//! assert_eq!(chunked_end(b"5\r\nhel"), None);
 //! ```
 
 use std::io::{ErrorKind, Read, Write};
@@ -157,12 +167,73 @@ pub struct ResponseDetail {
     /// Milliseconds until the first byte arrived.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_byte_ms: Option<f64>,
+    /// Milliseconds until the header section was complete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headers_ms: Option<f64>,
+    /// Milliseconds until the body ended or reading it stopped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_ms: Option<f64>,
+    /// How reading the body ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_end: Option<BodyEnd>,
     /// The first bytes received, when they are not a valid response.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_bytes: Option<String>,
     /// The error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// How reading a response's body ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyEnd {
+    /// The status has no body (1xx, 204, 304).
+    NoBody,
+    /// All `Content-Length` bytes arrived.
+    Length,
+    /// The last chunk (and any trailer section) arrived.
+    Chunked,
+    /// The server closed the connection (a body without a length ends so).
+    Close,
+    /// The first [`BODY_PREFIX`] bytes were read; the rest was not.
+    Prefix,
+    /// The deadline passed before the body ended.
+    Deadline,
+    /// Reading failed before the body ended.
+    Error,
+}
+
+/// Where a chunked body ends (after the last chunk and the trailer
+/// section) in `raw`, or `None` if that has not arrived yet.
+pub fn chunked_end(raw: &[u8]) -> Option<usize> {
+    let mut at = 0usize;
+    loop {
+        let rest = raw.get(at..)?;
+        match httparse::parse_chunk_size(rest) {
+            Ok(httparse::Status::Complete((used, 0))) => {
+                // The trailer section: field lines, then an empty line.
+                let trailers = rest.get(used..)?;
+                if trailers.starts_with(b"\r\n") {
+                    return Some(at.saturating_add(used).saturating_add(2));
+                }
+                let end = trailers.windows(4).position(|w| w == b"\r\n\r\n")?;
+                return Some(
+                    at.saturating_add(used)
+                        .saturating_add(end)
+                        .saturating_add(4),
+                );
+            }
+            Ok(httparse::Status::Complete((used, size))) => {
+                let size = usize::try_from(size).ok()?;
+                at = at.checked_add(used)?.checked_add(size)?.checked_add(2)?;
+                if at > raw.len() {
+                    return None;
+                }
+            }
+            Ok(httparse::Status::Partial) | Err(_) => return None,
+        }
+    }
 }
 
 /// A response read in full enough to classify.
@@ -324,8 +395,10 @@ pub fn receive(conn: &mut Conn, timeout: Duration) -> Result<Received, Failure> 
         .take(SHOWN_HEADERS)
         .map(|(n, v)| (clean(n, 100), clean(v, 500)))
         .collect();
-    // The body prefix: whatever came with the headers, then more until the
-    // prefix is full, the body ends, or the deadline passes.
+    detail.headers_ms = Some(super::ms(start.elapsed()));
+    // The body: whatever came with the headers, then more until it ends (by
+    // its length, its last chunk, or the server closing), the prefix is
+    // full, or the deadline passes.
     let mut body: Vec<u8> = buf.get(head_len..).unwrap_or(&[]).to_vec();
     let header = |name: &str| {
         headers
@@ -333,26 +406,49 @@ pub fn receive(conn: &mut Conn, timeout: Duration) -> Result<Received, Failure> 
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.trim().to_owned())
     };
-    let length: Option<usize> = header("content-length").and_then(|v| v.parse().ok());
     let chunked =
         header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-    let want = length.unwrap_or(BODY_PREFIX).min(BODY_PREFIX);
-    while body.len() < want {
+    let length: Option<usize> = if chunked {
+        None
+    } else {
+        header("content-length").and_then(|v| v.parse().ok())
+    };
+    let no_body = (100..200).contains(&status) || status == 204 || status == 304;
+    let ended = |body: &[u8]| -> Option<BodyEnd> {
+        if no_body {
+            Some(BodyEnd::NoBody)
+        } else if chunked && chunked_end(body).is_some() {
+            Some(BodyEnd::Chunked)
+        } else if length.is_some_and(|n| body.len() >= n) {
+            Some(BodyEnd::Length)
+        } else if body.len() >= BODY_PREFIX {
+            Some(BodyEnd::Prefix)
+        } else {
+            None
+        }
+    };
+    let end = loop {
+        if let Some(end) = ended(&body) {
+            break end;
+        }
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            break;
+            break BodyEnd::Deadline;
         }
         conn.set_timeouts(left);
         match conn.read(&mut chunk) {
-            Ok(0) => break,
+            Ok(0) => break BodyEnd::Close,
             Ok(n) => body.extend_from_slice(chunk.get(..n).unwrap_or(&[])),
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(_) => break,
+            Err(e) if e.kind() == ErrorKind::UnexpectedEof => break BodyEnd::Close,
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                break BodyEnd::Deadline
+            }
+            Err(_) => break BodyEnd::Error,
         }
-        if chunked && body.windows(5).any(|w| w == b"0\r\n\r\n") {
-            break;
-        }
-    }
+    };
+    detail.body_ms = Some(super::ms(start.elapsed()));
+    detail.body_end = Some(end);
     body.truncate(BODY_PREFIX);
     if chunked {
         body = dechunk_prefix(&body);

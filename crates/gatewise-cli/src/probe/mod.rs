@@ -102,7 +102,9 @@ pub struct StepReport {
     pub step: Hop,
     /// Whether it succeeded.
     pub ok: bool,
-    /// How long it took, in milliseconds.
+    /// How long it took, in milliseconds (the response step: until its
+    /// header section was complete; see its detail for the first byte and
+    /// the end of the body).
     pub ms: f64,
     /// What it saw.
     pub detail: Detail,
@@ -222,6 +224,16 @@ pub fn run(opts: &Options) -> Result<Report, CliError> {
         steps: Vec::new(),
     };
     let outcome = walk(&mut run, roots);
+    // The response step took until its header section was complete; the
+    // body's end is reported apart (its `bodyMs`), so that a server keeping
+    // the connection open does not make the answer look slow.
+    for step in &mut run.steps {
+        if let Detail::Response(r) = &step.detail {
+            if let Some(h) = r.headers_ms {
+                step.ms = h;
+            }
+        }
+    }
     let (diagnosis, failed_step, status) = match outcome {
         Err((hop, failure)) => (Some(diagnose_failure(hop, &failure)), Some(hop), None),
         Ok(received) => {

@@ -13,27 +13,18 @@
 
 use std::fmt::Write as _;
 
+use gatewise_core::advice::is_client_runtime;
 use gatewise_core::i18n::{self, Lang};
 use gatewise_core::{Audience, Diagnosis, Hop};
 
+use super::http::BodyEnd;
 use super::{Detail, Report, StepReport};
-use crate::advice::{self, Fill};
+use crate::advice::{self, Known};
 use crate::style::{clean, Style};
-
-/// The most remedies printed (the core orders them most relevant first).
-pub const MAX_REMEDIES: usize = 8;
 
 /// The step's name from the catalog (`hop.<name>.name`).
 pub fn step_label(hop: Hop, lang: Lang) -> String {
     i18n::format(lang, &format!("hop.{}.name", hop.name()), &[])
-}
-
-/// The name of the layer that wrote the error, in `lang` (`layer.<name>`),
-/// else its display name: never an internal name such as `rust_io`.
-pub fn layer_name(d: &Diagnosis, lang: Lang) -> String {
-    i18n::message(lang, &format!("layer.{}", d.layer.name()))
-        .unwrap_or(d.layer.info().display)
-        .to_owned()
 }
 
 /// The step's one-line summary and the lines beneath it.
@@ -152,25 +143,74 @@ fn describe(step: &StepReport) -> (String, Vec<String>) {
                     r.header_bytes, r.body_bytes
                 ));
             }
+            if let Some(first) = r.first_byte_ms {
+                more.push(format!("first byte after {first:.1} ms"));
+            }
+            if let (Some(end), Some(at)) = (r.body_end, r.body_ms) {
+                more.push(match end {
+                    BodyEnd::NoBody => "no body (the status has none)".to_owned(),
+                    BodyEnd::Length | BodyEnd::Chunked | BodyEnd::Close => {
+                        format!("end of the body after {at:.1} ms")
+                    }
+                    BodyEnd::Prefix => format!(
+                        "the first {} body bytes after {at:.1} ms (the rest was not read)",
+                        r.body_bytes
+                    ),
+                    BodyEnd::Deadline => format!(
+                        "the body had not ended after {at:.1} ms: the server keeps the connection open without saying the body's length"
+                    ),
+                    BodyEnd::Error => format!("reading the body failed after {at:.1} ms"),
+                });
+            }
             (head, more)
         }
     }
 }
 
 /// The catalog texts that explain `d` to `audience`: the status's own
-/// (`status.<code>[.<sub>].<audience>`), then the failure type's
-/// (`type.<name>.<audience>`), those that exist.
+/// (`status.<code>[.<sub>].<audience>`) when that status was received, then
+/// the failure type's (`type.<name>.<audience>`), those that exist. A status
+/// nobody sent (a probe whose connection failed) says nothing: its texts
+/// speak of a proxy that may not exist; nor do the types' texts when this
+/// program's own runtime saw the failure (they speak of a gateway).
 pub fn audience_texts(d: &Diagnosis, audience: Audience, lang: Lang) -> Vec<&'static str> {
-    let code = d.received_status.unwrap_or(d.status);
-    let mut keys = Vec::new();
-    if let Some(sub) = d.sub_status {
-        keys.push(format!("status.{code}.{sub}.{}", audience.name()));
+    if is_client_runtime(d.layer) {
+        // The failure types' texts speak from a gateway's side; this program
+        // connected to the server itself, so only the steps above speak.
+        return Vec::new();
     }
-    keys.push(format!("status.{code}.{}", audience.name()));
+    let mut keys = Vec::new();
+    if let Some(code) = d.received_status {
+        if let Some(sub) = d.sub_status {
+            keys.push(format!("status.{code}.{sub}.{}", audience.name()));
+        }
+        keys.push(format!("status.{code}.{}", audience.name()));
+    }
     if let Some(t) = d.error_type {
         keys.push(format!("type.{}.{}", t.name(), audience.name()));
     }
     keys.iter().filter_map(|k| i18n::message(lang, k)).collect()
+}
+
+/// A catalog text.
+fn t(lang: Lang, key: &str) -> String {
+    i18n::format(lang, key, &[])
+}
+
+/// A "label: value" line of the catalog's form.
+fn field(lang: Lang, label_key: &str, value: &str) -> String {
+    i18n::format(
+        lang,
+        "page.field",
+        &[("label", &t(lang, label_key)), ("value", value)],
+    )
+}
+
+/// The localized name of the layer that wrote the error (never its id).
+pub fn layer_name(d: &Diagnosis, lang: Lang) -> String {
+    i18n::message(lang, &format!("layer.{}", d.layer.name()))
+        .map(str::to_owned)
+        .unwrap_or_else(|| d.layer.info().display.to_owned())
 }
 
 /// Writes the diagnosis block, then what `audience` can do.
@@ -179,115 +219,103 @@ pub fn diagnosis_block(
     d: &Diagnosis,
     audience: Audience,
     lang: Lang,
-    fill: &Fill,
+    known: &Known,
     style: &Style,
 ) {
-    // Every word, and the punctuation between them, comes from the catalogs (`cli.*`, `page.*`).
-    let f = |key: &str, args: &[(&str, &str)]| i18n::format(lang, key, args);
-    let field = |label_key: &str, value: &str| {
-        f(
-            "page.field",
-            &[("label", &f(label_key, &[])), ("value", value)],
-        )
+    let title = d
+        .error_type
+        .and_then(|e| i18n::message(lang, &format!("type.{}.title", e.name())))
+        .or_else(|| i18n::message(lang, &format!("status.{}.meaning", d.status)))
+        .unwrap_or("");
+    let _ = writeln!(out, "{}", style.bold(&style.bad(title)));
+    let code = match d.error_type {
+        Some(e) => i18n::format(
+            lang,
+            "page.code",
+            &[("status", &d.status.to_string()), ("type", e.name())],
+        ),
+        None => d.status.to_string(),
     };
-    let head = match d.error_type {
-        Some(t) => {
-            let token = style.bold(&style.bad(t.name()));
-            match i18n::message(lang, &format!("type.{}.title", t.name())) {
-                Some(title) => f("cli.type_title", &[("token", &token), ("title", title)]),
-                None => token,
-            }
-        }
-        None => style.bold(&style.bad(&f("cli.no_type", &[]))),
-    };
-    let _ = writeln!(out, "{head}");
-    let hop = d
-        .hop
-        .map_or_else(|| f("cli.unknown", &[]), |h| step_label(h, lang));
-    let retry = f(
-        if d.retryable {
-            "cli.retryable"
-        } else {
-            "cli.not_retryable"
-        },
-        &[],
-    );
-    let _ = writeln!(
-        out,
-        "  {}",
-        f(
-            "cli.facts",
-            &[
-                ("hop", &hop),
-                ("layer", &layer_name(d, lang)),
-                ("retry", &retry),
-                ("status", &d.status.to_string()),
-            ]
-        )
-    );
+    let mut facts = vec![field(lang, "page.label.code", &code)];
+    if let Some(h) = d.hop {
+        facts.push(field(lang, "page.label.hop", &step_label(h, lang)));
+    }
+    facts.push(field(lang, "page.label.layer", &layer_name(d, lang)));
+    facts.push(field(
+        lang,
+        "page.label.temporary",
+        &t(
+            lang,
+            if d.retryable {
+                "page.value.yes"
+            } else {
+                "page.value.no"
+            },
+        ),
+    ));
+    facts.push(field(
+        lang,
+        "page.label.confidence",
+        &t(lang, &format!("confidence.{}", d.confidence.name())),
+    ));
+    if let Some(v) = &d.vendor_code {
+        facts.push(field(lang, "page.label.vendor_code", &clean(v, 100)));
+    }
+    for f in facts {
+        let _ = writeln!(out, "  {f}");
+    }
     if let Some(s) = d
         .error_type
-        .and_then(|t| i18n::message(lang, &format!("type.{}.summary", t.name())))
+        .filter(|_| !is_client_runtime(d.layer))
+        .and_then(|e| i18n::message(lang, &format!("type.{}.summary", e.name())))
     {
         let _ = writeln!(out, "  {s}");
-    }
-    if let Some(v) = &d.vendor_code {
-        let _ = writeln!(out, "  {}", field("page.label.vendor_code", &clean(v, 100)));
     }
     if let Some(detail) = &d.detail {
         let _ = writeln!(
             out,
             "  {}",
-            f("page.owner.detail", &[("detail", &clean(detail, 400))])
+            i18n::format(
+                lang,
+                "page.owner.detail",
+                &[("detail", &clean(detail, 400))]
+            )
         );
     }
     if !d.alternatives.is_empty() {
-        let alts: Vec<&str> = d.alternatives.iter().map(|t| t.name()).collect();
-        let sep = f("page.list_separator", &[]);
+        let alts: Vec<&str> = d.alternatives.iter().map(|e| e.name()).collect();
         let _ = writeln!(
             out,
             "  {}",
-            field("page.label.alternatives", &alts.join(&sep))
+            field(
+                lang,
+                "page.label.alternatives",
+                &alts.join(&t(lang, "page.list_separator"))
+            )
         );
     }
     let texts = audience_texts(d, audience, lang);
-    let items = advice::items(d, audience, lang, fill);
+    let items = advice::items(d, audience, lang, known);
     if !items.is_empty() || !texts.is_empty() {
         let _ = writeln!(
             out,
             "\n{}",
-            style.bold(&i18n::format(
-                lang,
-                &format!("audience.{}", audience.name()),
-                &[]
-            ))
+            style.bold(&t(lang, &format!("audience.{}", audience.name())))
         );
-        for t in texts {
-            let _ = writeln!(out, "  {t}");
+        for text in texts {
+            let _ = writeln!(out, "  {text}");
         }
-        let more = items.len().saturating_sub(MAX_REMEDIES);
-        for i in items.into_iter().take(MAX_REMEDIES) {
+        for i in items {
             let _ = writeln!(out, "  - {}", i.text);
             if let Some(c) = i.command {
                 let _ = writeln!(out, "      $ {c}");
             }
         }
-        if more > 0 {
-            let _ = writeln!(
-                out,
-                "  {}",
-                style.dim(&i18n::format(
-                    lang,
-                    "cli.more",
-                    &[("count", &more.to_string())]
-                ))
-            );
-        }
     }
 }
 
 /// The whole text report.
-pub fn text(report: &Report, lang: Lang, fill: &Fill, style: &Style) -> String {
+pub fn text(report: &Report, lang: Lang, known: &Known, style: &Style) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -320,39 +348,22 @@ pub fn text(report: &Report, lang: Lang, fill: &Fill, style: &Style) -> String {
     }
     match (&report.diagnosis, report.failed_step) {
         (Some(d), Some(step)) => {
-            let step = step_label(step, lang);
             let _ = writeln!(
                 out,
                 "\n{}\n",
-                i18n::format(lang, "cli.failed_at", &[("step", &step)])
+                field(lang, "page.label.hop", &step_label(step, lang))
             );
-            diagnosis_block(&mut out, d, Audience::Owner, lang, fill, style);
+            diagnosis_block(&mut out, d, Audience::Owner, lang, known, style);
         }
         (Some(d), None) => {
-            // The failure is behind the server that answered: the target's
-            // port is not the failing one.
-            let fill = Fill {
-                port: String::new(),
-                ..fill.clone()
-            };
-            let fill = &fill;
+            // The failure is behind the server that answered.
             let status = report.status.unwrap_or(d.status);
-            let confidence =
-                i18n::format(lang, &format!("confidence.{}", d.confidence.name()), &[]);
             let _ = writeln!(
                 out,
                 "\n{}\n",
-                i18n::format(
-                    lang,
-                    "cli.answered",
-                    &[
-                        ("status", &status.to_string()),
-                        ("layer", &layer_name(d, lang)),
-                        ("confidence", &confidence),
-                    ]
-                )
+                field(lang, "page.label.received_status", &status.to_string())
             );
-            diagnosis_block(&mut out, d, Audience::Owner, lang, fill, style);
+            diagnosis_block(&mut out, d, Audience::Owner, lang, known, style);
         }
         (None, _) => {
             let _ = writeln!(

@@ -32,6 +32,21 @@ fn prefix(s: &str, max: usize) -> &str {
     s.get(..end).unwrap_or_default()
 }
 
+/// A text field of a NEL report (`type`, `phase`…) as gatewise reads it:
+/// at most [`MAX_KIND`] bytes, cut at a character boundary (never kept whole
+/// because the cut falls inside a character).
+///
+/// # Example
+/// ```
+/// use gatewise_core::classify::nel_field;
+/// assert_eq!(nel_field("tcp.refused"), "tcp.refused");
+/// let long = format!("{}€€", "a".repeat(63)); // byte 64 is inside the first €
+/// assert_eq!(nel_field(&long), "a".repeat(63));
+/// ```
+pub fn nel_field(s: &str) -> &str {
+    prefix(s, MAX_KIND)
+}
+
 /// One NEL error type and what it means.
 struct NelRow {
     /// The `body.type` value.

@@ -7,9 +7,13 @@
 //! light and dark, direction-neutral CSS (logical properties), visible
 //! `:focus-visible`, readable without JavaScript.
 //!
-//! Order: the visible code, the headline, the visitor's explanation and
-//! advice, the hop diagram, the request id and time, then the owner's and
-//! developer's details folded in `<details>`. Raw upstream text (evidence,
+//! Order: the site's name (its logo text), the path picture (you → gateway
+//! → site's server, the failing link marked, see [`svg`]), the plain
+//! headline and the status sent, the visitor's explanation and advice, the
+//! request id and time, then the owner's and developer's details folded in
+//! `<details>`: the machine-readable code (`502 · connection_refused`), the
+//! diagnosis, the likely causes, and what to do, aimed at the component
+//! that failed. Raw upstream text (evidence,
 //! `detail`, the Proxy-Status chain) appears only with
 //! [`PageContext::owner_details`]. Every text comes from the catalogs;
 //! every reflected value is cleaned and escaped by [`crate::render::escape`].
@@ -38,8 +42,10 @@ use crate::render::PageContext;
 use crate::Diagnosis;
 
 /// The page's only style sheet. Light and dark schemes with contrast ≥ 4.5:1
-/// for text (`--mut` on `--bg`: 6.0:1 light, 8.9:1 dark; links 6.4:1 and 7.6:1), logical
-/// properties only, so the same rules serve `dir="rtl"`.
+/// for text (`--mut` on `--bg`: 6.0:1 light, 8.9:1 dark; on `--box`: 5.5:1
+/// and 6.9:1; links 6.4:1 and 7.6:1), logical properties only, so the same
+/// rules serve `dir="rtl"`. The picture's labels are HTML at the page's
+/// font size: they never shrink with the drawing.
 const CSS: &str = "\
 :root{color-scheme:light dark;--bg:#fff;--fg:#202124;--mut:#5f6368;--ln:#dadce0;--box:#f1f3f4;\
 --bad:#c5221f;--ok:#137333;--a:#0b57d0}\
@@ -49,30 +55,38 @@ const CSS: &str = "\
 body{margin:0;background:var(--bg);color:var(--fg);text-align:start;\
 font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,\"Noto Sans\",sans-serif}\
 header,main,footer{max-inline-size:42rem;margin-inline:auto;padding-inline:1.25rem}\
-header{padding-block-start:1.5rem;font-weight:600}\
-main{padding-block:2rem 1rem}\
-h1{font-size:1.75rem;line-height:1.25;margin-block:.25rem 1rem}\
+header{padding-block-start:1.25rem;display:flex;align-items:center;gap:.6rem;font-weight:700;font-size:1.1rem;\
+overflow-wrap:anywhere}\
+.logo{flex:none;display:inline-grid;place-items:center;inline-size:2rem;block-size:2rem;border-radius:.5rem;\
+background:var(--fg);color:var(--bg)}\
+main{padding-block:1.25rem 1rem}\
+h1{font-size:1.75rem;line-height:1.25;margin-block:0 .35rem}\
 h2{font-size:1.15rem;margin-block:1.75rem .5rem}\
-p,ul,dl,figure{margin-block:0 1rem}\
+p,ul,dl{margin-block:0 1rem}\
 ul{padding-inline-start:1.25rem}\
 li{margin-block-end:.35rem}\
 a{color:var(--a)}\
 :focus-visible{outline:3px solid var(--a);outline-offset:2px;border-radius:2px}\
-.code{font:600 .9rem/1.4 ui-monospace,Menlo,Consolas,monospace;color:var(--mut);margin:0}\
+.status{color:var(--mut);margin-block-end:1rem}\
 .go{display:inline-block;padding:.5rem 1.25rem;border-radius:4px;background:var(--a);color:var(--bg);\
 text-decoration:none;font-weight:600}\
-figure{margin-inline:0}\
-svg{display:block;inline-size:100%;max-inline-size:36rem;block-size:auto}\
-svg text{fill:var(--fg);font-size:15px}\
-svg .h{fill:var(--bad);font-weight:600;font-size:13px}\
-.k{stroke:var(--ln);stroke-width:3}\
+.path{margin:0 0 1.5rem;padding:1rem .5rem;border-radius:.75rem;background:var(--box)}\
+.path svg{display:block;inline-size:100%;max-inline-size:30rem;block-size:auto;margin-inline:auto}\
+.nodes{display:grid;grid-template-columns:repeat(3,1fr);max-inline-size:30rem;margin:.35rem auto 0;padding:0;\
+list-style:none;text-align:center;line-height:1.3}\
+.nodes li{margin:0;padding-inline:.25rem;min-inline-size:0;overflow-wrap:anywhere}\
+.nodes b,.nodes span{display:block}\
+.nodes span{color:var(--mut);font-size:.9rem}\
+.path figcaption{margin:.75rem .5rem 0;text-align:center;font-weight:600}\
+.k{stroke:var(--ln);stroke-width:4}\
 .ok{stroke:var(--ok)}\
-.k.bad{stroke:var(--bad);stroke-dasharray:9 7}\
-.n{fill:var(--box);stroke:var(--mut);stroke-width:2}\
+.k.bad{stroke:var(--bad);stroke-dasharray:10 8}\
+.n{fill:var(--bg);stroke:var(--mut);stroke-width:2}\
 .n.bad{stroke:var(--bad);stroke-width:4}\
+.ic{fill:none;stroke:var(--fg);stroke-width:2;stroke-linejoin:round;stroke-linecap:round}\
 .x circle{fill:var(--bg);stroke:var(--bad);stroke-width:2.5}\
 .x path{stroke:var(--bad);stroke-width:2.5;stroke-linecap:round}\
-figcaption,footer,dt{color:var(--mut)}\
+footer,dt{color:var(--mut)}\
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}\
 dd{margin:0;min-inline-size:0;overflow-wrap:anywhere}\
 details{border-block-start:1px solid var(--ln);margin-block-start:1.5rem;padding-block-start:1rem}\
@@ -186,6 +200,23 @@ fn contact(value: &str) -> String {
     }
 }
 
+/// The site's name for the header: the configured name, else the host of
+/// the request's URL.
+fn site_label(ctx: &PageContext) -> Option<String> {
+    clean_opt(ctx.site_name.as_deref(), SHORT).or_else(|| {
+        crate::advice::Address::from_url(ctx.url.as_deref().unwrap_or(""))
+            .host
+            .map(|h| clean(&h, SHORT))
+    })
+}
+
+/// The name shown under the gateway in the picture: the layer that wrote
+/// the error, when it is a gateway and known.
+fn gateway_label(d: &Diagnosis, lang: Lang) -> Option<String> {
+    (crate::advice::is_gateway(d.layer) && d.layer != crate::Layer::Unknown)
+        .then(|| layer_name(d, lang))
+}
+
 /// Renders the page (see the module docs).
 pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
     let lang = ctx.lang;
@@ -195,6 +226,7 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
         lang,
     };
     let site = clean_opt(ctx.site_name.as_deref(), SHORT);
+    let label = site_label(ctx);
 
     // Head.
     p.raw(r#"<!doctype html><html lang=""#);
@@ -204,7 +236,7 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
     p.raw(r#""><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">"#);
     p.raw(r#"<meta name="color-scheme" content="light dark"><meta name="robots" content="noindex"><title>"#);
     let status = d.status.to_string();
-    let doc_title = match &site {
+    let doc_title = match &label {
         Some(s) => i18n::format(
             lang,
             "page.doc_title_site",
@@ -220,12 +252,23 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
     p.raw("</title><style>");
     p.raw(CSS);
     p.raw("</style></head><body>");
-    if let Some(s) = &site {
-        p.el("header", s);
+    // The site's name as its logo: a monogram and the name (no image can load).
+    if let Some(s) = &label {
+        p.raw(r#"<header><span class="logo" aria-hidden="true">"#);
+        p.text(
+            &s.chars()
+                .next()
+                .map(|c| c.to_uppercase().collect::<String>())
+                .unwrap_or_default(),
+        );
+        p.raw("</span><span>");
+        p.text(s);
+        p.raw("</span></header>");
     }
 
-    // For the visitor, first. With the live-checks script, <main> carries
-    // what the script needs (see crate::checks::PageFacts).
+    // For the visitor, first: where it broke, in a picture, then in words.
+    // With the live-checks script, <main> carries what the script needs
+    // (see crate::checks::PageFacts).
     match ctx.checks_script.as_deref().and_then(escape::script_src) {
         Some(_) => {
             p.raw(r#"<main data-gatewise-config=""#);
@@ -234,9 +277,19 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
         }
         None => p.raw("<main>"),
     }
-    p.el(r#"p class="code""#, &w.code);
+    let host = crate::advice::Address::from_url(ctx.url.as_deref().unwrap_or("")).host;
+    p.raw(&svg::figure(
+        d,
+        lang,
+        gateway_label(d, lang).as_deref(),
+        host.map(|h| clean(&h, SHORT)).as_deref(),
+    ));
     p.el("h1", &w.title);
+    if let Some(line) = &w.status_line {
+        p.el(r#"p class="status""#, line);
+    }
     p.el("p", &w.visitor);
+    p.raw(r#"<section id="gw-visitor">"#);
     p.el("h2", &t(lang, "page.heading.visitor"));
     p.raw("<ul>");
     for a in &w.visitor_advice {
@@ -255,12 +308,7 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
         p.text(&t(lang, "page.action.retry"));
         p.raw("</a></p>");
     }
-
-    // Where it failed.
-    p.raw("<figure>");
-    p.raw(&svg::diagram(d, lang));
-    p.el(r#"figcaption id="gw-cap""#, &svg::failure_sentence(d, lang));
-    p.raw("</figure>");
+    p.raw("</section>");
 
     // What to quote.
     let id = clean_opt(ctx.request_id.as_deref(), SHORT);
@@ -318,6 +366,10 @@ fn details(p: &mut Page, d: &Diagnosis, ctx: &PageContext, w: &Words) {
 
     p.el("h2", &t(lang, "page.heading.diagnosis"));
     p.raw("<dl>");
+    p.row_html(
+        "page.label.code",
+        &format!(r#"<code class="code">{}</code>"#, escape(&w.code)),
+    );
     p.row_html("page.label.status", &code(&d.status.to_string()));
     if let Some(e) = d.error_type {
         p.row_html("page.label.error_type", &titled_code(e, lang));
@@ -375,13 +427,24 @@ fn details(p: &mut Page, d: &Diagnosis, ctx: &PageContext, w: &Words) {
         );
     }
     p.raw("</dl>");
+    if !w.causes.is_empty() {
+        p.el("h2", &t(lang, "page.heading.causes"));
+        p.raw("<ul>");
+        for c in &w.causes {
+            p.el("li", c);
+        }
+        p.raw("</ul>");
+    }
+    if let Some(note) = &w.note {
+        p.el("p", note);
+    }
 
     p.el("h2", &t(lang, "page.heading.owner"));
     if let Some(o) = &w.owner {
         p.el("p", o);
     }
     p.advice(&w.owner_advice);
-    let logs = d.layer.info().logs;
+    let logs = words::gateway_logs(d, ctx);
     if !logs.is_empty() {
         let list: Vec<String> = logs.iter().map(|l| code(l)).collect();
         let name = escape(&layer_name(d, lang));

@@ -1,5 +1,5 @@
-//! Content negotiation: `Accept` (with q-values) picks HTML, problem JSON or
-//! text; `Accept-Language` (or `navigator.languages`) picks a catalog language.
+//! Content negotiation: `Accept` (with q-values) picks HTML, problem JSON,
+//! text or Markdown; `Accept-Language` (or `navigator.languages`) picks a catalog language.
 //!
 //! Both follow the RFCs and stay bounded on hostile input: only the first
 //! [`MAX_HEADER`] bytes and [`MAX_ENTRIES`] list members are read, and a
@@ -12,7 +12,10 @@
 //!   then to the range listed first. When the choice is left open (only
 //!   `*/*` or `type/*` decides, or nothing acceptable is offered), the
 //!   client decides: command-line clients ([`TEXT_CLIENTS`]) get text,
-//!   everyone else HTML.
+//!   everyone else HTML. Markdown goes to clients that name `text/markdown`
+//!   (the convention of Cloudflare's "Markdown for Agents": an agent asks
+//!   for `Accept: text/markdown` and gets the page as Markdown); it is
+//!   offered last, so it never wins a tie.
 //! - [`language`]: RFC 4647 §3.4 lookup over [`Lang::all`], ranges in
 //!   q order: `fr-CA` → `fr`, `zh-Hans-CN` → `zh-Hans`; `*` and nothing
 //!   matching → English. At each step of the lookup a catalog's tag, then a
@@ -28,6 +31,8 @@
 //! assert_eq!(format(Some("application/json"), None), Format::ProblemJson);
 //! assert_eq!(format(Some("*/*"), Some("curl/8.5.0")), Format::Text);
 //! assert_eq!(format(Some("text/html,application/xhtml+xml,*/*;q=0.8"), Some("Mozilla/5.0")), Format::Html);
+//! assert_eq!(format(Some("text/markdown, text/html;q=0.9"), None), Format::Markdown);
+//! assert_eq!(format(Some("text/*"), None), Format::Html);
 //! assert_eq!(language(Some("fr-CA,fr;q=0.9,en;q=0.8")).tag(), "fr");
 //! assert_eq!(language(Some("zh-TW")).tag(), "zh-Hans");
 //! assert_eq!(language_from_list(&["pt-PT", "en"]).tag(), "pt-BR");
@@ -50,6 +55,8 @@ pub enum Format {
     ProblemJson,
     /// `text/plain`
     Text,
+    /// `text/markdown`
+    Markdown,
 }
 
 impl Format {
@@ -59,6 +66,7 @@ impl Format {
             Format::Html => "text/html; charset=utf-8",
             Format::ProblemJson => "application/problem+json",
             Format::Text => "text/plain; charset=utf-8",
+            Format::Markdown => "text/markdown; charset=utf-8",
         }
     }
 }
@@ -81,6 +89,10 @@ pub const OFFERS: &[(Format, &[(&str, u8)])] = &[
     (
         Format::Text,
         &[("text/plain", 4), ("text/*", 2), ("*/*", 1)],
+    ),
+    (
+        Format::Markdown,
+        &[("text/markdown", 4), ("text/*", 2), ("*/*", 1)],
     ),
 ];
 

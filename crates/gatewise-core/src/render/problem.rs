@@ -16,7 +16,12 @@
 //!   `retryAfter`, …) except the raw upstream ones; with
 //!   [`PageContext::owner_details`], `evidence`, `chain` and the upstream's own
 //!   words as `upstreamDetail` (renamed: `detail` is RFC 9457's). Plus
-//!   `requestId` and `advice` (the visitor advice texts).
+//!   what an API client or an agent decides on: `retryable` and, for a
+//!   temporary failure, `retryAfter` (seconds); `ownerActionRequired`
+//!   ([`owner_action_required`]: retrying will not help, someone running
+//!   the site has to act); `failure` (the localized sentence saying which
+//!   link of the path failed, at which step); and `requestId`. No visitor
+//!   advice: a program does not reload pages.
 //!
 //! Bounded like the other renderers, owner details or not (a diagnosis may
 //! come from a caller, e.g. the npm package's `problemDetails`): at most
@@ -40,6 +45,9 @@
 //! assert_eq!(v["status"], 502);
 //! assert_eq!(v["instance"], "urn:gatewise:request:abc%20123");
 //! assert_eq!(v["errorType"], "dns_error");
+//! assert_eq!(v["retryable"], true);
+//! assert_eq!(v["ownerActionRequired"], false);
+//! assert!(v.get("advice").is_none());
 //! ```
 
 use serde_json::{Map, Value};
@@ -47,9 +55,10 @@ use serde_json::{Map, Value};
 use crate::diagnosis::Evidence;
 use crate::proxy_status::ProxyStatusEntry;
 use crate::render::escape::{clean, clean_opt, LONG, MAX_ITEMS, SHORT};
+use crate::render::svg::failure_sentence;
 use crate::render::words::Words;
 use crate::render::PageContext;
-use crate::Diagnosis;
+use crate::{Diagnosis, Segment};
 
 /// The base of every gatewise problem type URI; the error type's token follows.
 pub const TYPE_BASE: &str = "https://gatewise.dev/problems/";
@@ -60,6 +69,12 @@ pub fn type_uri(d: &Diagnosis) -> String {
         Some(t) => format!("{TYPE_BASE}{}", t.name()),
         None => "about:blank".to_owned(),
     }
+}
+
+/// Whether retrying cannot help and someone running the site has to act:
+/// a failure that is not temporary, on the site's side of the path.
+pub fn owner_action_required(d: &Diagnosis) -> bool {
+    !d.retryable && d.segment != Segment::Client
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.
@@ -159,8 +174,12 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
         m.insert("requestId".into(), Value::String(id));
     }
     m.insert(
-        "advice".into(),
-        Value::Array(w.visitor_advice.into_iter().map(Value::String).collect()),
+        "ownerActionRequired".into(),
+        Value::Bool(owner_action_required(d)),
+    );
+    m.insert(
+        "failure".into(),
+        Value::String(failure_sentence(d, ctx.lang)),
     );
     serde_json::to_string(&Value::Object(m)).unwrap_or_else(|_| String::from("{}"))
 }

@@ -1,6 +1,8 @@
-//! The `text/plain` body, for curl and terminals: the code and title, the
-//! summary, where it failed, who wrote the error, what to do (visitor, then
-//! site owner with commands), and the request id. Lines are wrapped at 80
+//! The `text/plain` body, for curl and terminals: the headline and the
+//! status sent, the summary, where it failed, the machine-readable code,
+//! who wrote the error, what to do (visitor; site owner with the likely
+//! causes and commands; developers under their own heading), and the
+//! request id. Lines are wrapped at 80
 //! columns at spaces (text without spaces, such as Japanese, is not split).
 //! Reflected values are cleaned of control characters, so a hostile
 //! upstream cannot send escape sequences to a terminal.
@@ -12,7 +14,9 @@
 //! let mut ctx = render::PageContext::new(Lang::EN);
 //! ctx.request_id = Some("req-42".into());
 //! let body = render::text(&d, &ctx);
-//! assert!(body.starts_with("504 · connection_read_timeout\n"));
+//! assert!(body.starts_with("Server stopped responding\nError code 504\n"));
+//! assert!(body.contains("504 · connection_read_timeout"));
+//! assert!(body.contains("\nFor developers\n"));
 //! assert!(body.contains("req-42"));
 //! assert!(!body.contains('<'));
 //! ```
@@ -20,7 +24,7 @@
 use crate::i18n;
 use crate::render::escape::{clean, clean_opt, LONG, MAX_ITEMS, SHORT};
 use crate::render::svg::segment_sentence;
-use crate::render::words::{hop_name, layer_name, t, type_title, Advice, Words};
+use crate::render::words::{self, hop_name, layer_name, t, type_title, Advice, Words};
 use crate::render::PageContext;
 use crate::Diagnosis;
 
@@ -89,14 +93,16 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
     let lang = ctx.lang;
     let w = Words::new(d, ctx);
     let mut o = String::with_capacity(2048);
-    o.push_str(&w.code);
-    o.push('\n');
     wrap(&mut o, &w.title, "", "");
+    if let Some(line) = &w.status_line {
+        wrap(&mut o, line, "", "");
+    }
     o.push('\n');
     wrap(&mut o, &w.summary, "", "");
     wrap(&mut o, &segment_sentence(d, lang), "", "");
     o.push('\n');
 
+    field(&mut o, ctx, "page.label.code", &w.code);
     if let Some(h) = d.hop {
         field(&mut o, ctx, "page.label.hop", &hop_name(h, lang));
     }
@@ -116,7 +122,11 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
             .iter()
             .take(MAX_ITEMS)
             .map(|a| match type_title(*a, lang) {
-                Some(title) => format!("{title} ({})", a.name()),
+                Some(title) => i18n::format(
+                    lang,
+                    "page.join.titled_token_plain",
+                    &[("title", &title), ("token", a.name())],
+                ),
                 None => a.name().to_owned(),
             })
             .collect();
@@ -141,17 +151,37 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
     if let Some(owner) = &w.owner {
         wrap(&mut o, owner, "  ", "  ");
     }
+    if !w.causes.is_empty() {
+        wrap(&mut o, &t(lang, "page.heading.causes"), "  ", "  ");
+        for c in &w.causes {
+            wrap(&mut o, c, "  - ", "    ");
+        }
+    }
+    if let Some(note) = &w.note {
+        wrap(&mut o, note, "  ", "  ");
+    }
     advice(&mut o, &w.owner_advice);
-    let logs = d.layer.info().logs;
+    let logs = words::gateway_logs(d, ctx);
     if !logs.is_empty() {
         let text = i18n::format(
             lang,
             "page.owner.logs",
-            &[("layer", &layer_name(d, lang)), ("logs", &logs.join(", "))],
+            &[
+                ("layer", &layer_name(d, lang)),
+                ("logs", &logs.join(&t(lang, "page.list_separator"))),
+            ],
         );
         wrap(&mut o, &text, "  ", "  ");
     }
-    advice(&mut o, &w.developer_advice);
+    if w.developer.is_some() || !w.developer_advice.is_empty() {
+        o.push('\n');
+        o.push_str(&t(lang, "page.heading.developer"));
+        o.push('\n');
+        if let Some(dev) = &w.developer {
+            wrap(&mut o, dev, "  ", "  ");
+        }
+        advice(&mut o, &w.developer_advice);
+    }
 
     if ctx.owner_details && (d.detail.is_some() || !d.evidence.is_empty()) {
         o.push('\n');
@@ -169,7 +199,11 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
             let source = t(lang, &format!("page.source.{}", e.source.name()));
             wrap(
                 &mut o,
-                &format!("{source} {}", clean(&e.fact, LONG)),
+                &i18n::format(
+                    lang,
+                    "page.join.evidence",
+                    &[("source", &source), ("fact", &clean(&e.fact, LONG))],
+                ),
                 "  - ",
                 "    ",
             );
@@ -206,6 +240,9 @@ mod tests {
         let mut o = String::new();
         wrap(&mut o, "", "x", "y");
         assert_eq!(o, "");
+        let mut o = String::new();
+        wrap(&mut o, "Fiabilité\u{a0}: élevée", "", "");
+        assert_eq!(o, "Fiabilité\u{a0}: élevée\n");
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! let t = texts::texts(&d, &PageContext::new(Lang::EN));
 //! assert_eq!(t.lang, "en");
 //! assert_eq!(t.code, "502 · connection_refused");
+//! assert_eq!(t.status_line.as_deref(), Some("Error code 502"));
 //! assert!(!t.title.is_empty() && !t.visitor_advice.is_empty());
 //! let json = serde_json::to_value(&t).unwrap();
 //! assert!(json["visitorAdvice"].is_array());
@@ -31,7 +32,7 @@ use crate::Diagnosis;
 pub struct AdviceText {
     /// What to do, in the requested language.
     pub text: String,
-    /// A command to run, with its placeholders filled where that is safe.
+    /// A command to run, whole (filled from the evidence), or none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
 }
@@ -53,6 +54,10 @@ pub struct Headings {
     pub request_id: String,
     /// The hint before the ids to quote to support.
     pub ids_hint: String,
+    /// The label of the machine-readable code ("Error code").
+    pub code: String,
+    /// Above the likely causes.
+    pub causes: String,
 }
 
 /// Everything the HTML page says about a diagnosis, as plain texts.
@@ -65,8 +70,12 @@ pub struct Texts {
     pub lang: String,
     /// The writing direction of that language: `ltr` or `rtl`.
     pub dir: String,
-    /// The visible machine-readable code, e.g. `502 · connection_refused`.
+    /// The machine-readable code, e.g. `502 · connection_refused` (for the details).
     pub code: String,
+    /// The line under the headline, e.g. `Error code 502`; absent for a
+    /// failure a client's runtime reported (no status was sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_line: Option<String>,
     /// The short title (the page's headline).
     pub title: String,
     /// The one-line summary.
@@ -89,6 +98,11 @@ pub struct Texts {
     pub owner_advice: Vec<AdviceText>,
     /// What developers can do.
     pub developer_advice: Vec<AdviceText>,
+    /// The likely causes, most likely first.
+    pub causes: Vec<String>,
+    /// What the signal leaves open, when the rule that matched says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Headings and labels in the same language.
     pub headings: Headings,
 }
@@ -111,6 +125,7 @@ pub fn texts(d: &Diagnosis, ctx: &PageContext) -> Texts {
         lang: lang.tag().to_owned(),
         dir: lang.dir().to_owned(),
         code: w.code,
+        status_line: w.status_line,
         title: w.title,
         summary: w.summary,
         visitor: w.visitor,
@@ -121,6 +136,8 @@ pub fn texts(d: &Diagnosis, ctx: &PageContext) -> Texts {
         visitor_advice: w.visitor_advice,
         owner_advice: advice(w.owner_advice),
         developer_advice: advice(w.developer_advice),
+        causes: w.causes,
+        note: w.note,
         headings: Headings {
             visitor: t(lang, "page.heading.visitor"),
             details: t(lang, "page.heading.details"),
@@ -128,6 +145,8 @@ pub fn texts(d: &Diagnosis, ctx: &PageContext) -> Texts {
             developer: t(lang, "page.heading.developer"),
             request_id: t(lang, "page.label.request_id"),
             ids_hint: t(lang, "page.ids.hint"),
+            code: t(lang, "page.label.code"),
+            causes: t(lang, "page.heading.causes"),
         },
     }
 }

@@ -17,9 +17,8 @@
 //! assert!(!json["title"].as_str().unwrap().starts_with("type."));
 //! ```
 
-use crate::advice::{self, Remedy};
+use crate::advice::{self, Facts};
 use crate::i18n::{self, Lang};
-use crate::render::escape::{self, strip_prefix_ignore_case};
 use crate::render::PageContext;
 use crate::{Audience, Diagnosis, ErrorType, Segment};
 
@@ -96,15 +95,18 @@ const GENERIC_VISITOR: &[GenericAdvice] = &[
 pub(crate) struct Advice {
     /// The advice, in the page's language.
     pub text: String,
-    /// A command with its placeholders filled where that is safe.
+    /// A command, whole (every placeholder filled from the evidence), or none.
     pub command: Option<String>,
 }
 
 /// Everything a renderer says about a diagnosis, resolved once.
 #[derive(Debug, Clone)]
 pub(crate) struct Words {
-    /// The visible machine-readable code, e.g. `502 · connection_refused`.
+    /// The machine-readable code, e.g. `502 · connection_refused` (in the details).
     pub code: String,
+    /// The visible line under the headline, e.g. `Error code 502`; `None`
+    /// for a failure a client's runtime reported (no status was sent).
+    pub status_line: Option<String>,
     /// The short title.
     pub title: String,
     /// The one-line summary.
@@ -121,18 +123,30 @@ pub(crate) struct Words {
     pub owner_advice: Vec<Advice>,
     /// What developers can do.
     pub developer_advice: Vec<Advice>,
+    /// The likely causes, most likely first (the owner's details).
+    pub causes: Vec<String>,
+    /// What the transport rule that matched says about its ambiguity (the owner's details).
+    pub note: Option<String>,
 }
 
 impl Words {
     /// Resolves every text for `d` in `ctx.lang`.
     pub fn new(d: &Diagnosis, ctx: &PageContext) -> Words {
         let lang = ctx.lang;
-        let target = Target::from_url(ctx.url.as_deref());
+        let facts = Facts::gather(d, ctx.url.as_deref());
+        let commands = !ctx.static_page;
         Words {
             owner: pick(d, lang, OWNER),
             developer: pick(d, lang, DEVELOPER),
-            owner_advice: remedies(d, Audience::Owner, lang, &target),
-            developer_advice: remedies(d, Audience::Developer, lang, &target),
+            owner_advice: remedies(d, Audience::Owner, lang, &facts, commands),
+            developer_advice: remedies(d, Audience::Developer, lang, &facts, commands),
+            causes: crate::causes::cause_keys(d)
+                .iter()
+                .take(advice::MAX_PER_AUDIENCE)
+                .filter_map(|k| i18n::message(lang, k).map(str::to_owned))
+                .collect(),
+            note: crate::causes::note_key(d)
+                .and_then(|k| i18n::message(lang, k).map(str::to_owned)),
             ..Words::visitor(d, ctx)
         }
     }
@@ -143,17 +157,25 @@ impl Words {
     pub fn visitor(d: &Diagnosis, ctx: &PageContext) -> Words {
         let lang = ctx.lang;
         let status = d.status.to_string();
-        let code = match d.error_type {
-            Some(t) => i18n::format(
+        // A failure a client's runtime saw (a browser's fetch) was answered
+        // with no status: its code is the type alone, and no status is shown.
+        let answered = answered(d);
+        let code = match (d.error_type, answered) {
+            (Some(t), true) => i18n::format(
                 lang,
                 "page.code",
                 &[("status", &status), ("type", t.name())],
             ),
-            None => i18n::format(lang, "page.code_status", &[("status", &status)]),
+            (Some(t), false) => t.name().to_owned(),
+            (None, true) => i18n::format(lang, "page.code_status", &[("status", &status)]),
+            (None, false) => String::new(),
         };
         let title = pick(d, lang, TITLE);
+        let status_line =
+            answered.then(|| i18n::format(lang, "page.code_line", &[("status", &status)]));
         Words {
             code,
+            status_line,
             summary: match (&title, pick(d, lang, SUMMARY)) {
                 // A status-only diagnosis titles itself with the status's meaning:
                 // then the summary says where, instead of repeating it.
@@ -169,13 +191,22 @@ impl Words {
             visitor_advice: visitor_advice(d, lang),
             owner_advice: Vec::new(),
             developer_advice: Vec::new(),
+            causes: Vec::new(),
+            note: None,
         }
     }
 }
 
+/// Whether a status was sent or received for `d`: always, except for a
+/// failure a client's own runtime saw (a browser's or Node's fetch that
+/// threw): its `status` is only what a gateway would send.
+pub(crate) fn answered(d: &Diagnosis) -> bool {
+    d.received_status.is_some() || !advice::is_client_runtime(d.layer)
+}
+
 /// Whether `d` is a low-confidence pick among several failure types.
 pub(crate) fn hedged(d: &Diagnosis) -> bool {
-    d.confidence == crate::Confidence::Low && !d.alternatives.is_empty()
+    advice::is_best_guess(d)
 }
 
 /// The catalog keys `src` stands for, for `d`, most specific first.
@@ -192,6 +223,8 @@ fn keys(d: &Diagnosis, src: Src) -> Vec<String> {
             .map(|t| format!("type.{}.{field}", t.name()))
             .into_iter()
             .collect(),
+        // Texts about a status nobody sent would speak of a gateway that may not exist.
+        Src::Status(_) if !answered(d) => Vec::new(),
         Src::Status(field) => {
             let mut out = Vec::with_capacity(2);
             if let Some(sub) = d.sub_status {
@@ -237,6 +270,18 @@ fn fill_facts(d: &Diagnosis, lang: Lang, key: &str) -> String {
 /// A plain catalog text of this module.
 pub(crate) fn t(lang: Lang, key: &str) -> String {
     i18n::format(lang, key, &[])
+}
+
+/// Where the layer that wrote the error keeps its logs, when reading them
+/// helps (the advice `read_gateway_log` applies) and the page is not
+/// written ahead of time; else nothing.
+pub(crate) fn gateway_logs(d: &Diagnosis, ctx: &PageContext) -> &'static [&'static str] {
+    let useful = advice::remedy("read_gateway_log").is_some_and(|r| advice::applies(r, d));
+    if ctx.static_page || !useful {
+        &[]
+    } else {
+        d.layer.info().logs
+    }
 }
 
 /// The localized name of the layer that wrote the error.
@@ -285,143 +330,31 @@ fn visitor_advice(d: &Diagnosis, lang: Lang) -> Vec<String> {
     } else {
         out.extend(remedies.iter().map(|r| r.text(lang)));
     }
+    out.truncate(advice::MAX_PER_AUDIENCE);
     out
 }
 
-/// The advice table's remedies for `audience`, with commands filled for `target`.
-fn remedies(d: &Diagnosis, audience: Audience, lang: Lang, target: &Target) -> Vec<Advice> {
-    let target = target.as_advice_target();
-    advice::remedies(d, audience)
+/// The advice table's remedies for `audience`, with their commands filled
+/// from `facts` (none when `commands` is false: a page written ahead of time).
+fn remedies(
+    d: &Diagnosis,
+    audience: Audience,
+    lang: Lang,
+    facts: &Facts,
+    commands: bool,
+) -> Vec<Advice> {
+    advice::advise(d, audience, facts)
         .into_iter()
-        .map(|r: &Remedy| Advice {
-            text: r.text(lang),
-            command: r.command_for(d, &target),
+        .map(|a| Advice {
+            text: a.remedy.text(lang),
+            command: a.command.filter(|_| commands),
         })
         .collect()
-}
-
-/// The parts of the request URL that may be put into a shell command the
-/// site owner copies: only characters a shell does not interpret.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Target {
-    /// `scheme://host[:port]/path` (no query: `&`, `;`, `?` mean things to shells).
-    pub url: Option<String>,
-    /// The host name or bracketed IPv6 address.
-    pub host: Option<String>,
-    /// The explicit port, or the scheme's default.
-    pub port: Option<String>,
-}
-
-impl Target {
-    /// Splits an `http(s)` URL; anything else (or anything unusual) gives an empty target.
-    pub fn from_url(url: Option<&str>) -> Target {
-        let Some(url) = url.and_then(escape::http_url) else {
-            return Target::default();
-        };
-        let (scheme, rest, default_port) = match strip_prefix_ignore_case(url, "https://") {
-            Some(rest) => ("https", rest, "443"),
-            None => (
-                "http",
-                strip_prefix_ignore_case(url, "http://").unwrap_or(""),
-                "80",
-            ),
-        };
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let authority = rest.get(..end).unwrap_or("");
-        let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-        let (host, port) = match hostport.rfind(':') {
-            Some(i) if !hostport.ends_with(']') => (
-                hostport.get(..i).unwrap_or(""),
-                hostport.get(i.saturating_add(1)..).unwrap_or(""),
-            ),
-            _ => (hostport, default_port),
-        };
-        let allowed = if host.starts_with('[') { "[]:." } else { ".-" };
-        let host_ok = !host.is_empty()
-            && host.len() <= 253
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || allowed.contains(c));
-        let port_ok =
-            port.chars().all(|c| c.is_ascii_digit()) && port.parse::<u16>().is_ok_and(|p| p > 0);
-        if !host_ok || !port_ok {
-            return Target::default();
-        }
-        let path_end = rest.find(['?', '#']).unwrap_or(rest.len());
-        let path = rest.get(end..path_end).unwrap_or("");
-        let path_ok = path
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-._~/%+,=@:".contains(c));
-        let path = if path_ok && !path.is_empty() {
-            path
-        } else {
-            "/"
-        };
-        let port_part = if port == default_port {
-            String::new()
-        } else {
-            format!(":{port}")
-        };
-        Target {
-            url: Some(format!("{scheme}://{host}{port_part}{path}")),
-            host: Some(host.to_owned()),
-            port: Some(port.to_owned()),
-        }
-    }
-
-    /// The shell-safe parts as the advice table's command target (which
-    /// fills `{log}` and `{service}` from the layer and shell-quotes values).
-    pub fn as_advice_target(&self) -> advice::Target<'_> {
-        advice::Target {
-            host: self.host.as_deref(),
-            port: self.port.as_deref().and_then(|p| p.parse().ok()),
-            url: self.url.as_deref(),
-            ..advice::Target::default()
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn targets_keep_only_shell_safe_parts() {
-        let t = Target::from_url(Some("https://shop.example.com/cart?id=1;rm$(id)"));
-        assert_eq!(t.url.as_deref(), Some("https://shop.example.com/cart"));
-        assert_eq!(t.host.as_deref(), Some("shop.example.com"));
-        assert_eq!(t.port.as_deref(), Some("443"));
-        let t = Target::from_url(Some("http://user:pw@10.0.0.7:8080/a$(id)"));
-        assert_eq!(t.url.as_deref(), Some("http://10.0.0.7:8080/"));
-        assert_eq!(t.port.as_deref(), Some("8080"));
-        let t = Target::from_url(Some("https://[2001:db8::1]/x"));
-        assert_eq!(t.host.as_deref(), Some("[2001:db8::1]"));
-        assert_eq!(t.url.as_deref(), Some("https://[2001:db8::1]/x"));
-        assert_eq!(
-            Target::from_url(Some("https://a`id`.example/")),
-            Target::default()
-        );
-        assert_eq!(
-            Target::from_url(Some("javascript:alert(1)")),
-            Target::default()
-        );
-        assert_eq!(Target::from_url(None), Target::default());
-        let t = Target::from_url(Some("https://a.example:99999/"));
-        assert_eq!(t, Target::default());
-    }
-
-    #[test]
-    fn commands_are_filled_from_the_shell_safe_target() {
-        let t = Target::from_url(Some("http://a.example:8080/x?q=$(id)"));
-        let adv = t.as_advice_target();
-        assert_eq!(adv.host, Some("a.example"));
-        assert_eq!(adv.port, Some(8080));
-        assert_eq!(adv.url, Some("http://a.example:8080/x"));
-        assert_eq!(
-            Target::default().as_advice_target(),
-            advice::Target::default()
-        );
-    }
 
     #[test]
     fn every_segment_has_every_fallback_text() {
