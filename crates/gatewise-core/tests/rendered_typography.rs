@@ -2,7 +2,7 @@
 //! code joins pieces of text (a sentence and the failed step, a label and its
 //! value, a title and its token) with the catalogs' own templates
 //! (`page.join.*`, `page.field`), so a rendered page keeps each language's
-//! rules. Every failure type, in every language, as HTML and as text:
+//! rules. Every failure type, in every language, as HTML, text and Markdown:
 //!
 //! - Japanese and Chinese: no ASCII space after a full-width sign (`。 `),
 //!   as an ASCII space joining two sentences would leave.
@@ -77,6 +77,7 @@ fn rendered_pages_keep_each_languages_typography() {
             for (kind, body) in [
                 ("html", visible_text(&render::html(&d, &ctx))),
                 ("text", render::text(&d, &ctx)),
+                ("markdown", render::markdown(&d, &ctx)),
             ] {
                 checked += 1;
                 for p in problems(lang.tag(), &body) {
@@ -85,7 +86,7 @@ fn rendered_pages_keep_each_languages_typography() {
             }
         }
     }
-    assert_eq!(checked, 8 * 32 * 2);
+    assert_eq!(checked, 8 * 32 * 3);
     assert!(
         found.is_empty(),
         "{} problems:\n{}",
