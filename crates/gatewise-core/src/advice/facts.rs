@@ -27,7 +27,7 @@
 
 use super::platform::{is_client_runtime, layer_platform, Platform};
 use crate::diagnosis::EvidenceSource;
-use crate::render::escape::{self, strip_prefix_ignore_case};
+use crate::escape::{self, strip_prefix_ignore_case};
 use crate::{Diagnosis, Layer, Segment};
 
 /// A URL cut into parts that are safe in a shell command.
