@@ -2,8 +2,9 @@
 // visitor's browser shows, in real headless Chromium with hooks on script execution:
 //
 //   error page   the BUILT worker in workerd (Miniflare, tests/worker/harness.mjs), payload in the
-//                request path, query and headers (cf-ray = the request id, Accept-Language,
-//                User-Agent, X-Request-Id, Referer, Cookie, Forwarded, CDN-Loop…); the owner's
+//                request path, query and headers (cf-ray, Accept-Language, User-Agent,
+//                X-Request-Id, Referer, Cookie, Forwarded, CDN-Loop…: the request id is the
+//                worker's own, so the visitor's page reflects none of them); the owner's
 //                view (debug token) of an upstream 502 whose Proxy-Status details, next hop and body
 //                carry the payload (INTERCEPT_MODE=replace-html); the core renderer (the npm
 //                package's renderPage) with the payload in EVERY field (site name, contact, status
@@ -332,10 +333,13 @@ async function render(page, label, url, { checks = false, headers, timeout = 200
   if (checks) await page.waitForSelector('#gw-checks', { timeout });
 }
 
-/** Records what the audit `a` found, checks that `text` reached the page, counts the rendering. */
+/**
+ * Records what the audit `a` found, checks that `text` reached the page (`null`: a surface that
+ * reflects nothing the visitor sent — the worker's own request id, no cf-ray), counts the rendering.
+ */
 function seen(label, surface, a, text) {
   for (const b of a.bad) hits.push({ label, kind: 'dom', detail: b });
-  assert.ok(a.text.includes(text), `${label}: the payload's text ${JSON.stringify(text)} is on the page`);
+  if (text !== null) assert.ok(a.text.includes(text), `${label}: the payload's text ${JSON.stringify(text)} is on the page`);
   count(surface);
 }
 
@@ -516,7 +520,10 @@ test('the error page: every payload in the request, the upstream and every field
       assert.match(res.headers['content-type'], type, `#${i} ${what}: the worker wrote it`);
       assertErrorHeaders(res.headers, `#${i} ${what}`);
     }
-    assert.ok(JSON.parse(json.body).requestId.includes(n), `#${i} problem JSON: the request id`);
+    // The request id is the worker's own: a visitor's cf-ray or x-request-id never becomes it.
+    const { requestId } = JSON.parse(json.body);
+    assert.match(requestId, /^gw-[0-9a-f]{16}$/, `#${i} problem JSON: the request id is the worker's`);
+    assert.ok(!requestId.includes(n), `#${i} problem JSON: no payload in the request id`);
     const core = corePage(p);
 
     // As served (the worker's own headers, its CSP), each its own top-level document.
@@ -531,7 +538,7 @@ test('the error page: every payload in the request, the upstream and every field
       const label = `#${i} ${surface}`;
       await render(page, label, `${w.url}${path.slice(1)}`, { checks: kind === 'visitor' });
       if (kind === 'visitor') {
-        // "Copy details": the support text quotes the request id (kept from the clipboard
+        // "Copy details": the support text quotes the worker's request id (kept from the clipboard
         // call: the lanes share one clipboard).
         await page.evaluate(() => {
           navigator.clipboard.writeText = async (t) => {
@@ -541,30 +548,35 @@ test('the error page: every payload in the request, the upstream and every field
         await page.click('#gw-copy');
         await page.waitForSelector('#gw-copied[data-copied=yes]');
         const copied = await page.evaluate(() => window.__copied);
-        assert.ok(copied.includes(n), `${label}: the support text quotes the request id:\n${copied}`);
+        // The request id is the worker's own (a visitor's cf-ray or x-request-id never becomes it).
+        assert.match(copied, /gw-[0-9a-f]{16}/, `${label}: the support text quotes the request id:\n${copied}`);
+        assert.ok(!copied.includes(n), `${label}: no payload in the support text:\n${copied}`);
       }
-      await inspect(page, label, n, surface);
+      // Only the owner's view and the core renderer reflect the payload (the upstream's answer,
+      // every field); the visitor's page shows nothing the visitor sent.
+      const reflected = kind === 'visitor' ? null : n;
+      await inspect(page, label, reflected, surface);
       // The same markup without any CSP: it must be inert by itself.
       const bare = `/__xss/${kind}/bare/${i}`;
       docs.set(bare, { status: res.status, headers: framable(servedHeaders(res.headers, { csp: false })), body: res.body });
-      framed.push({ i, path: bare, surface: `${surface}, no CSP`, text: n });
+      framed.push({ i, path: bare, surface: `${surface}, no CSP`, text: reflected });
     }
     for (const [kind, res, shown] of [
-      ['problem JSON', json, JSON.stringify(n).slice(1, -1)],
-      ['text', text, n],
+      ['problem JSON', json, null],
+      ['text', text, null],
     ]) {
       const path = `/__xss/${kind.replace(' ', '-')}/${i}`;
       docs.set(path, { status: res.status, headers: framable(servedHeaders(res.headers)), body: res.body });
       framed.push({ i, path, surface: `error ${kind}: worker`, text: shown });
     }
 
-    // Navigated to by the browser itself: it encodes the path and query; the request id and
+    // Navigated to by the browser itself: it encodes the path and query; the cf-ray and
     // X-Request-Id headers carry the payload (printable ASCII: what a browser can send).
     const typed = p.replace(/[#?%/]/g, encodeURIComponent);
     const label = `#${i} error page (browser request)`;
     const ascii = p.replace(/[^\x20-\x7e]/g, '?').trim();
     await render(page, label, `${visitorWorker.url}p/${typed}?q=${typed}`, { headers: { 'cf-ray': ascii, 'x-request-id': ascii } });
-    await inspect(page, label, n, 'error page: worker, browser request');
+    await inspect(page, label, null, 'error page: worker, browser request');
   });
   await pool(context, tasks);
   phases.set('error page: top-level documents', performance.now() - started);

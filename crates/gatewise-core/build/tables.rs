@@ -656,6 +656,19 @@ fn then(
         catalog_key(ctx, at, &k);
         f.push(format!("note: Some({})", lit(&k)));
     }
+    let next = strings(t.get("cause_from_next"));
+    if !next.is_empty() {
+        for name in &next {
+            if !ctx.formats.contains_key(name) {
+                ctx.err(
+                    at,
+                    format!("`cause_from_next`: unknown log format `{name}`"),
+                );
+            }
+        }
+        let list: Vec<String> = next.iter().map(|n| lit(n)).collect();
+        f.push(format!("cause_from_next: &[{}]", list.join(", ")));
+    }
     let causes = strings(t.get("causes"));
     if !causes.is_empty() {
         let mut codes = Vec::new();
@@ -1524,6 +1537,7 @@ pub fn generate(root: &Path, catalog: BTreeSet<String>, out_dir: &Path) -> Vec<S
                     "key",
                     "layer",
                     "code",
+                    "cause_from_next",
                 ],
                 None,
             );

@@ -28,7 +28,7 @@ use crate::classify::{self, ResponseView};
 use crate::diagnosis::{Evidence, EvidenceSource};
 use crate::hop::named_enum;
 use crate::logs::{self, LineExplanation, LineKind};
-use crate::{raw, status, Confidence, Diagnosis, Layer};
+use crate::{raw, status, Confidence, Diagnosis, ErrorType, Layer};
 
 /// At most this many bytes of a paste are considered.
 pub const MAX_INPUT: usize = 256 * 1024;
@@ -88,6 +88,7 @@ impl std::error::Error for ExplainError {}
 
 /// Explains a paste (see the module docs for the kinds tried, in order).
 pub fn explain(input: &str) -> Result<Explanation, ExplainError> {
+    let whole = input.len() <= MAX_INPUT;
     let input = prefix(input, MAX_INPUT).trim();
     if input.is_empty() {
         return Err(ExplainError::Empty);
@@ -98,10 +99,9 @@ pub fn explain(input: &str) -> Result<Explanation, ExplainError> {
     if input.starts_with("HTTP/") {
         if let Ok(r) = raw::parse_response(input.as_bytes()) {
             let headers = r.header_pairs();
-            return Ok(single(
-                InputKind::Response,
-                classify::response(&r.view(&headers)),
-            ));
+            let d = classify::response(&r.view(&headers));
+            let d = if whole { cut_short(&r, d) } else { d };
+            return Ok(single(InputKind::Response, d));
         }
     }
     let lines = logs::explain_all(input);
@@ -118,6 +118,40 @@ pub fn explain(input: &str) -> Result<Explanation, ExplainError> {
         });
     }
     page(input).map(|d| single(InputKind::Page, d))
+}
+
+/// A 2xx response whose body is shorter than the `Content-Length` it declares was cut
+/// on its way: RFC 9112 §8, "a message that uses a valid Content-Length is incomplete
+/// if the size of the message body received (in octets) is less than the value given
+/// by Content-Length". A paste may have lost a carriage return per line break and its
+/// final line break, so only a shortfall beyond those counts; an empty body (headers
+/// only, as `curl -I` prints a HEAD answer) says nothing. The layer and the received
+/// status stay as read.
+fn cut_short(r: &raw::RawResponse, d: Diagnosis) -> Diagnosis {
+    let Some(declared) = r.content_length else {
+        return d;
+    };
+    if !(200..300).contains(&r.status) || r.body.is_empty() || d.error_type.is_some() {
+        return d;
+    }
+    let received = u64::try_from(r.body.len()).unwrap_or(u64::MAX);
+    let line_breaks = r.body.iter().filter(|b| **b == b'\n').count();
+    let slack = u64::try_from(line_breaks)
+        .unwrap_or(u64::MAX)
+        .saturating_add(2);
+    if received.saturating_add(slack) >= declared {
+        return d;
+    }
+    let mut cut = Diagnosis::for_type(ErrorType::HttpResponseIncomplete, d.layer);
+    cut.received_status = d.received_status.or(Some(r.status));
+    cut.vendor_code = d.vendor_code;
+    cut.confidence = Confidence::Medium;
+    cut.evidence = d.evidence;
+    cut.with_evidence(Evidence::new(
+        EvidenceSource::Body,
+        format!("Content-Length: {declared}, and {received} bytes of body"),
+        Some("rfc9112.incomplete_content_length"),
+    ))
 }
 
 fn single(kind: InputKind, diagnosis: Diagnosis) -> Explanation {
@@ -213,7 +247,6 @@ fn prefix(s: &str, max: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ErrorType;
 
     #[test]
     fn each_kind_is_recognised() {
@@ -251,6 +284,46 @@ mod tests {
         );
         assert!(explain(&"€".repeat(300_000)).is_err());
         assert!(explain("HTTP/1.1 abc").is_err());
+    }
+
+    #[test]
+    fn a_2xx_cut_short_of_its_content_length_is_incomplete() {
+        let cut =
+            "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Length: 100000\r\n\r\n0123456789";
+        let e = explain(cut).unwrap();
+        assert_eq!(e.kind, InputKind::Response);
+        assert_eq!(
+            e.diagnosis.error_type,
+            Some(ErrorType::HttpResponseIncomplete)
+        );
+        assert_eq!(e.diagnosis.received_status, Some(200));
+        // Whole, or short only by what a paste loses (CR of CRLF, a last line break).
+        for whole in [
+            "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789",
+            "HTTP/1.1 200 OK\nContent-Length: 14\n\nab\ncd\nef\ngh",
+            // Headers only: curl -I.
+            "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n",
+            // An error status keeps its own reading.
+            "HTTP/1.1 404 Not Found\r\nContent-Length: 100000\r\n\r\nnot here",
+            // Chunked: a client shows the decoded body under the chunked header.
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nhello",
+        ] {
+            let e = explain(whole).unwrap();
+            assert_ne!(
+                e.diagnosis.error_type,
+                Some(ErrorType::HttpResponseIncomplete),
+                "{whole}"
+            );
+        }
+        // A paste cut by the size limit says nothing of the body.
+        let huge = format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: 999999999\r\n\r\n{}",
+            "a".repeat(MAX_INPUT)
+        );
+        assert_ne!(
+            explain(&huge).unwrap().diagnosis.error_type,
+            Some(ErrorType::HttpResponseIncomplete)
+        );
     }
 
     #[test]

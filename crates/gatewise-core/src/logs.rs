@@ -255,7 +255,57 @@ pub fn explain_all(text: &str) -> Vec<LineExplanation> {
             });
         }
     }
+    take_causes_from_next(&mut out);
     out
+}
+
+/// A line whose row names `cause_from_next` formats (Vite's `http proxy error`, whose
+/// cause Node.js prints on the next line) takes the failure of the very next line when
+/// that line is a failure of one of those formats: its type, confidence, alternatives
+/// and detail, keeping its own layer and status, with both lines as evidence.
+fn take_causes_from_next(out: &mut [LineExplanation]) {
+    for i in 0..out.len() {
+        let Some(next) = out.get(i.saturating_add(1)).cloned() else {
+            break;
+        };
+        let Some(cur) = out.get_mut(i) else {
+            break;
+        };
+        let n = &next.explanation;
+        let Some(t) = n.diagnosis.error_type else {
+            continue;
+        };
+        let follows = next.line == cur.line.saturating_add(1);
+        let wanted = row_of(&cur.explanation)
+            .is_some_and(|r| r.row.then.cause_from_next.contains(&n.format.name()));
+        if !follows || !wanted || n.kind != LineKind::Failure {
+            continue;
+        }
+        let own = &cur.explanation.diagnosis;
+        let mut d = Diagnosis::for_type(t, own.layer);
+        d.received_status = own.received_status;
+        d.confidence = n.diagnosis.confidence;
+        for alt in &n.diagnosis.alternatives {
+            d = d.with_alternative(*alt);
+        }
+        d.detail = n.diagnosis.detail.clone();
+        d.vendor_code = own
+            .vendor_code
+            .clone()
+            .or_else(|| n.diagnosis.vendor_code.clone());
+        for e in own.evidence.iter().chain(&n.diagnosis.evidence) {
+            d = d.with_evidence(e.clone());
+        }
+        cur.explanation.diagnosis = d;
+        cur.explanation.kind = LineKind::Failure;
+    }
+}
+
+/// The pattern row a line was explained by.
+fn row_of(e: &LogExplanation) -> Option<&'static PatternRow> {
+    PATTERNS
+        .iter()
+        .find(|p| p.row.id == e.pattern && p.formats.contains(&e.format))
 }
 
 /// Explains one record read by its field names: a JSON object (on one line

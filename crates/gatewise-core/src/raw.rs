@@ -32,6 +32,9 @@ pub struct RawResponse {
     pub headers: Vec<(String, String)>,
     /// The body (de-chunked when `Transfer-Encoding: chunked`).
     pub body: Vec<u8>,
+    /// The body length the message declares (RFC 9112 §6.3): its `Content-Length`,
+    /// when valid (one value, or equal values) and no `Transfer-Encoding` overrides it.
+    pub content_length: Option<u64>,
 }
 
 /// Why a raw response could not be parsed.
@@ -101,12 +104,43 @@ pub fn parse_response(input: &[u8]) -> Result<RawResponse, RawError> {
     } else {
         rest.to_vec()
     };
+    let content_length = declared_length(&headers);
     Ok(RawResponse {
         status,
         reason,
         headers,
         body,
+        content_length,
     })
+}
+
+/// The `Content-Length` a message declares: `None` with a `Transfer-Encoding` (which
+/// overrides it), without one, or when its values are invalid or differ (RFC 9112 §6.3).
+fn declared_length(headers: &[(String, String)]) -> Option<u64> {
+    if headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("transfer-encoding"))
+    {
+        return None;
+    }
+    let mut length = None;
+    for (_, v) in headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+    {
+        for part in v.split(',') {
+            let part = part.trim();
+            if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let n = part.parse::<u64>().ok()?;
+            if length.is_some_and(|l| l != n) {
+                return None;
+            }
+            length = Some(n);
+        }
+    }
+    length
 }
 
 /// The status line and headers, and where the body starts.
@@ -264,6 +298,30 @@ mod tests {
         );
         assert_eq!(head_end(b"HTTP/1.1 200 OK\r\nA: b\r\n\r\nx"), Some(25));
         assert_eq!(head_end(b"HTTP/1.1 200 OK\nA: b"), None);
+    }
+
+    #[test]
+    fn reads_the_declared_length() {
+        let r =
+            parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n0123456789").unwrap();
+        assert_eq!((r.content_length, r.body.len()), (Some(100_000), 10));
+        for head in [
+            "Content-Length: 5\r\nTransfer-Encoding: chunked",
+            "Content-Length: 5\r\nContent-Length: 6",
+            "Content-Length: -5",
+            "Content-Length: 5x",
+            "Content-Length:",
+            "Server: x",
+        ] {
+            let text = format!("HTTP/1.1 200 OK\r\n{head}\r\n\r\nabc");
+            assert_eq!(
+                parse_response(text.as_bytes()).unwrap().content_length,
+                None,
+                "{head}"
+            );
+        }
+        let r = parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\n\r\nabc").unwrap();
+        assert_eq!(r.content_length, Some(3));
     }
 
     #[test]

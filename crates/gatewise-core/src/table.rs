@@ -165,6 +165,10 @@ pub struct Then {
     pub causes: &'static [Cause],
     /// A catalog key explaining an ambiguity (`transport.note.<x>`).
     pub note: Option<&'static str>,
+    /// Log patterns: the formats (names) of a next line that states this line's
+    /// cause; when the very next line is a failure of one of them, this line takes
+    /// its type (see `logs::explain_all`).
+    pub cause_from_next: &'static [&'static str],
 }
 
 impl Then {
@@ -187,6 +191,7 @@ impl Then {
         key: None,
         causes: &[],
         note: None,
+        cause_from_next: &[],
     };
 }
 

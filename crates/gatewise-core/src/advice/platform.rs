@@ -155,6 +155,12 @@ pub const LAYER_PLATFORMS: &[LayerPlatform] = {
         lp(Layer::Gunicorn, Some(Linux), None, Some("gunicorn"), "https://docs.gunicorn.org/en/stable/deploy.html#systemd"),
         lp(Layer::Uwsgi, Some(Linux), None, Some("uwsgi"), DEBIAN),
         lp(Layer::PhpFpm, Some(Linux), None, Some("php*-fpm"), "Debian packages: php8.2-fpm and its unit php8.2-fpm"),
+        lp(Layer::Lighttpd, Some(Linux), None, Some("lighttpd"), DEBIAN),
+        lp(Layer::H2o, Some(Linux), None, Some("h2o"), DEBIAN),
+        lp(Layer::Nghttpx, Some(Linux), None, Some("nghttpx"), "Debian packages: nghttp2-proxy and its unit nghttpx"),
+        lp(Layer::Trafficserver, Some(Linux), None, Some("trafficserver"), DEBIAN),
+        lp(Layer::Tinyproxy, Some(Linux), None, Some("tinyproxy"), DEBIAN),
+        lp(Layer::Privoxy, Some(Linux), None, Some("privoxy"), DEBIAN),
         lp(Layer::Workerd, Some(Cloudflare), None, None, "https://developers.cloudflare.com/workers/observability/logs/real-time-logs/"),
         lp(Layer::Gatewise, Some(Cloudflare), None, None, "docs/architecture.md"),
     ]
