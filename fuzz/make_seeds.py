@@ -149,6 +149,7 @@ def main() -> None:
     logs = fixtures(".log")
     log_lines = [l for f in logs for l in f.split(b"\n") if l.strip()]
     xss = hand_lines("xss.txt")
+    pastes = fixtures(".txt", ".har")
 
     fp_tables = literals(SRC / "fingerprint", SRC / "fingerprint.rs", SRC / "status" / "cloudflare.rs")
     log_tables = literals(SRC / "logs", SRC / "logs.rs")
@@ -158,6 +159,7 @@ def main() -> None:
     ra_src = literals(SRC / "policy" / "retry_after.rs")
     cdn_src = literals(SRC / "cdn_loop.rs")
     nel_src = literals(SRC / "classify" / "nel.rs")
+    explain_src = literals(SRC / "explain", SRC / "explain.rs")
     small_src = literals(SRC / "status.rs", SRC / "status", SRC / "render" / "escape.rs", SRC / "advice.rs")
 
     statuses = [b"502", b"502.3", b"503", b"504", b"520", b"524", b"1016", b"0x80072efd", b"12029"]
@@ -166,7 +168,8 @@ def main() -> None:
         "fingerprint": http + hand("fingerprint"),
         "raw_response": http + hand("raw_response"),
         "logs_explain": logs + log_lines + hand("logs_explain"),
-        "explain": http + logs + log_lines + statuses + hand("explain"),
+        "explain": http + logs + log_lines + pastes + statuses + hand("explain"),
+        "paste_parsers": pastes + http + log_lines + hand("paste_parsers"),
         "classify_transport": [fields(b"", l) for l in literals(TESTS / "transport.rs")]
         + [fields(b"\0\x05", b"fetch failed", b"", b"TypeError", l, l, b"Error") for l in transport_table]
         + hand("classify_transport"),
@@ -195,7 +198,8 @@ def main() -> None:
         "fingerprint": fp_tables,
         "raw_response": fp_tables + [b"HTTP/1.1 ", b"Transfer-Encoding: chunked", b"\r\n\r\n", b"0\r\n\r\n"],
         "logs_explain": log_tables,
-        "explain": log_tables + fp_tables,
+        "explain": log_tables + fp_tables + explain_src,
+        "paste_parsers": explain_src,
         "classify_transport": transport_table,
         "classify_nel": nel_src,
         "negotiate": negotiate_src + [b";q=", b"q=0.5", b"*/*", b"text/*", b"zh-Hant"],

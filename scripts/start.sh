@@ -5,9 +5,10 @@
 # is `demo` here (header X-Gatewise-Debug or cookie gatewise_debug). Ctrl-C stops both.
 #
 #   npm start                      the worker and the demo origin
-#   npm start -- 502.3             (with arguments) the core's explainer instead: a status code,
-#   npm start -- '<a log line>'    an nginx/Apache/HAProxy/… error-log line, or a file with a raw
-#   npm start -- response.txt      HTTP response (`-` reads stdin)
+#   npm start -- 502.3             (with arguments) `gatewise explain` instead, the CLI's explainer:
+#   npm start -- '<a log line>'    a status code, log lines, a raw response or curl -v output, an
+#   npm start -- capture.har       error page or its text, an error message, a HAR file (`-` reads
+#   npm start -- --lang fr x.txt   stdin); its options (--json, --lang, --audience) work too
 #
 # GATEWISE_WORKER_PORT (8787) and GATEWISE_DEMO_PORT (8788) change the ports.
 set -euo pipefail
@@ -16,7 +17,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 
 gatewise_bootstrap >&2
 if [ "$#" -gt 0 ]; then
-  exec cargo run -q -p gatewise-core --example explain -- "$@"
+  exec cargo run -q -p gatewise-cli -- explain "$@"
 fi
 
 worker_port=${GATEWISE_WORKER_PORT:-8787}

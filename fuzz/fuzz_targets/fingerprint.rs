@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     // Lossy decoding turns each invalid byte into U+FFFD (3 bytes).
     assert!(seen.body.len() <= 3 * MAX_BODY);
     let found = fingerprint::matches(&seen);
-    let roles: Vec<Role> = found.iter().map(|m| m.fingerprint.role).collect();
+    let roles: Vec<Role> = found.iter().map(|m| m.fingerprint.then.role).collect();
     assert!(
         roles.windows(2).all(|w| w[0] <= w[1]),
         "generators come first"
@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
             .into_iter()
             .flatten()
         {
-            let _ = fingerprint::lookup_vendor_code(m.fingerprint.layer, code, &m.captures.details);
+            let _ = fingerprint::lookup_vendor_code(m.fingerprint.layer(), code, &m.captures.details);
             assert!(fingerprint::code_key(code)
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));

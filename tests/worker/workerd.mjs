@@ -6,7 +6,7 @@
 import net from 'node:net';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, copyFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
@@ -41,36 +41,56 @@ const capnpText = (s) => JSON.stringify(String(s)); // a capnp text literal: JSO
  * BASE; `{}` for the worker's own defaults, as the soak runs it). Returns
  * { pid, port, url, logs, events, output, close }.
  */
-export async function startWorkerd(vars, { port, cachePort, base = BASE } = {}) {
+export async function startWorkerd(vars, { port, cachePort, base = BASE, shared = 0 } = {}) {
   for (const f of [WORKERD, join(BUILD, 'index.js'), join(BUILD, 'index_bg.wasm')]) {
     assert.ok(existsSync(f), `${f} is missing: run bash scripts/build-worker.sh (and npm run bootstrap)`);
   }
   port ??= await freePort();
+  // `shared`: that many instances of the worker (separate Workers: separate isolates), each on its
+  // own port, bound to one OriginHealth Durable Object (SQLite, on disk in the run's temporary
+  // directory: workerd's in-memory storage has no SQL) hosted by a third Worker.
+  const ports = [port];
+  while (ports.length < shared) ports.push(await freePort());
   const bindings = { ...base, ...(typeof vars === 'function' ? vars(port) : vars) };
   const tmp = mkdtempSync(join(os.tmpdir(), 'gatewise-workerd-'));
+  if (shared) mkdirSync(join(tmp, 'storage'));
   copyFileSync(join(BUILD, 'index.js'), join(tmp, 'index.js'));
   copyFileSync(join(BUILD, 'index_bg.wasm'), join(tmp, 'index_bg.wasm'));
+  const text = Object.entries(bindings)
+    .map(([n, v]) => `(name = ${capnpText(n)}, text = ${capnpText(v)})`)
+    .join(', ');
+  const modules = '[ (name = "index.js", esModule = embed "index.js"), (name = "index_bg.wasm", wasm = embed "index_bg.wasm") ]';
+  const names = shared ? ports.map((_, i) => `gw${i}`) : ['gw'];
+  const worker = (name) => `const ${name} :Workerd.Worker = (
+  modules = ${modules},
+  compatibilityDate = "2026-04-26",
+  bindings = [ ${text}${shared ? ', (name = "ORIGIN_HEALTH", durableObjectNamespace = (className = "OriginHealth", serviceName = "health"))' : ''} ],
+  globalOutbound = "loopback",${cachePort ? `
+  cacheApiOutbound = "cache",` : ''}
+);
+`;
   writeFileSync(
     join(tmp, 'config.capnp'),
     `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
-    (name = "gw", worker = .gw),
+    ${names.map((n) => `(name = "${n}", worker = .${n}),`).join('\n    ')}${shared ? `
+    (name = "health", worker = .health),
+    (name = "storage", disk = (path = ${capnpText(join(tmp, 'storage'))}, writable = true)),` : ''}
     (name = "loopback", network = (allow = ["private", "local"])),${cachePort ? `
     (name = "cache", external = (address = "127.0.0.1:${cachePort}", http = ())),` : ''}
   ],
-  sockets = [ (name = "gw", address = "127.0.0.1:${port}", http = (), service = "gw") ],
+  sockets = [ ${names.map((n, i) => `(name = "${n}", address = "127.0.0.1:${ports[i]}", http = (), service = "${n}")`).join(', ')} ],
 );
-const gw :Workerd.Worker = (
-  modules = [ (name = "index.js", esModule = embed "index.js"), (name = "index_bg.wasm", wasm = embed "index_bg.wasm") ],
+${names.map(worker).join('')}${shared ? `const health :Workerd.Worker = (
+  modules = ${modules},
   compatibilityDate = "2026-04-26",
-  bindings = [ ${Object.entries(bindings)
-    .map(([n, v]) => `(name = ${capnpText(n)}, text = ${capnpText(v)})`)
-    .join(', ')} ],
-  globalOutbound = "loopback",${cachePort ? `
-  cacheApiOutbound = "cache",` : ''}
+  bindings = [ ${text} ],
+  durableObjectNamespaces = [ (className = "OriginHealth", uniqueKey = "gatewise-origin-health", enableSql = true) ],
+  durableObjectStorage = (localDisk = "storage"),
+  globalOutbound = "loopback",
 );
-`,
+` : ''}`,
   );
   const child = spawn(WORKERD, ['serve', join(tmp, 'config.capnp'), '--experimental'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const logs = [];
@@ -89,22 +109,25 @@ const gw :Workerd.Worker = (
     rmSync(tmp, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}`;
-  // Up when the health endpoint answers.
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) {
-      await close();
-      throw new Error(`workerd exited: ${logs.join('\n')}`);
-    }
-    try {
-      const r = await fetch(`${url}/__gatewise/health`);
-      await r.arrayBuffer();
-      break;
-    } catch {
-      if (i > 400) {
+  const urls = ports.map((p) => `http://127.0.0.1:${p}`);
+  // Up when every instance's health endpoint answers.
+  for (const url of urls) {
+    for (let i = 0; ; i++) {
+      if (child.exitCode !== null) {
         await close();
-        throw new Error(`workerd did not answer on ${port}: ${logs.join('\n')}`);
+        throw new Error(`workerd exited: ${logs.join('\n')}`);
       }
-      await new Promise((r) => setTimeout(r, 25));
+      try {
+        const r = await fetch(`${url}/__gatewise/health`);
+        await r.arrayBuffer();
+        break;
+      } catch {
+        if (i > 400) {
+          await close();
+          throw new Error(`workerd did not answer on ${port}: ${logs.join('\n')}`);
+        }
+        await new Promise((r) => setTimeout(r, 25));
+      }
     }
   }
   return {
@@ -112,6 +135,8 @@ const gw :Workerd.Worker = (
     pid: child.pid,
     port,
     url,
+    ports,
+    urls,
     logs,
     close,
     /** The last lines workerd wrote, for a failure message. */

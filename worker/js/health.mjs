@@ -1,6 +1,6 @@
 // The origin's Durable Object (binding ORIGIN_HEALTH, class OriginHealth; SQLite-backed: wrangler.toml's
 // migration lists it under new_sqlite_classes). One object per origin holds what all isolates share: the
-// incident record and, with the breaker work, the origin's breakers. This class is glue only: each RPC
+// incident record and the origin's breaker (one half-open probe at a time for all isolates). This class is glue only: each RPC
 // method hands its JSON text to the Rust HealthStore (worker/src/edge/store.rs), which keeps the state
 // in the object's SQL storage and applies the core's rules. Every call is synchronous from start to end
 // (the SQL API is), so calls to one object never interleave.
@@ -39,6 +39,11 @@ export class OriginHealth extends DurableObject {
   /** An isolate's incident rows (and visitors' reports): SyncRequest → SyncReply. */
   sync(payload) {
     return this.#call((s) => s.sync(String(payload), Date.now()));
+  }
+
+  /** The half-open probe's lease and the shared breaker: → AdmitReply. */
+  admit() {
+    return this.#call((s) => s.admit(Date.now()));
   }
 
   /** The owner's view: ViewRequest → ViewReply. */

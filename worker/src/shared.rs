@@ -16,15 +16,17 @@
 //! # Example
 //! ```
 //! use gatewise_worker::shared::{SyncRequest, SyncReply};
-//! let req = SyncRequest { rows: vec![], reports: vec![], dropped: 0 };
+//! let req = SyncRequest::default();
 //! let json = serde_json::to_string(&req).unwrap();
 //! let back: SyncRequest = serde_json::from_str(&json).unwrap();
 //! assert!(back.rows.is_empty());
 //! let reply: SyncReply = serde_json::from_str(r#"{"stored":3,"refused":0}"#).unwrap();
 //! assert_eq!(reply.stored, 3);
+//! assert!(reply.breaker.is_none());
 //! ```
 
 use gatewise_core::incidents::{Incident, Retention, Window};
+use gatewise_core::policy::{Admission, Breaker};
 use serde::{Deserialize, Serialize};
 
 /// The binding of the Durable Object namespace in `wrangler.toml`.
@@ -88,6 +90,81 @@ pub struct SyncRequest {
     /// Rows the isolate had to drop since its last call (its outbox was full).
     #[serde(default)]
     pub dropped: u32,
+    /// The breaker outcomes this isolate saw since its last call, in order
+    /// (successes only ride along with failures, or report a probe's success).
+    #[serde(default)]
+    pub outcomes: Vec<Run>,
+}
+
+/// A run of outcomes one isolate saw: `ok` successes, then `failed` failures.
+///
+/// # Example
+/// ```
+/// use gatewise_worker::shared::Run;
+/// let mut runs = Vec::new();
+/// for ok in [true, true, false, false, true, false] {
+///     Run::push(&mut runs, ok);
+/// }
+/// assert_eq!(runs, vec![Run { ok: 2, failed: 2 }, Run { ok: 1, failed: 1 }]);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Run {
+    /// Successes first.
+    pub ok: u32,
+    /// Then failures.
+    pub failed: u32,
+}
+
+/// The most runs an isolate keeps waiting (older ones are merged: counts are kept, order blurs).
+pub const MAX_RUNS: usize = 32;
+/// The most outcomes of one run the object applies (a sender cannot make it loop for long).
+pub const MAX_RUN: u32 = 1_000;
+
+impl Run {
+    /// Adds one outcome to `runs` (bounded: [`MAX_RUNS`]).
+    pub fn push(runs: &mut Vec<Run>, ok: bool) {
+        match runs.last_mut() {
+            Some(r) if ok && r.failed == 0 => r.ok = r.ok.saturating_add(1),
+            Some(r) if !ok => r.failed = r.failed.saturating_add(1),
+            _ => {
+                if runs.len() >= MAX_RUNS {
+                    let first = runs.remove(0);
+                    if let Some(next) = runs.first_mut() {
+                        next.ok = next.ok.saturating_add(first.ok);
+                        next.failed = next.failed.saturating_add(first.failed);
+                    }
+                }
+                runs.push(Run {
+                    ok: u32::from(ok),
+                    failed: u32::from(!ok),
+                });
+            }
+        }
+    }
+
+    /// Applies `runs` to the shared breaker at `now`, in order, each run cut at [`MAX_RUN`].
+    ///
+    /// # Example
+    /// ```
+    /// use gatewise_core::policy::{Breaker, BreakerConfig, BreakerState};
+    /// use gatewise_worker::shared::Run;
+    /// let mut b = Breaker::new(BreakerConfig::default());
+    /// // Two isolates' failures, three and two: five in a row for the object.
+    /// Run::apply(&[Run { ok: 0, failed: 3 }], &mut b, 0);
+    /// assert_eq!(b.state(), BreakerState::Closed);
+    /// Run::apply(&[Run { ok: 0, failed: 2 }], &mut b, 1);
+    /// assert_eq!(b.state(), BreakerState::Open);
+    /// ```
+    pub fn apply(runs: &[Run], breaker: &mut Breaker, now: u64) {
+        for r in runs {
+            for _ in 0..r.ok.min(MAX_RUN) {
+                breaker.record_success(now);
+            }
+            for _ in 0..r.failed.min(MAX_RUN) {
+                breaker.record_failure(now);
+            }
+        }
+    }
 }
 
 /// The object's answer to `sync`.
@@ -98,6 +175,61 @@ pub struct SyncReply {
     pub stored: u32,
     /// Visitors' reports refused (over the per-minute cap).
     pub refused: u32,
+    /// The shared breaker after the call (the isolate adopts it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaker: Option<Breaker>,
+}
+
+/// The object's answer to `admit`: whether this request may go to the
+/// origin (one probe per cool-down for all isolates), and the breaker after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdmitReply {
+    /// `allowed`, `probe` or `rejected`.
+    pub admission: String,
+    /// For `rejected`: when to come back, in ms.
+    #[serde(default)]
+    pub retry_in_ms: u64,
+    /// The shared breaker after the call.
+    pub breaker: Breaker,
+}
+
+impl AdmitReply {
+    /// The reply for `admission` with `breaker`.
+    pub fn new(admission: Admission, breaker: Breaker) -> Self {
+        let (name, retry_in_ms) = match admission {
+            Admission::Allowed => ("allowed", 0),
+            Admission::Probe => ("probe", 0),
+            Admission::Rejected { retry_in } => (
+                "rejected",
+                u64::try_from(retry_in.as_millis()).unwrap_or(u64::MAX),
+            ),
+        };
+        AdmitReply {
+            admission: name.to_owned(),
+            retry_in_ms,
+            breaker,
+        }
+    }
+
+    /// The admission it carries (an unknown name is a rejection: fail closed to the probe lease).
+    ///
+    /// # Example
+    /// ```
+    /// use gatewise_core::policy::{Admission, Breaker, BreakerConfig};
+    /// use gatewise_worker::shared::AdmitReply;
+    /// let r = AdmitReply::new(Admission::Probe, Breaker::new(BreakerConfig::default()));
+    /// assert_eq!(r.admission(), Admission::Probe);
+    /// ```
+    pub fn admission(&self) -> Admission {
+        match self.admission.as_str() {
+            "allowed" => Admission::Allowed,
+            "probe" => Admission::Probe,
+            _ => Admission::Rejected {
+                retry_in: std::time::Duration::from_millis(self.retry_in_ms),
+            },
+        }
+    }
 }
 
 /// What the owner's view asks the object for.

@@ -391,13 +391,15 @@ test('checks: the script loads after first paint', async () => {
 
 test('explainer: status codes, a captured nginx page, log lines — exact layer, type and hop', async () => {
   const cases = [
-    ['502', { kind: 'status', layer: 'unknown', type: '', hop: '', segment: 'unknown', status: '502' }],
-    ['502.3', { kind: 'status', layer: 'iis', type: '', hop: '', segment: 'unknown', status: '502' }],
-    ['524', { kind: 'status', layer: 'cloudflare', type: 'http_response_timeout', hop: 'response', segment: 'upstream', status: '524' }],
-    [fixture('responses/nginx/refused.http'), { kind: 'response', layer: 'nginx', type: 'connection_refused', hop: 'connect', segment: 'upstream', status: '502' }],
+    ['502', { kind: 'status', layer: 'unknown', type: '', hop: '', segment: 'unknown', received: '502', status: '502' }],
+    ['502.3', { kind: 'status', layer: 'iis', type: '', hop: '', segment: 'unknown', received: '502', status: '502' }],
+    ['524', { kind: 'status', layer: 'cloudflare', type: 'http_response_timeout', hop: 'response', segment: 'upstream', received: '524', status: '524' }],
+    [fixture('responses/nginx/refused.http'), { kind: 'response', layer: 'nginx', type: 'connection_refused', hop: 'connect', segment: 'upstream', received: '502', status: '502' }],
+    // A pasted Cloudflare 522 stays 522 as received; 504 is what a gateway would answer.
+    [fixture('responses/cloudflare/522_connection_timed_out.http'), { kind: 'response', layer: 'cloudflare', type: 'connection_timeout', hop: 'connect', segment: 'upstream', received: '522', status: '504' }],
     [firstLine(fixture('logs/nginx/refused.log'), '[error]'), { kind: 'log', layer: 'nginx', type: 'connection_refused', hop: 'connect', segment: 'upstream', status: '502' }],
     [firstLine(fixture('logs/nginx/hang.log'), '[error]'), { kind: 'log', layer: 'nginx', type: 'http_response_timeout', hop: 'response', segment: 'upstream', status: '504' }],
-    [fixture('logs/heroku/h12_request_timeout.log').trim(), { kind: 'log', layer: 'heroku', type: 'http_response_timeout', hop: 'response', segment: 'upstream', status: '504' }],
+    [fixture('logs/heroku/h12_request_timeout.log').trim(), { kind: 'log', layer: 'heroku', type: 'http_response_timeout', hop: 'response', segment: 'upstream', received: '503', status: '504' }],
   ];
   const { page, done } = await open();
   for (const [input, want] of cases) {
@@ -425,6 +427,70 @@ test('explainer: status codes, a captured nginx page, log lines — exact layer,
   await page.waitForFunction(() => document.querySelector('#facts [data-field=status]')?.dataset.value === '504');
   await page.fill('#input', 'hello there');
   await page.waitForSelector('#status[data-state=not_recognised]');
+  await done();
+});
+
+test('explainer: a paste of several artefacts, and a HAR file opened from disk on the HTTP cycle', async () => {
+  const { page, done } = await open();
+  // A response, then the proxy's log lines behind a docker compose prefix, then curl's error.
+  const error = firstLine(fixture('logs/nginx/refused.log'), '[error]');
+  const paste = `${fixture('responses/nginx/refused.http').replace(/\r\n/g, '\n')}\nweb-1  | ${error}\n\ncurl: (7) Failed to connect to 127.0.0.1 port 18100 after 0 ms: Connection refused`;
+  await page.goto(`${world.base}/__gatewise/index.html#q=${encodeURIComponent(paste)}`);
+  await page.waitForSelector('#status[data-state=explained]');
+  const core = gw.explain(paste, { lang: 'en' });
+  const items = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('#artefacts ol.artefacts > li')].map((li) => ({ ...li.dataset, title: li.querySelector('.title').textContent })),
+    );
+  assert.deepEqual(
+    await items(),
+    core.artefacts.map((a, i) => ({
+      kind: a.kind,
+      headline: String(i === core.headline),
+      failure: String(a.failure),
+      layer: a.diagnosis.layer,
+      type: a.diagnosis.errorType ?? '',
+      received: a.diagnosis.receivedStatus == null ? '' : String(a.diagnosis.receivedStatus),
+      title: a.title,
+    })),
+  );
+  assert.deepEqual(
+    core.artefacts.map((a) => a.kind),
+    ['response', 'log', 'message'],
+  );
+  assert.equal(core.headline, 1);
+  // The headline's facts: the log line says why; nothing was received there.
+  const facts = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#facts dd')].map((d) => [d.dataset.field, d.dataset.value])));
+  assert.deepEqual(facts, { kind: 'log', layer: 'nginx', type: 'connection_refused', hop: 'connect', segment: 'upstream', status: '502' });
+  const wrappers = await page.textContent('#artefacts ol.artefacts > li[data-kind=log] p.muted');
+  assert.equal(wrappers, `${gw.messages('explain.', { lang: 'en' }).messages['explain.read_inside'].replace('{wrappers}', 'docker compose prefix')} · from web-1`);
+  await axe(page, 'explainer, several artefacts');
+
+  // A HAR file saved by Chromium's DevTools, opened with the file picker.
+  const har = new URL('pastes/har/chromium-failures.devtools.har', FIXTURES);
+  await page.setInputFiles('#file', fileURLToPath(har));
+  await page.waitForFunction(() => document.getElementById('result').dataset.kind === 'har');
+  const want = gw.explain(readFileSync(har, 'utf8'), { lang: 'en' });
+  const cycles = await page.evaluate(() =>
+    [...document.querySelectorAll('#artefacts ol.artefacts > li')].map((li) =>
+      [...li.querySelectorAll('ol.cycle li')].map((p) => [p.dataset.phase, p.dataset.ms, p.dataset.failed]),
+    ),
+  );
+  assert.deepEqual(
+    cycles,
+    want.artefacts.map((a) => a.exchange.phases.map((p) => [p.phase, p.ms == null ? '' : String(p.ms), String(p.failed)])),
+  );
+  assert.deepEqual(
+    await page.evaluate(() => [...document.querySelectorAll('ol.cycle li[data-failed=true]')].map((p) => p.dataset.phase)),
+    ['connect', 'wait', 'tls', 'dns'],
+  );
+  assert.equal(await page.textContent('#artefacts .not-failed'), 'Not listed because they did not fail: 7.');
+  // A HAR file is too long for the link: it is not put in the fragment.
+  assert.equal(await page.isHidden('#share-box'), true);
+  assert.equal(await page.evaluate(() => location.hash), '');
+  await page.locator('#result').screenshot({ path: `${ARTIFACTS}explainer-har.png` });
+  note(`screenshot ${ARTIFACTS}explainer-har.png`);
+  await axe(page, 'explainer, HAR file');
   await done();
 });
 

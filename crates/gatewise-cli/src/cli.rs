@@ -64,8 +64,9 @@ pub enum Command {
     /// 12 TLS failed; 13 sending the request failed; 14 receiving the
     /// response failed; 15 the server answered 500 or more; 2 usage; 1 other.
     Probe(ProbeArgs),
-    /// Explain a status code (502, 502.3, 524), a log line, or a raw HTTP
-    /// response (a file, or - for stdin).
+    /// Explain anything pasted: a status code (502, 502.3, 524), log lines,
+    /// a raw HTTP response or curl -v output, an error page or its text, a
+    /// header dump, an error message, a HAR file (a file, or - for stdin).
     Explain(ExplainArgs),
     /// Write informative static error pages (500, 502, 503, 504, every
     /// language) and the configuration snippet for a web server.
@@ -124,12 +125,12 @@ impl From<AudienceArg> for Audience {
 /// `gatewise explain`
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// A status code, a log line, a file holding a raw response or log lines, or - for stdin.
+    /// A status code, a log line, an error text, a file (a raw response, log lines, a HAR file…), or - for stdin.
     pub input: String,
     /// Who the explanation is for.
     #[arg(long, value_enum, default_value = "owner")]
     pub audience: AudienceArg,
-    /// Print the diagnosis as JSON.
+    /// Print the explanation as JSON: {"kind", "diagnosis" (the headline's), "headline", "artefacts": […], "notFailed", "omitted"}.
     #[arg(long)]
     pub json: bool,
 }
@@ -215,9 +216,9 @@ pub fn execute(cli: Cli) -> Result<u8, CliError> {
         }
         Command::Explain(a) => {
             let text = explain::read_input(&a.input)?;
-            let e = explain::explain_text(&text, lang)?;
+            let e = explain::explain_text(&text)?;
             if a.json {
-                emit(&json(&e.diagnosis)?)?;
+                emit(&json(&e)?)?;
             } else {
                 emit(&explain::render(
                     &e,

@@ -61,6 +61,9 @@ pub enum CliError {
     /// `explain` was given something it cannot recognise.
     #[error("cannot explain {0:?}")]
     NotRecognised(String),
+    /// `explain` was given a HAR file in which no request failed.
+    #[error("no request of this HAR file failed ({0} read)")]
+    NothingFailed(usize),
     /// Writing the output failed (a closed pipe, a full disk).
     #[error("cannot write output: {0}")]
     Output(std::io::Error),
@@ -80,8 +83,9 @@ impl CliError {
             CliError::Write { .. } => "check that the directory exists and is writable",
             CliError::NoCertificate(_) => "the file must hold PEM certificates",
             CliError::NotRecognised(_) => {
-                "give a status code like 502 or 502.3, a log line, a response file, or - for stdin"
+                "give a status code like 502 or 502.3, a log line, an error page, a response or HAR file, or - for stdin"
             }
+            CliError::NothingFailed(_) => "save the HAR file after the failure happened",
             CliError::Output(_) => "is the output closed?",
             CliError::Resolver(_) => "check /etc/resolv.conf",
         }

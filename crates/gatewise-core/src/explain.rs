@@ -1,7 +1,30 @@
 //! Explain anything a person pastes: a status code (`502`, `502.3`, `524`),
-//! a raw HTTP response, one or more log lines, or an error page's HTML.
-//! The CLI's `explain`, the explainer page and the npm package all call
-//! [`explain()`], so that they agree on what an input is.
+//! a raw HTTP response or `curl -v` output, log lines (also inside the
+//! envelopes of `docker compose`, `kubectl`, the container runtime,
+//! syslog/journald or JSON log records), an error page's HTML or its copied
+//! text, a header dump, the error message of a client library, a HAR file —
+//! or several of these at once. The CLI's `explain`, `npm start -- …`, the
+//! explainer page and the npm package all call [`explain()`], so that they
+//! agree on what an input is.
+//!
+//! The pipeline, every step bounded:
+//! 1. a HAR file is read as one ([`har`]); anything else is cut to
+//!    [`MAX_INPUT`] bytes, and a paste that is one quoted or escaped string is
+//!    unquoted ([`unquote`], at most [`MAX_UNQUOTE`] levels);
+//! 2. each line's envelopes are peeled ([`peel`]);
+//! 3. the lines are split into artefacts — an HTTP response (status line,
+//!    headers, body), a log line, a header dump ([`headers`]), a block of
+//!    text — and each is read: responses and page text by the fingerprints
+//!    (an HTML page also by its visible text, [`visible`]), log lines by the
+//!    log formats, other text by the generic signal layer ([`signal`]);
+//! 4. the [`Explanation`] carries every artefact's own diagnosis and names
+//!    the headline: the most informative failure. When something failed,
+//!    the artefacts that report no failure (a HAR entry that succeeded, an
+//!    access-log line below 500) are counted, not listed.
+//!
+//! A status received is always kept as received ([`Diagnosis::received_status`]);
+//! [`Diagnosis::status`] is the status a gateway would send. A page or a text
+//! that names no status has no received status.
 //!
 //! # Example
 //! ```
@@ -12,56 +35,136 @@
 //! assert_eq!(e.kind, InputKind::Status);
 //!
 //! let line = r#"2026/11/21 06:12:01 [error] 4242#4242: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: _, request: "GET / HTTP/1.1", upstream: "http://127.0.0.1:9/", host: "localhost""#;
-//! let e = explain(line).unwrap();
+//! let e = explain(&format!("web-1  | {line}")).unwrap();
 //! assert_eq!(e.kind, InputKind::Log);
 //! assert_eq!(e.diagnosis.error_type, Some(ErrorType::ConnectionRefused));
 //! assert_eq!(e.diagnosis.layer, Layer::Nginx);
 //!
-//! let e = explain("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>").unwrap();
-//! assert_eq!(e.kind, InputKind::Page);
-//! assert_eq!(e.diagnosis.layer, Layer::Nginx);
+//! let page = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>";
+//! let e = explain(&format!("{page}\n\n{line}")).unwrap();
+//! assert_eq!(e.artefacts.len(), 2);
+//! assert_eq!(e.artefacts[0].kind, InputKind::Page);
+//! assert_eq!(e.artefacts[0].diagnosis.received_status, Some(502));
+//! assert_eq!(e.headline, 1, "the log line says why");
+//!
+//! let e = explain("curl: (7) Failed to connect to localhost port 8080 after 0 ms: Connection refused").unwrap();
+//! assert_eq!(e.kind, InputKind::Message);
+//! assert_eq!(e.diagnosis.error_type, Some(ErrorType::ConnectionRefused));
 //! ```
+
+pub mod har;
+pub mod headers;
+pub mod peel;
+mod read;
+pub mod signal;
+pub mod unquote;
+pub mod visible;
 
 use serde::{Deserialize, Serialize};
 
-use crate::classify::{self, ResponseView};
-use crate::diagnosis::{Evidence, EvidenceSource};
 use crate::hop::named_enum;
-use crate::logs::{self, LineExplanation, LineKind};
-use crate::{raw, status, Confidence, Diagnosis, ErrorType, Layer};
+use crate::logs::LogExplanation;
+use crate::{classify, status, Confidence, Diagnosis, Layer};
 
-/// At most this many bytes of a paste are considered.
+pub use har::{CyclePhase, Exchange, Phase};
+pub use peel::Wrapper;
+
+/// At most this many bytes of a paste are read (a HAR file: [`har::MAX_HAR_INPUT`]).
 pub const MAX_INPUT: usize = 256 * 1024;
-/// Status codes are looked for in this many leading bytes of an error page.
-const STATUS_SCAN: usize = 4096;
-/// The statuses tried for an error page that names none.
-const PAGE_STATUS_GUESSES: &[u16] = &[502, 503, 504, 500];
+/// At most this many lines of a paste are read.
+pub const MAX_LINES: usize = 1000;
+/// At most this many artefacts are listed; the rest are counted in [`Explanation::omitted`].
+pub const MAX_ARTEFACTS: usize = 24;
+/// A quoted paste is unquoted at most this many times.
+pub const MAX_UNQUOTE: usize = 2;
 
 named_enum! {
-    /// What kind of input was recognised.
+    /// What kind of artefact was recognised.
     InputKind {
         /// A status code such as `502` or `502.3`.
         Status = "status",
-        /// A raw HTTP response (status line, headers, body).
+        /// A raw HTTP response (status line, headers, body), also from `curl -v` or `curl -I`.
         Response = "response",
-        /// One or more log lines.
+        /// A log line.
         Log = "log",
-        /// An error page's HTML or text, without a status line.
+        /// An error page's HTML or its visible text, without a status line.
         Page = "page",
+        /// A dump of header fields (DevTools, PHP `print_r`, a Python dict) without a body.
+        Headers = "headers",
+        /// An error message of a client, library or runtime (curl, Node, Go, Java, Python…).
+        Message = "message",
+        /// An entry of a HAR file.
+        Har = "har",
     }
 }
 
-/// The result of [`explain()`].
-#[derive(Debug, Clone, Serialize)]
+/// Lines of the paste (1-based, inclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
-pub struct Explanation {
-    /// What the input was taken for.
+pub struct LineRange {
+    /// The first line.
+    pub first: usize,
+    /// The last line.
+    pub last: usize,
+}
+
+/// One thing found in a paste, with its own diagnosis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Artefact {
+    /// What it is.
     pub kind: InputKind,
-    /// The diagnosis (for several log lines: the first failure's).
+    /// What it says.
     pub diagnosis: Diagnosis,
-    /// For log input: every recognised line with its own explanation.
-    #[serde(skip)]
-    pub lines: Vec<LineExplanation>,
+    /// Whether it reports a failure (a failure type, a status of 500 or more,
+    /// an error message, a request that got no response).
+    pub failure: bool,
+    /// Where it is in the paste (none for a HAR entry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines: Option<LineRange>,
+    /// The envelopes peeled to read it, outermost first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub wrappers: Vec<Wrapper>,
+    /// Where it came from, as an envelope said (a compose service, a syslog tag, a stream).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The line it was read from, or its first line (cut to 300 bytes).
+    pub excerpt: String,
+    /// For a log line: the log explainer's reading.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<LogExplanation>,
+    /// For a HAR entry: the request and its timings as the HTTP cycle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<Exchange>,
+}
+
+/// The result of [`explain()`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Explanation {
+    /// What the headline artefact is.
+    pub kind: InputKind,
+    /// The headline artefact's diagnosis.
+    pub diagnosis: Diagnosis,
+    /// The index of the headline in `artefacts`: the most informative failure.
+    pub headline: usize,
+    /// Every artefact found, in the order of the paste.
+    pub artefacts: Vec<Artefact>,
+    /// Artefacts read that report no failure and are not listed, because
+    /// others did (HAR entries that succeeded, access-log lines below 500).
+    pub not_failed: usize,
+    /// Artefacts left out beyond [`MAX_ARTEFACTS`].
+    pub omitted: usize,
+}
+
+impl Explanation {
+    /// The headline artefact.
+    pub fn headline(&self) -> Option<&Artefact> {
+        self.artefacts.get(self.headline)
+    }
 }
 
 /// Why an input could not be explained.
@@ -69,141 +172,214 @@ pub struct Explanation {
 pub enum ExplainError {
     /// Nothing but white space.
     Empty,
-    /// No status code, response, log line or known error page was recognised.
+    /// No status code, response, log line, error page, header dump or error message was recognised.
     NotRecognised,
+    /// A HAR file whose requests all succeeded: nothing failed.
+    NothingFailed {
+        /// How many requests the file holds.
+        requests: usize,
+    },
 }
 
 impl std::fmt::Display for ExplainError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            ExplainError::Empty => "nothing to explain",
-            ExplainError::NotRecognised => {
-                "not a status code, an HTTP response, a known log line or a known error page"
+        match self {
+            ExplainError::Empty => f.write_str("nothing to explain"),
+            ExplainError::NotRecognised => f.write_str(
+                "not a status code, an HTTP response, a known log line, error page or error message",
+            ),
+            ExplainError::NothingFailed { requests } => {
+                write!(f, "no request of this HAR file failed ({requests} read)")
             }
-        })
+        }
     }
 }
 
 impl std::error::Error for ExplainError {}
 
-/// Explains a paste (see the module docs for the kinds tried, in order).
+impl ExplainError {
+    /// A stable code for the error (`empty`, `not_recognised`, `nothing_failed`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ExplainError::Empty => "empty",
+            ExplainError::NotRecognised => "not_recognised",
+            ExplainError::NothingFailed { .. } => "nothing_failed",
+        }
+    }
+}
+
+/// Explains a paste (see the module docs for the pipeline).
 pub fn explain(input: &str) -> Result<Explanation, ExplainError> {
+    if har::looks_like_har(input) {
+        if let Some(h) = har::read(input) {
+            return from_har(h);
+        }
+    }
+    // Only a paste read whole can show that a response was cut short on its way.
     let whole = input.len() <= MAX_INPUT;
-    let input = prefix(input, MAX_INPUT).trim();
+    let input = cut(input, MAX_INPUT).trim();
     if input.is_empty() {
         return Err(ExplainError::Empty);
     }
-    if let Ok(key) = status::parse(input) {
-        return Ok(single(InputKind::Status, classify::status(key)));
-    }
-    if input.starts_with("HTTP/") {
-        if let Ok(r) = raw::parse_response(input.as_bytes()) {
-            let headers = r.header_pairs();
-            let d = classify::response(&r.view(&headers));
-            let d = if whole { cut_short(&r, d) } else { d };
-            return Ok(single(InputKind::Response, d));
+    let mut text = input.to_owned();
+    let mut outer = Vec::new();
+    for _ in 0..MAX_UNQUOTE {
+        if let Ok(key) = status::parse(text.trim()) {
+            let d = classify::status(key);
+            let artefact = Artefact {
+                kind: InputKind::Status,
+                failure: d.status >= 500,
+                lines: Some(LineRange { first: 1, last: 1 }),
+                wrappers: outer.clone(),
+                source: None,
+                excerpt: cut(text.trim(), 300).to_owned(),
+                log: None,
+                exchange: None,
+                diagnosis: d,
+            };
+            return assemble(vec![artefact], 0);
+        }
+        match unquote::unquote_as(&text) {
+            Some((inner, how)) if inner.trim() != text.trim() && !inner.trim().is_empty() => {
+                outer.push(how);
+                text = inner;
+            }
+            _ => break,
         }
     }
-    let lines = logs::explain_all(input);
-    if let Some(first) = lines
-        .iter()
-        .find(|l| l.explanation.kind == LineKind::Failure)
-        .or_else(|| lines.first())
-    {
-        let diagnosis = first.explanation.diagnosis.clone();
-        return Ok(Explanation {
-            kind: InputKind::Log,
-            diagnosis,
-            lines,
+    let mut artefacts = read::artefacts(&text, whole);
+    for a in &mut artefacts {
+        a.wrappers.splice(0..0, outer.iter().copied());
+    }
+    assemble(artefacts, 0)
+}
+
+fn from_har(h: har::HarReading) -> Result<Explanation, ExplainError> {
+    if h.entries.is_empty() {
+        return Err(ExplainError::NothingFailed {
+            requests: h.succeeded,
         });
     }
-    page(input).map(|d| single(InputKind::Page, d))
-}
-
-/// A 2xx response whose body is shorter than the `Content-Length` it declares was cut
-/// on its way: RFC 9112 §8, "a message that uses a valid Content-Length is incomplete
-/// if the size of the message body received (in octets) is less than the value given
-/// by Content-Length". A paste may have lost a carriage return per line break and its
-/// final line break, so only a shortfall beyond those counts; an empty body (headers
-/// only, as `curl -I` prints a HEAD answer) says nothing. The layer and the received
-/// status stay as read.
-fn cut_short(r: &raw::RawResponse, d: Diagnosis) -> Diagnosis {
-    let Some(declared) = r.content_length else {
-        return d;
-    };
-    if !(200..300).contains(&r.status) || r.body.is_empty() || d.error_type.is_some() {
-        return d;
-    }
-    let received = u64::try_from(r.body.len()).unwrap_or(u64::MAX);
-    let line_breaks = r.body.iter().filter(|b| **b == b'\n').count();
-    let slack = u64::try_from(line_breaks)
-        .unwrap_or(u64::MAX)
-        .saturating_add(2);
-    if received.saturating_add(slack) >= declared {
-        return d;
-    }
-    let mut cut = Diagnosis::for_type(ErrorType::HttpResponseIncomplete, d.layer);
-    cut.received_status = d.received_status.or(Some(r.status));
-    cut.vendor_code = d.vendor_code;
-    cut.confidence = Confidence::Medium;
-    cut.evidence = d.evidence;
-    cut.with_evidence(Evidence::new(
-        EvidenceSource::Body,
-        format!("Content-Length: {declared}, and {received} bytes of body"),
-        Some("rfc9112.incomplete_content_length"),
-    ))
-}
-
-fn single(kind: InputKind, diagnosis: Diagnosis) -> Explanation {
-    Explanation {
-        kind,
-        diagnosis,
-        lines: Vec::new(),
-    }
-}
-
-/// An error page without a status line: the status it names, or the best
-/// of the usual gateway statuses.
-fn page(text: &str) -> Result<Diagnosis, ExplainError> {
-    let named = statuses_named(prefix(text, STATUS_SCAN));
-    let guessed = named.is_empty();
-    let candidates: &[u16] = if guessed { PAGE_STATUS_GUESSES } else { &named };
-    let best = candidates
-        .iter()
-        .map(|&status| {
-            classify::response(&ResponseView {
-                status,
-                headers: &[],
-                body: text.as_bytes(),
-            })
+    let artefacts = h
+        .entries
+        .into_iter()
+        .map(|e| Artefact {
+            kind: InputKind::Har,
+            failure: true,
+            lines: None,
+            wrappers: Vec::new(),
+            source: None,
+            excerpt: cut(&format!("{} {}", e.exchange.method, e.exchange.url), 300).to_owned(),
+            log: None,
+            diagnosis: e.diagnosis,
+            exchange: Some(e.exchange),
         })
-        .max_by_key(|d| {
-            (
-                d.layer != Layer::Unknown && d.layer != Layer::OriginApp,
-                d.error_type.is_some(),
-                confidence_rank(d.confidence),
-            )
-        })
-        .ok_or(ExplainError::NotRecognised)?;
-    if guessed && best.layer == Layer::Unknown {
+        .collect();
+    assemble(artefacts, h.succeeded)
+}
+
+/// Picks the headline, hides what reports no failure when something failed,
+/// and caps the list.
+fn assemble(all: Vec<Artefact>, mut not_failed: usize) -> Result<Explanation, ExplainError> {
+    if all.is_empty() {
         return Err(ExplainError::NotRecognised);
     }
-    let fact = if guessed {
-        format!("no status in the page; {} fits it best", best.status)
-    } else {
-        format!(
-            "the page names status {}",
-            best.received_status.unwrap_or(best.status)
-        )
-    };
-    let mut best = best.with_evidence(Evidence::new(EvidenceSource::Body, fact, None));
-    if guessed {
-        best.confidence = Confidence::Low;
+    let any_failure = all.iter().any(|a| a.failure);
+    let mut kept = Vec::new();
+    for a in all {
+        if any_failure && !a.failure {
+            not_failed = not_failed.saturating_add(1);
+        } else {
+            kept.push(a);
+        }
     }
-    Ok(best)
+    let best = first_of_its_log(&kept, first_max(&kept, score).unwrap_or(0));
+    let omitted = kept.len().saturating_sub(MAX_ARTEFACTS);
+    let headline_artefact = kept.get(best).cloned();
+    kept.truncate(MAX_ARTEFACTS);
+    let headline = if best < MAX_ARTEFACTS {
+        best
+    } else {
+        // The headline was beyond the cap: it takes the last place.
+        kept.pop();
+        kept.extend(headline_artefact);
+        kept.len().saturating_sub(1)
+    };
+    let head = kept.get(headline).ok_or(ExplainError::NotRecognised)?;
+    Ok(Explanation {
+        kind: head.kind,
+        diagnosis: head.diagnosis.clone(),
+        headline,
+        not_failed,
+        omitted,
+        artefacts: kept,
+    })
 }
 
-fn confidence_rank(c: Confidence) -> u8 {
+/// The index of the first element with the greatest key.
+fn first_max<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Option<usize> {
+    let mut best: Option<(usize, K)> = None;
+    for (i, item) in items.iter().enumerate() {
+        let k = key(item);
+        if best.as_ref().is_none_or(|(_, b)| k > *b) {
+            best = Some((i, k));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// How informative an artefact is: a failure, with a type, surely, by a
+/// named layer, with a vendor code, of a kind that says much.
+fn score(a: &Artefact) -> (bool, bool, u8, bool, bool, u8) {
+    let (failure, typed, named, vendor, kind) = facts(a);
+    (
+        failure,
+        typed,
+        confidence_rank(a.diagnosis.confidence),
+        named,
+        vendor,
+        kind,
+    )
+}
+
+/// What an artefact says, however surely: a failure, a type, a named layer, a
+/// vendor code, the kind.
+fn facts(a: &Artefact) -> (bool, bool, bool, bool, u8) {
+    let d = &a.diagnosis;
+    let kind = match a.kind {
+        InputKind::Log | InputKind::Response | InputKind::Har => 3,
+        InputKind::Page | InputKind::Message => 2,
+        InputKind::Headers => 1,
+        InputKind::Status => 0,
+    };
+    (
+        a.failure,
+        d.error_type.is_some(),
+        !matches!(d.layer, Layer::Unknown | Layer::OriginApp),
+        d.vendor_code.is_some(),
+        kind,
+    )
+}
+
+/// Within one log (lines of one format), the first failure that says as much
+/// as the best one is the headline: the later ones follow from it, however
+/// sure a later line's reading is.
+fn first_of_its_log(kept: &[Artefact], best: usize) -> usize {
+    let Some(b) = kept.get(best) else {
+        return best;
+    };
+    let format = b.log.as_ref().map(|l| l.format);
+    if format.is_none() {
+        return best;
+    }
+    kept.iter()
+        .take(best)
+        .position(|a| a.log.as_ref().map(|l| l.format) == format && facts(a) == facts(b))
+        .unwrap_or(best)
+}
+
+/// Higher for a surer reading.
+pub(crate) fn confidence_rank(c: Confidence) -> u8 {
     match c {
         Confidence::High => 2,
         Confidence::Medium => 1,
@@ -211,32 +387,8 @@ fn confidence_rank(c: Confidence) -> u8 {
     }
 }
 
-/// 4xx/5xx codes standing alone in `text`, in order of appearance, at most 3.
-fn statuses_named(text: &str) -> Vec<u16> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    for (i, w) in bytes.windows(3).enumerate() {
-        let before = i.checked_sub(1).and_then(|j| bytes.get(j));
-        let after = bytes.get(i.saturating_add(3));
-        let standalone = !before.is_some_and(u8::is_ascii_alphanumeric)
-            && !after.is_some_and(u8::is_ascii_alphanumeric);
-        if !standalone || !w.iter().all(u8::is_ascii_digit) {
-            continue;
-        }
-        let Ok(code) = std::str::from_utf8(w).unwrap_or("0").parse::<u16>() else {
-            continue;
-        };
-        if (400..600).contains(&code) && !out.contains(&code) {
-            out.push(code);
-            if out.len() == 3 {
-                break;
-            }
-        }
-    }
-    out
-}
-
-fn prefix(s: &str, max: usize) -> &str {
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+pub(crate) fn cut(s: &str, max: usize) -> &str {
     let mut end = max.min(s.len());
     while !s.is_char_boundary(end) {
         end = end.saturating_sub(1);
@@ -245,93 +397,4 @@ fn prefix(s: &str, max: usize) -> &str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn each_kind_is_recognised() {
-        assert_eq!(explain("524").unwrap().kind, InputKind::Status);
-        let e = explain("HTTP/1.1 503 Service Unavailable\nServer: varnish\n\nGuru Meditation")
-            .unwrap();
-        assert_eq!(e.kind, InputKind::Response);
-        assert_eq!(e.diagnosis.received_status, Some(503));
-        let e = explain(
-            "<h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n",
-        )
-        .unwrap();
-        assert_eq!(
-            (e.kind, e.diagnosis.layer),
-            (InputKind::Page, Layer::Haproxy)
-        );
-        assert_eq!(e.diagnosis.received_status, Some(503));
-    }
-
-    #[test]
-    fn a_page_without_a_status_gets_the_best_fitting_one() {
-        let e = explain("upstream connect error or disconnect/reset before headers. reset reason: connection failure").unwrap();
-        assert_eq!(e.kind, InputKind::Page);
-        assert_eq!(e.diagnosis.layer, Layer::Envoy);
-        assert_eq!(e.diagnosis.error_type, Some(ErrorType::ConnectionRefused));
-        assert_eq!(e.diagnosis.confidence, Confidence::Low);
-    }
-
-    #[test]
-    fn nonsense_and_empty_are_errors_not_panics() {
-        assert_eq!(explain("   ").unwrap_err(), ExplainError::Empty);
-        assert_eq!(
-            explain("hello world").unwrap_err(),
-            ExplainError::NotRecognised
-        );
-        assert!(explain(&"€".repeat(300_000)).is_err());
-        assert!(explain("HTTP/1.1 abc").is_err());
-    }
-
-    #[test]
-    fn a_2xx_cut_short_of_its_content_length_is_incomplete() {
-        let cut =
-            "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Length: 100000\r\n\r\n0123456789";
-        let e = explain(cut).unwrap();
-        assert_eq!(e.kind, InputKind::Response);
-        assert_eq!(
-            e.diagnosis.error_type,
-            Some(ErrorType::HttpResponseIncomplete)
-        );
-        assert_eq!(e.diagnosis.received_status, Some(200));
-        // Whole, or short only by what a paste loses (CR of CRLF, a last line break).
-        for whole in [
-            "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789",
-            "HTTP/1.1 200 OK\nContent-Length: 14\n\nab\ncd\nef\ngh",
-            // Headers only: curl -I.
-            "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n",
-            // An error status keeps its own reading.
-            "HTTP/1.1 404 Not Found\r\nContent-Length: 100000\r\n\r\nnot here",
-            // Chunked: a client shows the decoded body under the chunked header.
-            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nhello",
-        ] {
-            let e = explain(whole).unwrap();
-            assert_ne!(
-                e.diagnosis.error_type,
-                Some(ErrorType::HttpResponseIncomplete),
-                "{whole}"
-            );
-        }
-        // A paste cut by the size limit says nothing of the body.
-        let huge = format!(
-            "HTTP/1.1 200 OK\r\nContent-Length: 999999999\r\n\r\n{}",
-            "a".repeat(MAX_INPUT)
-        );
-        assert_ne!(
-            explain(&huge).unwrap().diagnosis.error_type,
-            Some(ErrorType::HttpResponseIncomplete)
-        );
-    }
-
-    #[test]
-    fn statuses_are_found_standing_alone() {
-        assert_eq!(
-            statuses_named("Error 503 Backend fetch failed; XID: 5023"),
-            vec![503]
-        );
-        assert_eq!(statuses_named("a502b 404"), vec![404]);
-    }
-}
+mod tests;

@@ -581,6 +581,15 @@ mod tests {
                 }
             }
         }
+        // The visible text of error pages as people copy it (the `*_text` rows read it).
+        let pages = root.join("../pastes/page_text");
+        for file in std::fs::read_dir(&pages).unwrap() {
+            let path = file.unwrap().path();
+            if path.extension().and_then(|e| e.to_str()) == Some("txt") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path.display().to_string(), text));
+            }
+        }
         out
     }
 

@@ -231,6 +231,23 @@ pub fn explain(line: &str) -> Option<LogExplanation> {
     explain_with(line, None)
 }
 
+/// [`explain`] for a line of a W3C extended log whose last `#Fields:`
+/// directive named `w3c_fields` (IIS lines are read by those names).
+pub fn explain_in(line: &str, w3c_fields: Option<&[String]>) -> Option<LogExplanation> {
+    explain_with(line, w3c_fields)
+}
+
+/// The field names of a W3C `#Fields:` directive line, if `line` is one.
+pub fn w3c_fields(line: &str) -> Option<Vec<String>> {
+    let rest = line.strip_prefix("#Fields:")?;
+    Some(
+        rest.split_whitespace()
+            .take(MAX_FIELDS)
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
 /// Explains every recognised line of a multi-line paste (bounded by
 /// [`MAX_LINES`] and [`MAX_TOTAL_BYTES`]). A W3C `#Fields:` directive sets the
 /// field order for the IIS lines after it.
@@ -239,13 +256,8 @@ pub fn explain_all(text: &str) -> Vec<LineExplanation> {
     let mut w3c_fields: Option<Vec<String>> = None;
     let mut out = Vec::new();
     for (i, line) in text.lines().take(MAX_LINES).enumerate() {
-        if let Some(rest) = line.strip_prefix("#Fields:") {
-            w3c_fields = Some(
-                rest.split_whitespace()
-                    .take(MAX_FIELDS)
-                    .map(str::to_owned)
-                    .collect(),
-            );
+        if let Some(fields) = self::w3c_fields(line) {
+            w3c_fields = Some(fields);
             continue;
         }
         if let Some(explanation) = explain_with(line, w3c_fields.as_deref()) {
@@ -271,34 +283,42 @@ fn take_causes_from_next(out: &mut [LineExplanation]) {
         let Some(cur) = out.get_mut(i) else {
             break;
         };
-        let n = &next.explanation;
-        let Some(t) = n.diagnosis.error_type else {
-            continue;
-        };
-        let follows = next.line == cur.line.saturating_add(1);
-        let wanted = row_of(&cur.explanation)
-            .is_some_and(|r| r.row.then.cause_from_next.contains(&n.format.name()));
-        if !follows || !wanted || n.kind != LineKind::Failure {
-            continue;
+        if next.line == cur.line.saturating_add(1) {
+            take_cause_from_next(&mut cur.explanation, &next.explanation);
         }
-        let own = &cur.explanation.diagnosis;
-        let mut d = Diagnosis::for_type(t, own.layer);
-        d.received_status = own.received_status;
-        d.confidence = n.diagnosis.confidence;
-        for alt in &n.diagnosis.alternatives {
-            d = d.with_alternative(*alt);
-        }
-        d.detail = n.diagnosis.detail.clone();
-        d.vendor_code = own
-            .vendor_code
-            .clone()
-            .or_else(|| n.diagnosis.vendor_code.clone());
-        for e in own.evidence.iter().chain(&n.diagnosis.evidence) {
-            d = d.with_evidence(e.clone());
-        }
-        cur.explanation.diagnosis = d;
-        cur.explanation.kind = LineKind::Failure;
     }
+}
+
+/// `cur` takes the failure of `next`, the line that directly follows it, when `cur`'s
+/// row names `next`'s format in `cause_from_next` (see [`explain_all`]). Returns whether
+/// it did. `explain::explain` calls this for each pair of consecutive log lines.
+pub fn take_cause_from_next(cur: &mut LogExplanation, next: &LogExplanation) -> bool {
+    let Some(t) = next.diagnosis.error_type else {
+        return false;
+    };
+    let wanted =
+        row_of(cur).is_some_and(|r| r.row.then.cause_from_next.contains(&next.format.name()));
+    if !wanted || next.kind != LineKind::Failure {
+        return false;
+    }
+    let own = &cur.diagnosis;
+    let mut d = Diagnosis::for_type(t, own.layer);
+    d.received_status = own.received_status;
+    d.confidence = next.diagnosis.confidence;
+    for alt in &next.diagnosis.alternatives {
+        d = d.with_alternative(*alt);
+    }
+    d.detail = next.diagnosis.detail.clone();
+    d.vendor_code = own
+        .vendor_code
+        .clone()
+        .or_else(|| next.diagnosis.vendor_code.clone());
+    for e in own.evidence.iter().chain(&next.diagnosis.evidence) {
+        d = d.with_evidence(e.clone());
+    }
+    cur.diagnosis = d;
+    cur.kind = LineKind::Failure;
+    true
 }
 
 /// The pattern row a line was explained by.

@@ -202,7 +202,7 @@ impl Cond {
                 (trimmed == prepared.needle).then(|| (whole, Vec::new()))
             }
             Test::Number(ranges) => {
-                let n: i64 = value.raw.trim().parse().ok()?;
+                let n = value.number()?;
                 ranges
                     .iter()
                     .any(|(lo, hi)| (*lo..=*hi).contains(&n))
@@ -301,6 +301,7 @@ impl Found<'_> {
 pub struct Text<'a> {
     raw: &'a str,
     lower: OnceCell<Option<String>>,
+    number: OnceCell<Option<i64>>,
 }
 
 impl<'a> Text<'a> {
@@ -309,12 +310,18 @@ impl<'a> Text<'a> {
         Text {
             raw,
             lower: OnceCell::new(),
+            number: OnceCell::new(),
         }
     }
 
     /// The value as given.
     pub fn raw(&self) -> &'a str {
         self.raw
+    }
+
+    /// The value as a number (trimmed), parsed on first use.
+    pub fn number(&self) -> Option<i64> {
+        *self.number.get_or_init(|| self.raw.trim().parse().ok())
     }
 
     /// The value with ASCII letters lowercased (the same byte offsets).

@@ -218,12 +218,11 @@ fn trim_leading_space(b: &[u8]) -> &[u8] {
 }
 
 /// Decodes a chunked body; a truncated or malformed tail keeps what was decoded.
+/// A pasted body may have lost its carriage returns: a chunk-size line may end in
+/// a bare LF (RFC 9112 §2.2 lets a recipient accept LF as a line terminator).
 fn dechunk(mut rest: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    while let Ok(httparse::Status::Complete((used, size))) = httparse::parse_chunk_size(rest) {
-        let Ok(size) = usize::try_from(size) else {
-            break;
-        };
+    while let Some((used, size)) = chunk_size(rest) {
         if size == 0 {
             break;
         }
@@ -240,6 +239,24 @@ fn dechunk(mut rest: &[u8]) -> Vec<u8> {
             .unwrap_or(after);
     }
     out
+}
+
+/// A chunk-size line (`1a;ext=1` then CRLF or LF): the bytes it takes and the size.
+fn chunk_size(rest: &[u8]) -> Option<(usize, usize)> {
+    const MAX_LINE: usize = 1024;
+    let end = rest.iter().take(MAX_LINE).position(|b| *b == b'\n')?;
+    let line = rest.get(..end)?;
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let digits = line
+        .split(|b| *b == b';')
+        .next()
+        .unwrap_or_default()
+        .trim_ascii();
+    if digits.is_empty() || digits.len() > 15 || !digits.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let size = usize::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()?;
+    Some((end.saturating_add(1), size))
 }
 
 #[cfg(test)]
@@ -271,6 +288,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.body, b"abc");
+        // A paste that lost its carriage returns; a chunk extension.
+        let r = parse_response(
+            b"HTTP/1.1 504 Gateway Timeout\nTransfer-Encoding: chunked\n\n4;x=1\nabcd\n3\nefg\n0\n\n",
+        )
+        .unwrap();
+        assert_eq!(r.body, b"abcdefg");
+        // Not a chunk size: nothing decoded.
+        let r = parse_response(
+            b"HTTP/1.1 502 Bad Gateway\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc",
+        )
+        .unwrap();
+        assert_eq!(r.body, b"");
     }
 
     /// Found by tests/hostile_input.rs: a response with more headers than

@@ -358,7 +358,8 @@ fn raw_parser_handles_chunked_http09_and_truncated_bodies() {
 }
 
 /// Adding a fingerprint is one row plus one fixture: every generator row
-/// must be the best match of at least one fixture.
+/// must be the best match of at least one fixture (a response, or for the
+/// rows of an error page's visible text, a paste of it in `pastes/page_text`).
 #[test]
 fn every_generator_row_is_the_best_match_of_a_fixture() {
     use gatewise_core::fingerprint::{matches, Observed, Role, FINGERPRINTS};
@@ -375,6 +376,20 @@ fn every_generator_row_is_the_best_match_of_a_fixture() {
             if let Some(best) = matches(&seen).first() {
                 won.insert(best.fingerprint.id);
             }
+        }
+    }
+    // The rows for an error page's visible text win on what people copy of it.
+    let pages = root().join("../pastes/page_text");
+    for f in std::fs::read_dir(&pages).unwrap() {
+        let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        if let Ok(e) = gatewise_core::explain::explain(&text) {
+            won.extend(
+                e.diagnosis
+                    .evidence
+                    .iter()
+                    .filter_map(|ev| ev.rule.as_deref())
+                    .filter_map(|r| FINGERPRINTS.iter().find(|f| f.id == r).map(|f| f.id)),
+            );
         }
     }
     let missing: Vec<&str> = FINGERPRINTS

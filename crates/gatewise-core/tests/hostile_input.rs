@@ -359,7 +359,9 @@ fn explain_reads_max_input() {
     let paste = vec![NGINX_REFUSED; 10_000].join("\n");
     let e = within("explain 10,000 lines", || explain::explain(&paste)).unwrap();
     assert_eq!(e.kind, explain::InputKind::Log);
-    assert_eq!(e.lines.len(), logs::MAX_LINES);
+    // Read up to MAX_LINES lines; the failures beyond MAX_ARTEFACTS are counted.
+    assert_eq!(e.artefacts.len(), explain::MAX_ARTEFACTS);
+    assert_eq!(e.artefacts.len() + e.omitted, explain::MAX_LINES);
     // Junk of 1 MB: read to MAX_INPUT only.
     let junk = "<p>".repeat(1 << 20);
     let cut = &junk[..explain::MAX_INPUT];

@@ -25,7 +25,7 @@
 use std::time::Duration;
 
 use gatewise_core::checks::{ChecksConfig, Verdict, Who};
-use gatewise_core::explain::InputKind;
+use gatewise_core::explain::{Exchange, InputKind, LineRange, Wrapper};
 use gatewise_core::logs::{LineKind, LogExplanation, LogFormat};
 use gatewise_core::policy::{Backoff, OverMax, Reason, RetryDecision, RetryPolicy, WaitSource};
 use gatewise_core::render::{negotiate, PageContext, Texts};
@@ -230,19 +230,59 @@ impl LogLineExplanation {
     }
 }
 
-/// What [`crate::explain`] recognised, and its diagnosis.
+/// One artefact of a paste, with its own diagnosis and texts.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ExplainedArtefact {
+    /// What it is.
+    pub kind: InputKind,
+    /// What it says.
+    pub diagnosis: Diagnosis,
+    /// Whether it reports a failure.
+    pub failure: bool,
+    /// The headline of its explanation (the page's title).
+    pub title: String,
+    /// Its one-line summary.
+    pub summary: String,
+    /// Where it is in the paste (none for a HAR entry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines: Option<LineRange>,
+    /// The envelopes peeled to read it, outermost first.
+    pub wrappers: Vec<Wrapper>,
+    /// Where it came from, as an envelope said (a compose service, a syslog tag, a stream).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The line it was read from, or its first line.
+    pub excerpt: String,
+    /// For a log line: the log explainer's reading, with its text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<LogLineExplanation>,
+    /// For a HAR entry: the request and its timings as the HTTP cycle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<Exchange>,
+}
+
+/// What [`crate::explain`] found in a paste: every artefact with its own
+/// diagnosis, and the headline's diagnosis and texts.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Explanation {
-    /// What the input was taken for.
+    /// What the headline artefact is.
     pub kind: InputKind,
-    /// The diagnosis (for several log lines: the first failure's).
+    /// The headline artefact's diagnosis.
     pub diagnosis: Diagnosis,
-    /// What the HTML page would say about the diagnosis.
+    /// What the HTML page would say about the headline's diagnosis.
     pub texts: Texts,
-    /// For log input: every recognised line.
-    pub lines: Vec<LogLineExplanation>,
+    /// The index of the headline in `artefacts`: the most informative failure.
+    pub headline: usize,
+    /// Every artefact found, in the order of the paste.
+    pub artefacts: Vec<ExplainedArtefact>,
+    /// Artefacts read that report no failure and are not listed, because others did.
+    pub not_failed: usize,
+    /// Artefacts left out beyond the most that are listed.
+    pub omitted: usize,
 }
 
 /// The retry rules of one request; every member is optional and defaults to
@@ -383,6 +423,8 @@ pub struct Limits {
     pub max_error_text: usize,
     /// Bytes of a paste read by `explain` and `explainLogs`.
     pub max_input: usize,
+    /// Bytes of a HAR file read by `explain`.
+    pub max_har_input: usize,
 }
 
 /// Messages of the catalogs whose keys start with a prefix, in one language.

@@ -33,7 +33,6 @@ pub mod convert;
 use std::time::Duration;
 
 use gatewise_core::classify::{self, ResponseView, TransportError};
-use gatewise_core::explain::ExplainError;
 use gatewise_core::policy::{retry_after, SplitMix64};
 use gatewise_core::{checks, i18n};
 use gatewise_core::{explain as core_explain, fingerprint, logs, proxy_status, render, status};
@@ -41,8 +40,9 @@ use gatewise_core::{Diagnosis, Lang};
 use wasm_bindgen::prelude::*;
 
 use crate::api::{
-    CheckVerdict, ExplainedDiagnosis, Explanation, LanguageInfo, Limits, LogLineExplanation,
-    Messages, PageOptions, PluralMessage, ProxyStatusFacts, ResponseHead, RetryAnswer,
+    CheckVerdict, ExplainedArtefact, ExplainedDiagnosis, Explanation, LanguageInfo, Limits,
+    LogLineExplanation, Messages, PageOptions, PluralMessage, ProxyStatusFacts, ResponseHead,
+    RetryAnswer,
     RetryPolicyOptions, RetryQuestion, TextOptions,
 };
 use crate::convert::{arg, options, out, Failure};
@@ -117,29 +117,45 @@ pub fn explain_logs(text: &str, opts: JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// `explain(text, options)`: anything pasted — a status code, a raw
-/// response, log lines, an error page ([`core_explain::explain`]).
+/// response or `curl -v` output, log lines in their envelopes, an error page
+/// or its text, a header dump, an error message, a HAR file, or several of
+/// these ([`core_explain::explain`]).
 #[wasm_bindgen]
 pub fn explain(text: &str, opts: JsValue) -> Result<JsValue, JsValue> {
     let opts: TextOptions = options("options", opts)?;
     let ctx = opts.context();
-    let e = core_explain::explain(text).map_err(|e| {
-        let code = match e {
-            ExplainError::Empty => "empty",
-            ExplainError::NotRecognised => "not_recognised",
-        };
-        Failure::Input(code, e.to_string())
-    })?;
-    let lines = e
-        .lines
-        .iter()
-        .map(|l| LogLineExplanation::new(l.line, &l.explanation, ctx.lang))
-        .collect();
+    let e = core_explain::explain(text).map_err(|e| Failure::Input(e.code(), e.to_string()))?;
+    let artefacts =
+        e.artefacts
+            .into_iter()
+            .map(|a| {
+                let t = render::texts(&a.diagnosis, &ctx);
+                ExplainedArtefact {
+                    kind: a.kind,
+                    failure: a.failure,
+                    title: t.title,
+                    summary: t.summary,
+                    lines: a.lines,
+                    wrappers: a.wrappers,
+                    source: a.source,
+                    excerpt: a.excerpt,
+                    log: a.log.as_ref().map(|l| {
+                        LogLineExplanation::new(a.lines.map_or(1, |r| r.first), l, ctx.lang)
+                    }),
+                    exchange: a.exchange,
+                    diagnosis: a.diagnosis,
+                }
+            })
+            .collect();
     let texts = render::texts(&e.diagnosis, &ctx);
     Ok(out(&Explanation {
         kind: e.kind,
         diagnosis: e.diagnosis,
         texts,
-        lines,
+        headline: e.headline,
+        artefacts,
+        not_failed: e.not_failed,
+        omitted: e.omitted,
     })?)
 }
 
@@ -308,6 +324,7 @@ pub fn limits() -> Result<JsValue, JsValue> {
         max_cause_depth: classify::transport::MAX_DEPTH,
         max_error_text: classify::transport::MAX_TEXT,
         max_input: core_explain::MAX_INPUT,
+        max_har_input: core_explain::har::MAX_HAR_INPUT,
     })?)
 }
 

@@ -11,11 +11,15 @@ export function explainStatus(code, options) {
 }
 
 /**
- * Explains anything pasted: a status code, a raw HTTP response, log lines or an error page.
- * Throws a `GatewiseInputError` (`code: 'empty'` or `'not_recognised'`).
+ * Explains anything pasted: a status code, a raw HTTP response or curl -v output, log lines in
+ * their envelopes (docker compose, kubectl, syslog/journald, JSON records), an error page or its
+ * text, a header dump, an error message, a HAR file — or several at once: every artefact with its
+ * own diagnosis, and the headline's (`diagnosis`, `texts`). A HAR file may be as long as
+ * `limits().maxHarInput`; anything else is read up to `limits().maxInput`.
+ * Throws a `GatewiseInputError` (`code: 'empty'`, `'not_recognised'` or `'nothing_failed'`).
  */
 export function explain(text, options) {
-  return core().explain(bounded(text, limits().maxInput), withLang(options));
+  return core().explain(bounded(text, limits().maxHarInput), withLang(options));
 }
 
 /** Explains one log line (nginx, Apache, HAProxy, Envoy, …); `null` when no format knows it. */

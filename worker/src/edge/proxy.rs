@@ -73,8 +73,8 @@ pub fn start(req: &web_sys::Request, config: &Config, t0: u64) -> Option<js_sys:
     {
         return None;
     }
-    // A rejection changes nothing in the breaker: `forward` asks again and answers it.
-    if let Admission::Rejected { .. } = state::admit(t0) {
+    // A breaker that is not closed is `forward`'s: it may need the shared object (a probe's lease).
+    if !state::admits_plainly(t0) {
         return None;
     }
     state::deposit(t0);
@@ -181,6 +181,11 @@ pub async fn forward(
         .target(parts)
         .ok_or_else(|| JsValue::from_str("no origin for this host"))?;
 
+    // The origin's shared object (when bound): the breaker's probe lease, a probe's success.
+    let object = config
+        .origin_for(parts)
+        .map(|o| crate::shared::object_name(&o.base))
+        .unwrap_or_default();
     let body = body_of(&req, facts, config).await?;
     let mut first = first;
     if first.is_none() {
@@ -197,7 +202,7 @@ pub async fn forward(
         let admission = if first.is_some() {
             Admission::Allowed
         } else {
-            state::admit(now)
+            super::shared::admit(&object, &config.shared, now).await
         };
         if let Admission::Rejected { retry_in } = admission {
             let secs = u32::try_from(retry_in.as_millis().div_ceil(1000))
@@ -238,6 +243,9 @@ pub async fn forward(
         match outcome {
             Outcome::Response(resp) if !gateway_status(resp.status()) => {
                 state::record(true, now);
+                if admission == Admission::Probe {
+                    super::shared::report(ctx, &object);
+                }
                 if method == "GET" && config.stale_if_error > 0 {
                     if let Some(cache_control) = js::response_header(&resp, "cache-control") {
                         keep_for_stale(facts, &resp, &cache_control, config, ctx, parts, now);

@@ -24,9 +24,10 @@ use worker::{Context, Env};
 use super::state;
 use crate::config::Config;
 use crate::shared::{
-    SyncReply, SyncRequest, ViewReply, ViewRequest, ANALYTICS_BINDING, BINDING, MAX_BATCH,
-    MAX_LOCAL_ROWS, MAX_OUTBOX, PAUSE_MS,
+    AdmitReply, SharedSettings, SyncReply, SyncRequest, ViewReply, ViewRequest, ANALYTICS_BINDING,
+    BINDING, MAX_BATCH, MAX_LOCAL_ROWS, MAX_OUTBOX, PAUSE_MS,
 };
+use gatewise_core::policy::Admission;
 
 #[wasm_bindgen(module = "/js/shared.js")]
 extern "C" {
@@ -70,6 +71,8 @@ struct Client {
     dropped: u32,
     flushing: bool,
     paused_until: u64,
+    /// The object a flush reports breaker outcomes to when no row waits (a probe's success).
+    report_to: Option<String>,
     /// This isolate's own recent rows (its view when no object answers).
     local: VecDeque<Incident>,
     /// Calls made to the object, and calls that failed (for `health` with the token, and the soak).
@@ -111,6 +114,53 @@ pub fn calls() -> (u64, u64) {
         let c = c.borrow();
         (c.calls, c.failed_calls)
     })
+}
+
+/// Reports this isolate's breaker outcomes to the object `object` now (in
+/// `ctx.waitUntil`): a probe's success, which closes the shared breaker.
+pub fn report(ctx: &Context, object: &str) {
+    let start = CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.ns.is_none() {
+            return false;
+        }
+        c.report_to = Some(object.to_owned());
+        let start = !c.flushing && state::now_ms() >= c.paused_until;
+        if start {
+            c.flushing = true;
+        }
+        start
+    });
+    if start {
+        ctx.wait_until(flush());
+    }
+}
+
+/// Whether the breaker lets a request to the origin `object` through at
+/// `now`. A closed breaker, or a recent copy of an open one, decides here
+/// without a call; a probe takes the object's lease (one for all isolates
+/// per cool-down), and a copy older than `SHARED_STALENESS_MS` is refreshed,
+/// waiting at most `SHARED_TIMEOUT_MS`. Without an object, or when it fails,
+/// the isolate's own breaker decides.
+pub async fn admit(object: &str, settings: &SharedSettings, now: u64) -> Admission {
+    let paused = CLIENT.with(|c| {
+        let c = c.borrow();
+        c.ns.is_none() || now < c.paused_until
+    });
+    if paused {
+        return state::admit(now);
+    }
+    if let Some(local) = state::decide_locally(now, settings.staleness_ms) {
+        return local;
+    }
+    match call::<AdmitReply>(object, "admit", "{}", settings.timeout_ms).await {
+        Ok(reply) => {
+            let admission = reply.admission();
+            state::adopt(reply.breaker, state::now_ms());
+            admission
+        }
+        Err(_) => state::admit(state::now_ms()),
+    }
 }
 
 /// Records one incident row for the origin named `object`: kept among this
@@ -231,9 +281,11 @@ async fn flush() {
     for _ in 0..FLUSH_CALLS {
         let batch = CLIENT.with(|c| {
             let mut c = c.borrow_mut();
-            let object = c.outbox.front().map(|w| w.object.clone())?;
+            let report_to = c.report_to.take();
+            let object = c.outbox.front().map(|w| w.object.clone()).or(report_to)?;
             let mut req = SyncRequest {
                 dropped: std::mem::take(&mut c.dropped),
+                outcomes: state::take_runs(),
                 ..SyncRequest::default()
             };
             let mut rest = VecDeque::new();
@@ -254,10 +306,14 @@ async fn flush() {
         let Ok(payload) = serde_json::to_string(&req) else {
             break;
         };
-        if call::<SyncReply>(&object, "sync", &payload, FLUSH_TIMEOUT_MS)
-            .await
-            .is_err()
+        let reply = call::<SyncReply>(&object, "sync", &payload, FLUSH_TIMEOUT_MS).await;
+        if let Ok(SyncReply {
+            breaker: Some(b), ..
+        }) = &reply
         {
+            state::adopt(b.clone(), state::now_ms());
+        }
+        if reply.is_err() {
             // Put the rows back (the oldest first), within the outbox's bound.
             CLIENT.with(|c| {
                 let mut c = c.borrow_mut();

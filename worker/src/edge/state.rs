@@ -11,6 +11,7 @@ use gatewise_core::policy::{Admission, Breaker, BreakerState, RetryBudget, Split
 use worker::Env;
 
 use crate::config::{Config, ConfigError, VARS};
+use crate::shared::Run;
 
 /// How long drill-through results are reused, in ms.
 pub const DRILL_CACHE_MS: u64 = 5_000;
@@ -28,6 +29,10 @@ pub struct Isolate {
     pub stored: Vec<(String, u64)>,
     /// Until when the Cache API is left alone after it failed (ms; 0: it works).
     pub cache_down_until: u64,
+    /// When the breaker was last taken from the origin's shared object (ms; 0: never).
+    pub learned_at: u64,
+    /// Breaker outcomes not yet reported to the shared object.
+    pub runs: Vec<Run>,
 }
 
 /// How long the Cache API is left alone after a call to it failed (a runtime without a cache
@@ -78,6 +83,8 @@ fn load(env: &Env) -> Isolate {
         origin_status: None,
         stored: Vec::new(),
         cache_down_until: 0,
+        learned_at: 0,
+        runs: Vec::new(),
     }
 }
 
@@ -107,7 +114,45 @@ pub fn admit(now: u64) -> Admission {
     with(None, |s| s.breaker.allow(now)).unwrap_or(Admission::Allowed)
 }
 
-/// Records an outcome with the breaker at `now` (ms).
+/// Whether the breaker is closed at `now`: a request goes straight through,
+/// and there is nothing to ask the shared object.
+pub fn admits_plainly(now: u64) -> bool {
+    with(None, |s| s.breaker.state_at(now) == BreakerState::Closed).unwrap_or(true)
+}
+
+/// What the isolate's own copy decides at `now` when it is recent enough
+/// (taken from the object less than `staleness_ms` ago) or closed; `None`:
+/// ask the object (a probe needs its lease, or the copy is stale).
+pub fn decide_locally(now: u64, staleness_ms: u32) -> Option<Admission> {
+    with(None, |s| {
+        if s.breaker.state_at(now) == BreakerState::Closed {
+            return Some(s.breaker.allow(now));
+        }
+        if now.saturating_sub(s.learned_at) >= u64::from(staleness_ms) {
+            return None;
+        }
+        match s.breaker.clone().allow(now) {
+            rejected @ Admission::Rejected { .. } => Some(rejected),
+            Admission::Allowed | Admission::Probe => None,
+        }
+    })
+    .flatten()
+}
+
+/// Takes the shared object's breaker as this isolate's copy, at `now`.
+pub fn adopt(breaker: Breaker, now: u64) {
+    with(None, |s| {
+        s.breaker = breaker;
+        s.learned_at = now;
+    });
+}
+
+/// The outcomes not yet reported to the object (emptied).
+pub fn take_runs() -> Vec<Run> {
+    with(None, |s| std::mem::take(&mut s.runs)).unwrap_or_default()
+}
+
+/// Records an outcome with the breaker at `now` (ms), and keeps it for the shared object.
 pub fn record(success: bool, now: u64) {
     with(None, |s| {
         if success {
@@ -115,6 +160,7 @@ pub fn record(success: bool, now: u64) {
         } else {
             s.breaker.record_failure(now);
         }
+        Run::push(&mut s.runs, success);
     });
 }
 

@@ -17,8 +17,13 @@ use wasm_bindgen::JsValue;
 use worker::Env;
 
 use crate::shared::{
-    sql, SharedSettings, SyncReply, SyncRequest, ViewReply, ViewRequest, MAX_BATCH, MAX_EXPORT,
+    sql, AdmitReply, Run, SharedSettings, SyncReply, SyncRequest, ViewReply, ViewRequest,
+    MAX_BATCH, MAX_EXPORT,
 };
+use gatewise_core::policy::{Breaker, BreakerConfig};
+
+/// The key of the shared breaker in the object's `kv` table.
+const BREAKER_KEY: &str = "breaker";
 
 #[wasm_bindgen]
 extern "C" {
@@ -51,6 +56,7 @@ struct ReportCap {
 pub struct HealthStore {
     sql: SqlStorage,
     settings: SharedSettings,
+    breaker_config: BreakerConfig,
     reports: ReportCap,
     last_prune: u64,
 }
@@ -142,8 +148,40 @@ impl HealthStore {
         Ok(())
     }
 
+    /// The shared breaker as stored (a closed one when none is, or when the
+    /// stored one has another configuration: the settings changed).
+    fn breaker(&self) -> Result<Breaker, JsValue> {
+        let stored: Vec<String> = self.json(sql::GET, &[JsValue::from_str(BREAKER_KEY)])?;
+        Ok(stored
+            .first()
+            .and_then(|t| serde_json::from_str::<Breaker>(t).ok())
+            .filter(|b| *b.config() == self.breaker_config)
+            .unwrap_or_else(|| Breaker::new(self.breaker_config)))
+    }
+
+    /// Stores the breaker, and its change of state (if any) in the history.
+    fn save_breaker(&self, before: &Breaker, after: &Breaker, now: u64) -> Result<(), JsValue> {
+        if before == after {
+            return Ok(());
+        }
+        let json = serde_json::to_string(after).map_err(err)?;
+        self.run(
+            sql::PUT,
+            &[JsValue::from_str(BREAKER_KEY), JsValue::from_str(&json)],
+        )?;
+        let (from, to) = (before.state_at(now), after.state_at(now));
+        if from != to {
+            self.transition(&Transition {
+                at: now,
+                path: None,
+                from,
+                to,
+            })?;
+        }
+        Ok(())
+    }
+
     /// Records a change of a breaker in the history.
-    #[allow(dead_code)] // until the shared breaker lands
     pub(crate) fn transition(&self, t: &Transition) -> Result<(), JsValue> {
         self.run(
             sql::PUT_TRANSITION,
@@ -188,6 +226,7 @@ impl HealthStore {
         let store = HealthStore {
             sql,
             settings: config.shared,
+            breaker_config: config.breaker,
             reports: ReportCap::default(),
             last_prune: 0,
         };
@@ -227,9 +266,14 @@ impl HealthStore {
         }));
         self.store_rows(&rows)?;
         self.prune(now)?;
+        let before = self.breaker()?;
+        let mut breaker = before.clone();
+        Run::apply(&req.outcomes, &mut breaker, now);
+        self.save_breaker(&before, &breaker, now)?;
         let reply = SyncReply {
             stored: u32::try_from(rows.len()).unwrap_or(u32::MAX),
             refused,
+            breaker: Some(breaker),
         };
         serde_json::to_string(&reply).map_err(err)
     }
@@ -350,6 +394,18 @@ impl HealthStore {
             outage: after,
         })
         .map_err(err)
+    }
+
+    /// `admit`: whether an isolate's request may go to the origin now — the
+    /// half-open probe's lease, one for all isolates per cool-down
+    /// ([`AdmitReply`]).
+    pub fn admit(&self, now: f64) -> Result<String, JsValue> {
+        let now = now as u64;
+        let before = self.breaker()?;
+        let mut breaker = before.clone();
+        let admission = breaker.allow(now);
+        self.save_breaker(&before, &breaker, now)?;
+        serde_json::to_string(&AdmitReply::new(admission, breaker)).map_err(err)
     }
 
     /// The database's size in bytes (`ctx.storage.sql.databaseSize`).

@@ -1,7 +1,11 @@
-// The explainer (www/index.html): a status code, an error page, a raw response or log
-// lines in; the core's diagnosis out — who wrote it, what failed, at which step, what to
-// do — computed in the browser by the wasm core (the npm package's `explain`). Nothing is
-// sent anywhere: the input lives in the URL fragment (#q=…), which browsers never send.
+// The explainer (www/index.html): anything pasted or opened — a status code, an error page or
+// its text, a raw response or curl -v output, log lines in their envelopes, an error message,
+// a HAR file, several of these at once — in; the core's explanation out: the headline's
+// diagnosis (who wrote it, what failed, at which step, what to do) and every artefact found,
+// a HAR entry with its HTTP cycle and the failing step marked. Computed in the browser by the
+// wasm core (the npm package's `explain`); this page renders the core's data and decides
+// nothing. Nothing is sent anywhere: the input lives in the URL fragment (#q=…), which
+// browsers never send (a long input, such as a HAR file, is not kept in the link).
 // It can also run the error page's live checks against an address the visitor types (#url=…).
 //
 // The page paints first (static HTML); the core and its wasm load after that, lazily.
@@ -31,6 +35,9 @@ const EXAMPLES = [
     '2010-10-06T21:51:37-07:00 heroku[router]: at=error code=H12 desc="Request timeout" method=GET path="/" host=myapp.herokuapp.com fwd=17.17.17.17 dyno=web.1 connect=6ms service=30001ms status=503 bytes=0',
   ],
 ];
+
+/** Inputs longer than this are not kept in the link (#q=…). */
+const MAX_SHARED = 16 * 1024;
 
 const $ = (id) => document.getElementById(id);
 const main = $('main');
@@ -82,6 +89,87 @@ function fact(labelKey, field, value, shown, token) {
   return [el('dt', null, t(labelKey)), dd];
 }
 
+/** "lines 3–5", "received 502", "log line from nginx", the type: one artefact's summary. */
+function summary(a, headline) {
+  const d = a.diagnosis;
+  const parts = [];
+  if (a.lines) {
+    parts.push(
+      a.lines.first === a.lines.last
+        ? t('explain.line', { first: a.lines.first })
+        : t('explain.lines', { first: a.lines.first, last: a.lines.last }),
+    );
+  }
+  if (d.receivedStatus != null) parts.push(t('explain.received', { status: d.receivedStatus }));
+  parts.push(t(`explain.written.${a.kind}`, { layer: t(`layer.${d.layer}`) }));
+  const p = el('p', 'summary', parts.join(' · '));
+  if (d.errorType) p.append(' ', el('code', null, d.errorType));
+  if (headline) p.append(' ', el('strong', 'headline', t('explain.headline_mark')));
+  return p;
+}
+
+/** A HAR entry's HTTP cycle: each step with its time, the step where it failed marked. */
+function cycle(x) {
+  const ol = el('ol', 'cycle');
+  ol.setAttribute('aria-label', t('explain.cycle_heading'));
+  for (const p of x.phases) {
+    const li = el('li');
+    li.dataset.phase = p.phase;
+    li.dataset.failed = String(p.failed);
+    li.dataset.ms = p.ms == null ? '' : String(p.ms);
+    li.append(el('span', 'phase', t(`explain.phase.${p.phase}`)), ' ');
+    if (p.ms != null) li.append(el('span', 'ms', t('explain.ms', { ms: p.ms })), ' ');
+    else if (!p.failed) li.append(el('span', 'ms', t('explain.not_happened')));
+    if (p.failed) li.append(el('strong', 'failed', `✗ ${t('explain.failed_here')}`));
+    ol.append(li);
+  }
+  return ol;
+}
+
+/** Every artefact of the explanation, when there is more than one or a HAR entry. */
+function artefacts(e) {
+  const box = $('artefacts');
+  const several = e.artefacts.length > 1 || e.notFailed > 0 || e.omitted > 0 || e.artefacts.some((a) => a.exchange);
+  if (!several) {
+    box.replaceChildren();
+    return;
+  }
+  const ol = el('ol', 'artefacts');
+  e.artefacts.forEach((a, i) => {
+    const li = el('li');
+    li.dataset.kind = a.kind;
+    li.dataset.headline = String(i === e.headline);
+    li.dataset.failure = String(a.failure);
+    li.dataset.layer = a.diagnosis.layer;
+    li.dataset.type = a.diagnosis.errorType ?? '';
+    li.dataset.received = a.diagnosis.receivedStatus == null ? '' : String(a.diagnosis.receivedStatus);
+    li.append(summary(a, i === e.headline), el('p', 'title', a.title));
+    if (a.exchange) {
+      const x = a.exchange;
+      const req = el('p', null);
+      req.append(el('code', null, `${x.method} ${x.url}`));
+      if (x.error) req.append(' ', el('code', null, x.error));
+      li.append(req, cycle(x));
+    } else if (a.kind !== 'status') {
+      const pre = el('pre', null);
+      pre.dir = 'ltr';
+      pre.append(el('code', null, a.excerpt));
+      li.append(pre);
+    }
+    if (a.wrappers.length) {
+      let text = t('explain.read_inside', { wrappers: a.wrappers.map((w) => t(`explain.wrapper.${w}`)).join(', ') });
+      if (a.source) text += ` · ${t('explain.from_source', { source: a.source })}`;
+      li.append(el('p', 'muted', text));
+    }
+    if (a.log) li.append(el('p', null, a.log.text));
+    ol.append(li);
+  });
+  const parts = [el('h3', null, t('explain.artefacts_heading')), ol];
+  if (e.notFailed > 0) parts.push(el('p', 'muted not-failed', t('explain.not_failed', { count: e.notFailed })));
+  if (e.omitted > 0) parts.push(el('p', 'muted', t('explain.omitted', { count: e.omitted, max: e.artefacts.length })));
+  box.replaceChildren(...parts);
+}
+
 /** Shows the core's explanation of `text` (or why there is none). */
 function explainInput(text, { updateFragment = true } = {}) {
   const result = $('result');
@@ -97,8 +185,9 @@ function explainInput(text, { updateFragment = true } = {}) {
     e = gw.explain(text, { lang });
   } catch (err) {
     result.hidden = true;
-    const code = err?.code === 'empty' ? 'empty' : 'not_recognised';
-    status.textContent = t(`explainer.${code}`);
+    const code = ['empty', 'nothing_failed'].includes(err?.code) ? err.code : 'not_recognised';
+    const requests = /\((\d+)/.exec(err?.message ?? '')?.[1] ?? '';
+    status.textContent = t(`explainer.${code}`, { count: requests });
     status.dataset.state = code;
     return;
   }
@@ -106,13 +195,18 @@ function explainInput(text, { updateFragment = true } = {}) {
   const x = e.texts;
   const facts = $('facts');
   const hopName = d.hop ? t(`hop.${d.hop}.name`) : '—';
+  const received =
+    d.receivedStatus == null
+      ? []
+      : fact('page.label.received_status', 'received', String(d.receivedStatus), String(d.receivedStatus));
   facts.replaceChildren(
     ...fact('explainer.read_as', 'kind', e.kind, t(`explainer.kind.${e.kind}`)),
     ...fact('page.label.layer', 'layer', d.layer, x.layer, d.layer),
     ...fact('page.label.error_type', 'type', d.errorType, d.errorType ? '' : '—', d.errorType),
     ...fact('page.label.hop', 'hop', d.hop, hopName),
     ...fact('page.label.segment', 'segment', d.segment, t(`segment.${d.segment}.name`)),
-    ...fact('page.label.status', 'status', String(d.status), String(d.status)),
+    ...received,
+    ...fact('explain.status_to_send', 'status', String(d.status), String(d.status)),
   );
   const element = document.createElement('gatewise-error');
   element.setAttribute('lang', lang);
@@ -120,26 +214,19 @@ function explainInput(text, { updateFragment = true } = {}) {
   element.setAttribute('details', '');
   element.diagnosis = d;
   $('explanation').replaceChildren(element);
-
-  const lines = $('lines');
-  if (e.lines.length) {
-    const ol = el('ol', 'lines');
-    for (const l of e.lines) {
-      const li = el('li', null, `${l.text} `);
-      li.dataset.line = String(l.line);
-      li.append(el('code', null, `${l.format}/${l.pattern}`));
-      ol.append(li);
-    }
-    lines.replaceChildren(el('h3', null, t('explainer.lines_heading')), ol);
-  } else {
-    lines.replaceChildren();
-  }
+  artefacts(e);
   result.hidden = false;
   result.dataset.kind = e.kind;
   status.textContent = t('page.field', { label: t(`explainer.kind.${e.kind}`), value: x.title });
   status.dataset.state = 'explained';
-  const hash = updateFragment ? writeFragment('q', text) : location.hash;
-  $('share').href = hash;
+  const shared = text.length <= MAX_SHARED;
+  $('share-box').hidden = !shared;
+  if (shared) {
+    const hash = updateFragment ? writeFragment('q', text) : location.hash;
+    $('share').href = hash;
+  } else if (updateFragment) {
+    writeFragment('q', '');
+  }
 }
 
 let urlRun = 0;
@@ -231,7 +318,7 @@ async function boot() {
   const prefs = navigator.languages?.length ? [...navigator.languages] : [navigator.language || 'en'];
   const all = {};
   const plurals = {};
-  for (const prefix of ['explainer.', 'checks.', 'page.', 'hop.', 'segment.']) {
+  for (const prefix of ['explainer.', 'explain.', 'checks.', 'page.', 'hop.', 'segment.', 'layer.']) {
     const m = gw.messages(prefix, { lang: prefs });
     lang = m.lang;
     dir = m.dir;
@@ -254,6 +341,15 @@ async function boot() {
     });
     examples.append(b);
   }
+  $('file').addEventListener('change', async () => {
+    const file = $('file').files?.[0];
+    if (!file) return;
+    // Read here, in the browser; the core reads at most limits().maxHarInput of it.
+    const text = await file.slice(0, gw.limits().maxHarInput).text();
+    // A long file (a HAR file) is explained as it is, not copied into the text box.
+    input.value = text.length <= MAX_SHARED ? text : '';
+    explainInput(text);
+  });
   $('explain-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     explainInput(input.value);

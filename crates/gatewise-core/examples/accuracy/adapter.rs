@@ -1,8 +1,9 @@
 //! The one place the benchmark calls gatewise: a paste in, the answer it is scored on out.
 //!
-//! When `explain`'s signature changes (e.g. several artefacts per paste), change only
-//! [`answer`]: pick the artefact the paste is mainly about (the first failure) and fill an
-//! [`Answer`] from its diagnosis.
+//! A paste may hold several artefacts (a response and log lines, several HAR entries):
+//! `explain` names the headline — the most informative failure — and `Explanation::diagnosis`
+//! is the headline's. That is the one scored. When `explain`'s signature changes, change only
+//! [`answer`].
 
 use gatewise_core::explain::explain;
 use gatewise_core::LayerKind;

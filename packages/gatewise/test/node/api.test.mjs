@@ -257,11 +257,57 @@ test('explain: status codes, raw responses, log lines, pages; errors for the res
   assert.equal(response.texts.lang, 'en');
   const log = explain(nginxLine, { lang: 'ja' });
   assert.equal(log.kind, 'log');
-  assert.equal(log.lines.length, 1);
+  assert.equal(log.artefacts.length, 1);
+  assert.equal(log.artefacts[0].log.text, explainLog(nginxLine, { lang: 'ja' }).text);
   assert.equal(log.texts.lang, 'ja');
   assert.equal(explain(parseRaw(nginxRefused).body).kind, 'page');
   assert.throws(() => explain('   '), { name: 'GatewiseInputError', code: 'empty' });
   assert.throws(() => explain('hello world'), { name: 'GatewiseInputError', code: 'not_recognised' });
+});
+
+test('explain: several artefacts in one paste, and a HAR file on the HTTP cycle', () => {
+  const compose = `proxy-1  | ${nginxLine}\n\ncurl: (7) Failed to connect to 127.0.0.1 port 18100 after 0 ms: Connection refused`;
+  const e = explain(`${nginxRefused.replace(/\r\n/g, '\n')}\n${compose}`, { lang: 'fr' });
+  assert.deepEqual(
+    e.artefacts.map((a) => [a.kind, a.diagnosis.layer, a.diagnosis.errorType ?? null, a.diagnosis.receivedStatus ?? null]),
+    [
+      ['response', 'nginx', 'connection_refused', 502],
+      ['log', 'nginx', 'connection_refused', null],
+      ['message', 'curl', 'connection_refused', null],
+    ],
+  );
+  assert.equal(e.headline, 1);
+  assert.deepEqual(e.artefacts[1].wrappers, ['compose']);
+  assert.equal(e.artefacts[1].source, 'proxy-1');
+  assert.equal(e.artefacts[0].title, describe(e.artefacts[0].diagnosis, { lang: 'fr' }).title);
+  const har = explain(fixture('pastes/har/chromium-failures.devtools.har'));
+  assert.equal(har.kind, 'har');
+  assert.equal(har.notFailed, 7);
+  assert.deepEqual(
+    har.artefacts.map((a) => [a.exchange.error, a.exchange.failedPhase]),
+    [
+      ['net::ERR_CONNECTION_REFUSED', 'connect'],
+      ['net::ERR_EMPTY_RESPONSE', 'wait'],
+      ['net::ERR_SSL_PROTOCOL_ERROR', 'tls'],
+      ['net::ERR_NAME_NOT_RESOLVED', 'dns'],
+    ],
+  );
+  assert.deepEqual(
+    har.artefacts[0].exchange.phases.map((p) => [p.phase, p.ms, p.failed]),
+    [
+      ['blocked', 16.9, false],
+      ['dns', null, false],
+      ['connect', null, true],
+      ['tls', null, false],
+      ['send', null, false],
+      ['wait', null, false],
+      ['receive', null, false],
+    ],
+  );
+  assert.throws(() => explain(fixture('pastes/har/chromium-all-ok.devtools.har')), {
+    name: 'GatewiseInputError',
+    code: 'nothing_failed',
+  });
 });
 
 test('describe, renderPage, problemDetails, proxyStatus', () => {

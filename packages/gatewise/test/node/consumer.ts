@@ -25,11 +25,14 @@ import {
   type Confidence,
   type Diagnosis,
   type ErrorType,
+  type CyclePhase,
+  type ExplainedArtefact,
   type ExplainedDiagnosis,
   type FetchRetryPolicy,
   type GatewiseNotReadyError,
   type Layer,
   type LogLineExplanation,
+  type Wrapper,
   type ProblemDetails,
   type RetryAnswer,
   type Texts,
@@ -58,7 +61,12 @@ const layer: Layer = thrown.layer;
 const line: LogLineExplanation | null = explainLog('2026/11/21 06:12:01 [error] 1#1: *1 connect() failed');
 const lines: LogLineExplanation[] = explainLogs('a\nb', { lang: 'fr' });
 const anything = explain('502.3');
-const kind: 'status' | 'response' | 'log' | 'page' = anything.kind;
+const kind: 'status' | 'response' | 'log' | 'page' | 'headers' | 'message' | 'har' = anything.kind;
+const firstArtefact: ExplainedArtefact | undefined = anything.artefacts[anything.headline];
+const failedStep: CyclePhase | null | undefined = firstArtefact?.exchange?.failedPhase;
+const stepTimes: (number | null | undefined)[] = firstArtefact?.exchange?.phases.map((p) => p.ms) ?? [];
+const peeled: Wrapper[] = firstArtefact?.wrappers ?? [];
+const quiet: number = anything.notFailed;
 const texts: Texts = describe(plain, { lang: 'ar' });
 const page: string = renderPage(plain, { lang: 'ja', requestId: 'abc', ownerDetails: false });
 const problem: ProblemDetails = problemDetails(plain);
