@@ -8,6 +8,10 @@
 //
 //   node bench/profile.mjs [--seconds N]      (npm run bench -- --profile; needs Linux `perf`)
 //
+// The Wasm functions' names come from the module's name section, which the shipped build strips:
+// build with `GATEWISE_WORKER_NAMES=1 bash scripts/build-worker.sh` first to see them (without, they
+// are `wasm-function[N]`, still counted as the worker's Wasm).
+//
 // Writes bench/results/profile.md. Proportions are what to read: sampling under a shared machine
 // inflates every absolute figure alike.
 import os from 'node:os';

@@ -14,6 +14,7 @@ test('package.json is the private workspace root with start, test and bootstrap'
   assert.equal(pkg.engines.node, '>=20');
   assert.deepEqual(pkg.scripts, {
     accuracy: 'bash scripts/accuracy.sh',
+    attack: 'bash scripts/attack.sh',
     bench: 'bash scripts/bench.sh',
     bootstrap: 'bash scripts/bootstrap.sh',
     fuzz: 'bash scripts/fuzz.sh',

@@ -7,6 +7,10 @@
 //   reset    200 headers and half of the body, then the socket is destroyed (a body cut mid-stream)
 //   503      its own 503 with Retry-After: 1
 //
+// Whatever the phase, the attackers' paths (issue 12) misbehave the same way: /attack/503/* answers
+// 503 itself, /attack/slow/* never answers, and an upload to /attack/upload/* is read as far as it
+// comes (the attacker aborts it).
+//
 // Every answer is marked — header `x-soak-origin: <phase>`, the request's `x-soak-id` echoed,
 // and a body carrying `soak-origin phase=… id=…` and ending in `soak-end` — so that a client can
 // tell the origin's answer (or a stored copy of one) from anything else for certain. Every request
@@ -35,11 +39,28 @@ export async function startOrigin() {
     const at = phase;
     const id = req.headers['x-soak-id'] ?? '';
     const drill = req.method === 'HEAD' && req.headers['user-agent'] === 'gatewise-drill-through';
-    arrivals.push({ t, method: req.method, path: req.url, id, phase: at, drill });
+    const attack = req.url.startsWith('/attack/');
+    arrivals.push({ t, method: req.method, path: req.url, id, phase: at, drill, attack });
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('error', () => {});
     res.on('error', () => {});
+    if (attack) {
+      counts.attack = (counts.attack ?? 0) + 1;
+      if (req.url.startsWith('/attack/503/')) {
+        req.resume();
+        res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1', 'cache-control': 'no-store' });
+        res.end('attacked path: 503\n');
+      } else {
+        // slow (never answers) and uploads (aborted by the attacker): held until the other side closes
+        req.resume();
+        hung.add(res);
+        res.arrivedAt = t;
+        res.attack = true;
+        res.on('close', () => hung.delete(res));
+      }
+      return;
+    }
     if (at === 'hang') {
       req.resume();
       res.arrivedAt = t;

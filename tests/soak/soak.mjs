@@ -10,11 +10,15 @@
 // runtime exception page, no hung request, every request ends in an allowed outcome, no POST id
 // reached the origin twice (no GET id more than RETRY_MAX_ATTEMPTS times), while the breaker is
 // open the origin sees at most the breaker's probes (a bound derived from its configuration),
-// and workerd's memory does not grow. The report goes to DIR/soak-latest.md and .json
-// (default DIR: bench/results).
+// and workerd's memory does not grow. Beside the honest clients, attacker loops (issue 12) abort
+// uploads, call a URL that answers 503 itself and one that never answers, all the time: an honest
+// client must never get gatewise's 503 while the origin is up (after an outage, the breaker may stay
+// open for at most its longest cool-down and one probe). The report goes to DIR/soak-latest.md and
+// .json (default DIR: bench/results).
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,12 +74,17 @@ const VARS = {
   STALE_IF_ERROR: '300',
   BREAKER_FAILURES: '5',
   BREAKER_FAILURE_RATIO: '500',
+  // Failures of paths open the origin only after this long without any success: short enough for a
+  // hang or 503 phase of 3 units to open it, far longer than the honest clients' gaps while it is up.
+  BREAKER_QUIET_MS: String(Math.round(unit * 0.6)),
   BREAKER_COOL_DOWN_MS: String(Math.round(unit / 2)),
   BREAKER_MAX_COOL_DOWN_MS: String(Math.round(unit * 2)),
   DRILL_BUDGET_MS: '500',
   DEBUG_TOKEN: TOKEN,
 };
 const ATTEMPTS = Number(VARS.RETRY_MAX_ATTEMPTS);
+/** The attacker loops beside the honest clients: what each sends, over and over. */
+const ATTACKS = ['aborted-upload', 'origin-503', 'slow'];
 /** The client's own limit per request (headers and body): well above TIMEOUT_MS × attempts. */
 const CLIENT_TIMEOUT_MS = 10_000;
 /** A body cut by the origin must reach the client within this long after its headers. */
@@ -206,10 +215,11 @@ function classify(rec, sent) {
       } catch {}
       if (j && j.errorType === own[1] && j.layer && j.instance === `urn:gatewise:request:${requestId}`) {
         const breaker = (j.evidence ?? []).some((e) => e.rule === 'breaker.open');
-        return { outcome: 'informative', error: own[1], breaker, reached: j.reached, format: 'json' };
+        const pathBreaker = (j.evidence ?? []).some((e) => e.rule === 'breaker.path_open');
+        return { outcome: 'informative', error: own[1], breaker, pathBreaker, reached: j.reached, format: 'json' };
       }
     } else if (ctype.startsWith('text/html') && body.startsWith('<!doctype html>') && requestId && body.includes(requestId)) {
-      return { outcome: 'informative', error: own[1], breaker: body.includes('circuit breaker open'), format: 'html' };
+      return { outcome: 'informative', error: own[1], breaker: body.includes('circuit breaker open'), pathBreaker: body.includes('breaker open for this path'), format: 'html' };
     }
     return { outcome: 'other', detail: `gatewise status ${rec.status} without a gatewise body (${ctype})` };
   }
@@ -276,6 +286,21 @@ const memory = [];
 const workerdLog = { failureEvents: 0, byBreaker: {}, servedStale: 0, panics: 0, uncaught: 0, internalErrors: 0, cachePutFailed: 0 };
 let t0 = 0;
 let leakedHung = 0;
+const attackCounts = {};
+
+/** An upload the attacker aborts: Content-Length 200000, 1000 bytes sent, the connection closed. */
+function abortedUpload(port, path) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.on('error', () => {});
+    s.on('close', () => resolve('aborted'));
+    s.on('connect', () => {
+      s.write(`POST ${path} HTTP/1.1\r\nHost: soak.example\r\nContent-Length: 200000\r\n\r\n`);
+      s.write(Buffer.alloc(1000, 97));
+      setTimeout(() => s.destroy(), 30);
+    });
+  });
+}
 const phaseErrors = [];
 let failures = [];
 
@@ -347,6 +372,7 @@ try {
         id,
         method,
         kind,
+        path,
         format: n % 2 === 0 ? 'html' : 'json',
         t0: rec.t0 - t0,
         th: rec.th === null ? null : rec.th - t0,
@@ -359,7 +385,25 @@ try {
     }
     agent.destroy();
   };
-  await Promise.all(Array.from({ length: CLIENTS }, (_, n) => loop(n)));
+  // The attackers: one loop per vector, beside the honest clients, for the whole run.
+  const attackLoop = async (vector) => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    for (let seq = 0; now() < SECONDS * 1000; seq++) {
+      const id = `a-${vector}-${seq}`;
+      let status;
+      if (vector === 'aborted-upload') {
+        status = await abortedUpload(workerd.port, `/attack/upload/${seq}`);
+      } else {
+        const path = vector === 'slow' ? `/attack/slow/${seq}` : `/attack/503/${seq}`;
+        const rec = await send(agent, workerd.port, { method: 'GET', path, headers: { accept: 'application/json', 'x-soak-id': id } });
+        status = rec.status ?? 'none';
+      }
+      (attackCounts[vector] ??= {})[status] = (attackCounts[vector]?.[status] ?? 0) + 1;
+      await sleep(THINK_MS);
+    }
+    agent.destroy();
+  };
+  await Promise.all([...Array.from({ length: CLIENTS }, (_, n) => loop(n)), ...ATTACKS.map(attackLoop)]);
   const drainedAt = now();
   clearInterval(phaser);
   await origin.setPhase('up');
@@ -453,7 +497,21 @@ try {
 
   // -------------------------------------------------------------------------------------------
   // Assertions: [what, pass, figure].
+  // Honest clients and gatewise's 503 while the origin is up. After an outage the breaker stays open
+  // for its cool-down, then closes on the first good answer; attackers must not keep it (or open it)
+  // from then on. So: a breaker's 503 to an honest request sent while the origin is up is wrong once
+  // an honest request sent after the outage had its good answer before this one was sent (for one
+  // path's breaker: a good answer on that very path).
+  const lastFailingEnd = (t) => schedule.reduce((end, p) => (p.name !== 'up' && p.end <= t ? Math.max(end, p.end) : end), -Infinity);
+  const goodAnswers = records.filter((o) => o.outcome === 'origin');
+  const closedBefore = (r) =>
+    goodAnswers.some((o) => o.t0 >= lastFailingEnd(r.t0) && o.t1 < r.t0 && (r.breaker || o.path === r.path));
+  const honest503 = records.filter((r) => r.outcome === 'informative' && r.status === 503 && (r.breaker || r.pathBreaker));
+  const honest503WhileUp = honest503.filter((r) => (r.phase === 'up' || r.phase === 'drain') && closedBefore(r));
+  const pathBreakerAnswers = records.filter((r) => r.pathBreaker).length;
   const checks = [
+    [`no honest client got gatewise's 503 while the origin was up, once the breaker had closed (${ATTACKS.join(', ')} attacks running)`, honest503WhileUp.length === 0, `${honest503WhileUp.length} of ${honest503.length} breaker answers (${pathBreakerAnswers} of one path)`],
+    ['the attackers were served the whole time', ATTACKS.every((a) => Object.values(attackCounts[a] ?? {}).reduce((x, y) => x + y, 0) > 0), ATTACKS.map((a) => `${a} ${JSON.stringify(attackCounts[a] ?? {})}`).join('; ')],
     ['no runtime exception page', (byOutcome.exception ?? 0) === 0, byOutcome.exception ?? 0],
     ['no internal-error page (a caught JS failure)', (byOutcome.internal_error ?? 0) === 0, byOutcome.internal_error ?? 0],
     ['no hung request (client deadline ' + CLIENT_TIMEOUT_MS + ' ms)', (byOutcome.hung ?? 0) === 0, byOutcome.hung ?? 0],
@@ -465,7 +523,7 @@ try {
     ['an answer saying "reached: no" (JSON) is true: that request never reached the origin', postCounts.saidNotReachedButReached + getsSaidNotReachedButReached === 0, `${postCounts.saidNotReachedButReached + getsSaidNotReachedButReached} of ${saidNotReached}`],
     [`no GET id reached the origin more than RETRY_MAX_ATTEMPTS (${ATTEMPTS}) times`, getsOverAttempts === 0, `max ${getArrivalsMax}`],
     ['while the breaker is open the origin sees at most its probes', windows.every((w) => w.probesSeen <= w.probeBound), windows.map((w) => `${w.probesSeen}/${w.probeBound}`).join(' ')],
-    ['… and at most the probes plus one in-flight request per client', windows.every((w) => w.arrivalsInside <= w.probeBound + CLIENTS), windows.map((w) => w.arrivalsInside).join(' ')],
+    ['… and at most the probes plus one in-flight request per client and attacker', windows.every((w) => w.arrivalsInside <= w.probeBound + CLIENTS + ATTACKS.length), windows.map((w) => w.arrivalsInside).join(' ')],
     ['the breaker opened in every refuse, hang and 503 phase', schedule.every((p, i) => p.name === 'up' || p.name === 'reset' || p.end - p.start < 1500 || clusters.has(i)), `${windows.length} windows`],
     ['no breaker rejection outside a failing phase', !clusters.has(-1), clusters.get(-1)?.length ?? 0],
     // The origin's own 503 reaches a client only before the breaker opens (POSTs: GETs retry and
@@ -522,6 +580,7 @@ try {
     cacheService: cache.counts,
     workerdLog,
     breakerWindows: windows,
+    attacks: { vectors: ATTACKS, counts: attackCounts, originArrivals: origin.arrivals.filter((a) => a.attack).length, honest503WhileUp: honest503WhileUp.slice(0, 20), honest503: honest503.length, pathBreakerAnswers },
     memory: { ...memoryCheck, samples: memory },
     checks: checks.map(([what, ok, figure]) => ({ what, ok, figure })),
     unexpected: others,
@@ -571,6 +630,11 @@ Bodies cut mid-stream by the origin: ${cuts.length}, each reaching the client at
 Origin arrivals: ${report.originArrivals} (drill-through HEADs: ${report.drillArrivals}); cache service: ${cache.counts.put} puts, ${cache.counts.hit} hits, ${cache.counts.miss} misses.
 workerd's log: ${workerdLog.failureEvents} failure lines (breaker ${Object.entries(workerdLog.byBreaker).map(([k, n]) => `${k} ${n}`).join(', ')}; served stale ${workerdLog.servedStale}), ${workerdLog.cachePutFailed} cache-put failures, ${workerdLog.panics} panics, ${workerdLog.uncaught} uncaught exceptions.
 Hung origin requests still open 1 s after TIMEOUT_MS (at most, sampled each second): ${leakedHung}.
+
+## Attacks beside the honest clients
+
+${ATTACKS.length} attacker loops ran the whole time: ${ATTACKS.map((a) => `${a} (${Object.entries(attackCounts[a] ?? {}).map(([k, n]) => `${n}× ${k}`).join(', ')})`).join('; ')}; ${origin.arrivals.filter((a) => a.attack).length} of their requests reached the origin.
+Honest requests answered by a breaker: ${honest503.length} (${pathBreakerAnswers} by one path's); sent while the origin was up after a good answer had closed it: **${honest503WhileUp.length}**.
 
 ## POSTs
 

@@ -5,14 +5,15 @@ import assert from 'node:assert/strict';
 import { startOrigin } from './origin.mjs';
 import { startWorker, ownEntry, TOKEN, HTML, JSON_ACCEPT } from './harness.mjs';
 
-let origin, main, timed, breaker, replace, broken;
+let origin, refusing, main, timed, breaker, replace, broken;
 
 before(async () => {
   origin = await startOrigin();
+  refusing = await startOrigin(); // the breaker test's: it stops listening, then comes back
   [main, timed, breaker, replace, broken] = await Promise.all([
     startWorker({ ORIGIN_URL: origin.url, TIMEOUT_MS: '1000' }),
     startWorker({ ORIGIN_URL: origin.url, TIMEOUT_MS: '500', RETRY_MAX_ATTEMPTS: '1' }),
-    startWorker({ ORIGIN_URL: origin.url, RETRY_MAX_ATTEMPTS: '1', BREAKER_FAILURES: '2', BREAKER_COOL_DOWN_MS: '400', STALE_IF_ERROR: '0' }),
+    startWorker({ ORIGIN_URL: refusing.url, RETRY_MAX_ATTEMPTS: '1', BREAKER_FAILURES: '2', BREAKER_COOL_DOWN_MS: '1500', STALE_IF_ERROR: '0' }),
     startWorker({ ORIGIN_URL: origin.url, INTERCEPT_MODE: 'replace-html' }),
     startWorker({ ORIGIN_URL: 'ftp://origin.example' }),
   ]);
@@ -21,6 +22,7 @@ before(async () => {
 after(async () => {
   await Promise.all([main, timed, breaker, replace, broken].map((w) => w?.close()));
   await origin?.close();
+  await refusing?.close();
   console.log(`\ncold start (Miniflare start to ready): ${Math.round(main.startMs)} ms`);
 });
 
@@ -61,18 +63,27 @@ test('retries: a GET that reset is tried twice; a POST that may have arrived nev
   assert.equal(log.method, 'POST');
 });
 
-test('the timeout fires on time: TIMEOUT_MS=500 gives 504 http_response_timeout, never before 450 ms', async () => {
-  // Warm the isolate first: the first request compiles the wasm, which on a loaded 2-core
-  // machine takes seconds and is no part of the timeout.
-  assert.equal((await timed.fetch('/ok')).status, 200);
+// What this proves is the deadline logic, not the machine's speed: the origin never answers, so any
+// 504 http_response_timeout means the timer fired; it never fires early (the worker's own measure of
+// the one attempt is at least TIMEOUT_MS, less the timer's granularity), one try only (exact count at
+// the origin), and the upper bound is generous — a loaded 2-core machine adds hundreds of ms — yet far
+// below a second attempt or any other timeout (the margin itself is measured by `npm run attack`).
+test('the timeout fires on time: TIMEOUT_MS=500 gives 504 http_response_timeout after one 500 ms attempt', async () => {
+  // A first proxied request warms the instance up (on a loaded machine the cold one alone took 300 ms more).
+  await (await timed.fetch('/ok')).arrayBuffer();
   const t0 = performance.now();
-  const res = await timed.fetch('/hang', { headers: JSON_ACCEPT });
+  const res = await timed.fetch('/hang/timed', { headers: JSON_ACCEPT });
   const ms = performance.now() - t0;
   assert.equal(res.status, 504);
   assert.equal(ownEntry(res).params.error, 'http_response_timeout');
-  // Not early; the upper bound only shows the timeout answered a hang that never ends (no
-  // tight wall-clock ceiling on a shared machine).
-  assert.ok(ms >= 450 && ms < 10_000, `took ${Math.round(ms)} ms`);
+  assert.equal(origin.hits('GET', '/hang/timed'), 1, 'one attempt');
+  await timed.settle();
+  const line = timed.events('gatewise.failure').find((e) => e.path === '/hang/timed');
+  assert.equal(line.attempts, 1);
+  assert.ok(line.attemptMs[0] >= 490, `the attempt waited its TIMEOUT_MS (${line.attemptMs})`);
+  assert.ok(line.totalMs >= line.attemptMs[0], `${line.totalMs} ms in all`);
+  assert.ok(ms >= 490, `not answered before the timeout (${Math.round(ms)} ms)`);
+  assert.ok(ms < 2_500, `answered after ${Math.round(ms)} ms: the timer fired (the origin never answers)`);
 });
 
 test('serve stale: a stored GET stands in when the origin fails, marked and with a notice', async () => {
@@ -102,25 +113,32 @@ test('serve stale: a stored GET stands in when the origin fails, marked and with
   assert.notEqual(res.headers.get('x-gatewise-stale'), '1');
 });
 
-test('circuit breaker: opens after 2 failures, answers at once, lets a probe through after the cool-down, closes', async () => {
-  origin.down = true;
+// Issue 12 changed what opens the breaker: only failures to reach the origin at all (here a
+// refused connection, confirmed by the drill-through) count against the whole origin; one path's
+// resets no longer do (tests/worker/attack.test.mjs).
+test('circuit breaker: a refusing origin opens it after 2 visits, answered at once; a probe after the cool-down closes it', async () => {
+  await refusing.stop();
   for (let i = 0; i < 2; i++) assert.equal((await breaker.fetch('/flaky')).status, 502);
-  const hits = origin.hits('GET', '/flaky');
-  const t0 = performance.now();
-  let res = await breaker.fetch('/flaky', { headers: JSON_ACCEPT });
-  assert.ok(performance.now() - t0 < 200, 'answered at once');
+  await breaker.settle();
+  const logged = breaker.events('gatewise.failure').filter((e) => e.path === '/flaky');
+  assert.deepEqual(logged.map((e) => [e.diagnosis.errorType, e.blame]), [['connection_refused', 'origin'], ['connection_refused', 'origin']]);
+  let res = await breaker.fetch('/other-path', { headers: JSON_ACCEPT });
   assert.equal(res.status, 503);
   assert.equal(ownEntry(res).params.error, 'destination_unavailable');
-  assert.equal(res.headers.get('retry-after'), '1');
-  assert.equal(JSON.parse(await res.text()).errorType, 'destination_unavailable');
-  assert.equal(origin.hits('GET', '/flaky'), hits, 'the origin saw nothing while open');
+  assert.equal(res.headers.get('retry-after'), '2');
+  const p = JSON.parse(await res.text());
+  assert.equal(p.errorType, 'destination_unavailable');
   let health = JSON.parse(await (await breaker.fetch('/__gatewise/health', { headers: { 'x-gatewise-debug': TOKEN } })).text());
   assert.equal(health.breaker, 'open');
-  origin.down = false;
-  await new Promise((r) => setTimeout(r, 450));
+  await breaker.settle();
+  const stopped = breaker.events('gatewise.failure').find((e) => e.path === '/other-path');
+  assert.deepEqual([stopped.attempts, stopped.blame], [0, 'none'], 'answered at once: no attempt, nothing counted');
+  await refusing.resume();
+  await new Promise((r) => setTimeout(r, 1600));
   res = await breaker.fetch('/flaky');
   assert.equal(res.status, 200, 'the probe went through');
   assert.equal(await res.text(), 'up');
+  assert.equal(refusing.hits('GET', '/flaky'), 1, 'the origin saw only the probe');
   health = JSON.parse(await (await breaker.fetch('/__gatewise/health', { headers: { 'x-gatewise-debug': TOKEN } })).text());
   assert.equal(health.breaker, 'closed');
 });

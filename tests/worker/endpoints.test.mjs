@@ -36,7 +36,7 @@ test('health: without the token only its status (all the error page reads); the 
   assert.deepEqual(JSON.parse(await res.text()), { status: 'ok' });
   const owner = await w.fetch('/__gatewise/health', { headers: { 'x-gatewise-debug': TOKEN } });
   const body = await owner.text();
-  assert.deepEqual(Object.keys(JSON.parse(body)).sort(), ['breaker', 'config', 'shared', 'status', 'version', 'worker']);
+  assert.deepEqual(Object.keys(JSON.parse(body)).sort(), ['breaker', 'config', 'pathsOpen', 'shared', 'status', 'version', 'worker']);
   assert.ok(!body.includes('127.0.0.1'));
 });
 

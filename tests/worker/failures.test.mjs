@@ -14,7 +14,8 @@ before(async () => {
   origin = await startOrigin();
   refusedPort = await closedPort();
   [main, refused] = await Promise.all([
-    startWorker({ ORIGIN_URL: origin.url, TIMEOUT_MS: '700' }),
+    // The visit's whole wait (TOTAL_TIMEOUT_MS) leaves room for one Retry-After of 1 s (see the 503 test).
+    startWorker({ ORIGIN_URL: origin.url, TIMEOUT_MS: '700', TOTAL_TIMEOUT_MS: '3000' }),
     startWorker({ ORIGIN_URL: `http://127.0.0.1:${refusedPort}`, RETRY_MAX_ATTEMPTS: '1' }),
   ]);
 });

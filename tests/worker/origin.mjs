@@ -37,6 +37,7 @@ const behaviours = {
   'nginx-502': (s) => s.end(NGINX_502),
   'cf-522': (s) => s.end(CLOUDFLARE_522),
   '503': (s) => s.end(reply(503, 'Service Unavailable', { 'Content-Type': 'text/html', 'Retry-After': '1' }, '<p>maintenance</p>')),
+  '503-long': (s) => s.end(reply(503, 'Service Unavailable', { 'Content-Type': 'text/html', 'Retry-After': '5' }, '<p>back in five</p>')),
   'api-500': (s) => s.end(reply(500, 'Internal Server Error', { 'Content-Type': 'application/json' }, '{"error":"boom","code":42}')),
   // Answers once (a storable page), then resets: the stale copy must stand in.
   once: (s, req, o) => {
@@ -69,6 +70,8 @@ export async function startOrigin() {
   const sockets = new Set();
   const o = {
     down: false,
+    /** When set (a behaviour's name), every path behaves so: a whole-origin outage. */
+    everything: undefined,
     counts,
     count: (req) => counts.get(`${req.method} ${req.path}`) ?? 0,
     hits: (method, path) => counts.get(`${method} ${path}`) ?? 0,
@@ -105,7 +108,7 @@ export async function startOrigin() {
       o.seen.push({ method, target, headers, bodyLength: body.length });
       if (o.seen.length > 10_000) o.seen.splice(0, 5_000);
       counts.set(`${method} ${path}`, o.count(req) + 1);
-      const kind = path.split('/')[1] || 'ok';
+      const kind = o.everything ?? (path.split('/')[1] || 'ok');
       (behaviours[kind] ?? behaviours.ok)(sock, req, o);
     });
   });
@@ -116,6 +119,17 @@ export async function startOrigin() {
     new Promise((resolve) => {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());
+    });
+  /** Stops listening (connections are refused from now on) and drops every open connection. */
+  o.stop = () => o.close();
+  /** Listens again on the same port. */
+  o.resume = () =>
+    new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
   return o;
 }

@@ -73,14 +73,21 @@ test('a GET whose retry the circuit breaker stops is answered by the breaker wit
   const w = await startWorker({
     ORIGIN_URL: origin.url,
     RETRY_MAX_ATTEMPTS: '2',
-    BREAKER_FAILURES: '1',
+    TOTAL_TIMEOUT_MS: '5000',
+    // Failures of one path open the whole origin at once (no quiet window): what another visit does
+    // while this one waits for its retry.
+    BREAKER_SPREAD_PATHS: '1',
+    BREAKER_QUIET_MS: '0',
     BREAKER_COOL_DOWN_MS: '5000',
     STALE_IF_ERROR: '0',
   });
   running.push(() => w.close());
-  // The origin's 503 + Retry-After: 1 opens the breaker (one failure); the retry a second later
-  // is refused by it.
-  const res = await w.fetch('/503', { headers: { 'x-gatewise-debug': TOKEN, ...JSON_ACCEPT } });
+  // The origin's 503 + Retry-After: 1: this visit waits a second for its retry; meanwhile another
+  // visit's failures open the breaker (a visit counts once, at its end), which then refuses the retry.
+  const pending = w.fetch('/503', { headers: { 'x-gatewise-debug': TOKEN, ...JSON_ACCEPT } });
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal((await w.fetch('/reset/other', { headers: JSON_ACCEPT })).status, 502);
+  const res = await pending;
   assert.equal(res.status, 503);
   assert.equal(ownEntry(res).params.error, 'destination_unavailable');
   const body = JSON.parse(await res.text());
@@ -91,4 +98,5 @@ test('a GET whose retry the circuit breaker stops is answered by the breaker wit
   const log = w.events('gatewise.failure').find((e) => e.path === '/503');
   assert.equal(log.attempts, 1);
   assert.equal(log.diagnosis.reached, 'yes');
+  assert.equal(log.blame, 'path', "the visit's own failure, recorded once");
 });

@@ -31,6 +31,9 @@ before(async () => {
       ORIGIN_URL: origin.url,
       RETRY_MAX_ATTEMPTS: '1',
       BREAKER_FAILURES: '1',
+      // One path's resets open only that path's breaker (issue 12): at once here.
+      BREAKER_PATH_FAILURES: '1',
+      BREAKER_QUIET_MS: '0',
       BREAKER_COOL_DOWN_MS: '60000',
       DRILL_BUDGET_MS: '0',
     }),

@@ -38,11 +38,12 @@ const capnpText = (s) => JSON.stringify(String(s)); // a capnp text literal: JSO
  * (for an ORIGIN_URL that points back at the worker). `cachePort`: the Cache API's calls go to
  * an HTTP server there (workerd's `cacheApiOutbound`: GET = match, PUT = put, PURGE = delete);
  * without it the worker has no cache. `base`: the settings `vars` add to (default: the harness's
- * BASE; `{}` for the worker's own defaults, as the soak runs it). Returns
+ * BASE; `{}` for the worker's own defaults, as the soak runs it). `build`: the directory holding the
+ * built worker (default worker/build; the attack harness also runs an older build). Returns
  * { pid, port, url, logs, events, output, close }.
  */
-export async function startWorkerd(vars, { port, cachePort, base = BASE, shared = 0 } = {}) {
-  for (const f of [WORKERD, join(BUILD, 'index.js'), join(BUILD, 'index_bg.wasm')]) {
+export async function startWorkerd(vars, { port, cachePort, base = BASE, build = BUILD, shared = 0 } = {}) {
+  for (const f of [WORKERD, join(build, 'index.js'), join(build, 'index_bg.wasm')]) {
     assert.ok(existsSync(f), `${f} is missing: run bash scripts/build-worker.sh (and npm run bootstrap)`);
   }
   port ??= await freePort();
@@ -54,8 +55,8 @@ export async function startWorkerd(vars, { port, cachePort, base = BASE, shared 
   const bindings = { ...base, ...(typeof vars === 'function' ? vars(port) : vars) };
   const tmp = mkdtempSync(join(os.tmpdir(), 'gatewise-workerd-'));
   if (shared) mkdirSync(join(tmp, 'storage'));
-  copyFileSync(join(BUILD, 'index.js'), join(tmp, 'index.js'));
-  copyFileSync(join(BUILD, 'index_bg.wasm'), join(tmp, 'index_bg.wasm'));
+  copyFileSync(join(build, 'index.js'), join(tmp, 'index.js'));
+  copyFileSync(join(build, 'index_bg.wasm'), join(tmp, 'index_bg.wasm'));
   const text = Object.entries(bindings)
     .map(([n, v]) => `(name = ${capnpText(n)}, text = ${capnpText(v)})`)
     .join(', ');

@@ -224,24 +224,6 @@ border-block-end:1px solid #f9ab00\">{}</div>",
     )
 }
 
-/// `html` with `notice` inserted right after the opening `<body …>` tag
-/// (looked for in the first 64 KiB), else at the very start.
-pub fn insert_notice(html: &str, notice: &str) -> String {
-    let head = html.get(..html.len().min(65_536)).unwrap_or("");
-    let lower = head.to_ascii_lowercase();
-    let at = lower
-        .find("<body")
-        .and_then(|i| lower.get(i..)?.find('>').map(|j| i + j + 1))
-        .filter(|i| html.is_char_boundary(*i))
-        .unwrap_or(0);
-    let (before, after) = html.split_at(at);
-    let mut out = String::with_capacity(html.len() + notice.len());
-    out.push_str(before);
-    out.push_str(notice);
-    out.push_str(after);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -487,14 +469,14 @@ mod tests {
     }
 
     #[test]
-    fn notices_go_after_the_body_tag() {
+    fn notices_escape_what_they_show() {
+        // Put into the page by the core (gatewise_core::stale::insert_notice, as ASCII).
         let n = stale_notice(Lang::EN, "<b>then</b>");
         assert!(n.contains("&lt;b&gt;then&lt;/b&gt;"));
-        assert_eq!(
-            insert_notice("<html><BODY class=x>hi", "N"),
-            "<html><BODY class=x>Nhi"
-        );
-        assert_eq!(insert_notice("plain", "N"), "Nplain");
-        assert_eq!(insert_notice("<body", "N"), "N<body");
+        let de = gatewise_core::stale::ascii_html(&stale_notice(
+            Lang::from_tag("de").unwrap(),
+            "gestern",
+        ));
+        assert!(de.is_ascii());
     }
 }

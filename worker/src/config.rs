@@ -31,7 +31,7 @@
 
 use std::time::Duration;
 
-use gatewise_core::policy::{Backoff, BreakerConfig, FailureRatio, RetryPolicy};
+use gatewise_core::policy::{Backoff, BreakerConfig, FailureRatio, GuardConfig, RetryPolicy};
 use gatewise_core::Lang;
 
 use crate::route::UrlParts;
@@ -56,14 +56,19 @@ const fn var(name: &'static str, default: &'static str, doc: &'static str) -> Va
 pub const VARS: &[Var] = &[
     var("ORIGIN_URL", "", "the origin: http(s)://host[:port][/base-path]; empty: each request goes to its own URL, i.e. the zone's origin behind a worker on a route"),
     var("TIMEOUT_MS", "30000", "time to the origin's response headers, per attempt, in ms (0: no limit)"),
+    var("TOTAL_TIMEOUT_MS", "", "the visitor's whole wait, every attempt, backoff and Retry-After included, in ms (empty: TIMEOUT_MS; 0: no limit)"),
     var("RETRY_MAX_ATTEMPTS", "2", "attempts per request, the first included (1: never retry)"),
     var("RETRY_BASE_MS", "100", "backoff ceiling of the first retry, in ms (full jitter)"),
     var("RETRY_CAP_MS", "2000", "longest backoff wait, in ms"),
     var("RETRY_MAX_AFTER_S", "5", "longest origin Retry-After the worker waits for before a retry, in s"),
     var("RETRY_BODY_LIMIT", "65536", "request bodies up to this many bytes are kept for a replay; larger ones stream and are never replayed"),
     var("STALE_IF_ERROR", "300", "serve a stored copy of a GET this many seconds past its freshness when the origin fails (0: off)"),
-    var("BREAKER_FAILURES", "5", "open the circuit after this many failures in a row (0: never)"),
-    var("BREAKER_FAILURE_RATIO", "500", "also open when this many thousandths of at least 20 outcomes in 10 s failed (0: never)"),
+    var("BREAKER_FAILURES", "5", "open the origin's circuit after this many visits in a row failed to reach it at all (DNS, refused, TLS) (0: never)"),
+    var("BREAKER_FAILURE_RATIO", "500", "also open it when this many thousandths of at least 20 visits in 10 s failed so (0: never)"),
+    var("BREAKER_PATH_FAILURES", "5", "open the circuit of one path after this many of its visits failed (resets, hangs, its own 5xx) while none of them succeeded for BREAKER_QUIET_MS (0: never)"),
+    var("BREAKER_SPREAD_PATHS", "5", "open the origin's circuit when this many distinct paths failed while no visit at all succeeded for BREAKER_QUIET_MS (0: never)"),
+    var("BREAKER_QUIET_MS", "10000", "how long nothing may have succeeded before failures of paths open a circuit, in ms"),
+    var("BREAKER_PATHS", "128", "how many paths' failures are tracked (a table of fixed size, least recently seen replaced first; at most 1024)"),
     var("BREAKER_COOL_DOWN_MS", "5000", "first cool-down of an open circuit, in ms (doubles per failed probe)"),
     var("BREAKER_MAX_COOL_DOWN_MS", "60000", "longest cool-down, in ms"),
     var("SITE_NAME", "", "the site's name on error pages"),
@@ -209,14 +214,16 @@ pub struct Config {
     pub origin: Option<Origin>,
     /// Time to response headers per attempt, in ms (0: no limit).
     pub timeout_ms: u32,
+    /// The whole visit's time limit, in ms (0: no limit): `TOTAL_TIMEOUT_MS`, else `TIMEOUT_MS`.
+    pub total_timeout_ms: u32,
     /// The core's retry policy built from `RETRY_*`.
     pub retry: RetryPolicy,
     /// Request bodies up to this many bytes are buffered so they can be replayed.
     pub replay_body_limit: u32,
     /// Seconds past freshness a stored copy may be served on failure (0: off).
     pub stale_if_error: u32,
-    /// The core's breaker configuration built from `BREAKER_*`.
-    pub breaker: BreakerConfig,
+    /// The core's breakers (the origin's and each path's) built from `BREAKER_*`.
+    pub guard: GuardConfig,
     /// The site's name.
     pub site_name: Option<String>,
     /// The logo text.
@@ -463,7 +470,7 @@ impl Config {
         };
         let cool_down = r.number("BREAKER_COOL_DOWN_MS", u64::from(MAX_MS))?;
         let ratio = r.u32("BREAKER_FAILURE_RATIO", 1000)?;
-        let breaker = BreakerConfig {
+        let origin_breaker = BreakerConfig {
             consecutive_failures: r.u32("BREAKER_FAILURES", 1000)?,
             failure_ratio: (ratio > 0).then_some(FailureRatio {
                 permille: ratio,
@@ -476,6 +483,18 @@ impl Config {
                 .max(cool_down),
             probe_timeout_ms: cool_down.max(10_000),
             ..BreakerConfig::default()
+        };
+        let guard = GuardConfig {
+            origin: origin_breaker,
+            path_failures: r.u32("BREAKER_PATH_FAILURES", 1000)?,
+            spread_paths: r.u32("BREAKER_SPREAD_PATHS", 1000)?,
+            quiet_ms: r.number("BREAKER_QUIET_MS", u64::from(MAX_MS))?,
+            paths: r.u32("BREAKER_PATHS", gatewise_core::policy::guard::MAX_PATHS)?,
+        };
+        let timeout_ms = r.u32("TIMEOUT_MS", MAX_MS)?;
+        let total_timeout_ms = match r.optional("TOTAL_TIMEOUT_MS") {
+            None => timeout_ms,
+            Some(_) => r.u32("TOTAL_TIMEOUT_MS", MAX_MS)?,
         };
         let languages = r
             .text("LANGUAGES")
@@ -521,11 +540,12 @@ impl Config {
         }
         let config = Config {
             origin,
-            timeout_ms: r.u32("TIMEOUT_MS", MAX_MS)?,
+            timeout_ms,
+            total_timeout_ms,
             retry,
             replay_body_limit: r.u32("RETRY_BODY_LIMIT", 100 * 1024 * 1024)?,
             stale_if_error: r.u32("STALE_IF_ERROR", 365 * 24 * 3600)?,
-            breaker,
+            guard,
             site_name: r.optional("SITE_NAME"),
             logo_text: r.optional("LOGO_TEXT"),
             contact: r.optional("CONTACT"),
@@ -701,8 +721,21 @@ mod tests {
         assert_eq!(c.retry.backoff.base, Duration::from_millis(100));
         assert_eq!(c.replay_body_limit, 65_536);
         assert_eq!(c.stale_if_error, 300);
-        assert_eq!(c.breaker.consecutive_failures, 5);
-        assert_eq!(c.breaker.failure_ratio.map(|r| r.permille), Some(500));
+        assert_eq!(c.guard.origin.consecutive_failures, 5);
+        assert_eq!(c.guard.origin.failure_ratio.map(|r| r.permille), Some(500));
+        assert_eq!(
+            (
+                c.guard.path_failures,
+                c.guard.spread_paths,
+                c.guard.quiet_ms,
+                c.guard.paths
+            ),
+            (5, 5, 10_000, 128)
+        );
+        assert_eq!(
+            c.total_timeout_ms, 30_000,
+            "TOTAL_TIMEOUT_MS defaults to TIMEOUT_MS"
+        );
         assert_eq!(c.default_lang, Lang::EN);
         assert!(c.languages.is_empty());
         assert_eq!(c.intercept, InterceptMode::Passthrough);
@@ -775,6 +808,9 @@ mod tests {
             ("RETRY_MAX_ATTEMPTS", "11"),
             ("STALE_IF_ERROR", "1.5"),
             ("BREAKER_FAILURES", "x"),
+            ("TOTAL_TIMEOUT_MS", "soon"),
+            ("BREAKER_PATHS", "1025"),
+            ("BREAKER_QUIET_MS", "-5"),
             ("LANGUAGES", "en,xx"),
             ("DEFAULT_LANG", "klingon"),
             ("INTERCEPT_MODE", "replace"),
@@ -948,11 +984,26 @@ mod tests {
         assert_eq!(c.reserved_prefix, "/_gw/");
         assert!(c.nel);
         assert_eq!(
-            (c.breaker.consecutive_failures, c.breaker.cool_down_ms),
+            (
+                c.guard.origin.consecutive_failures,
+                c.guard.origin.cool_down_ms
+            ),
             (2, 300)
         );
-        assert_eq!(c.breaker.failure_ratio, None);
+        assert_eq!(c.guard.origin.failure_ratio, None);
+        assert_eq!(c.total_timeout_ms, c.timeout_ms);
         assert_eq!(c.retry.max_attempts, 1);
         assert_eq!(c.debug_token.as_deref(), Some("s3cret"));
+        let c = with(&[
+            ("ORIGIN_URL", "http://o.example"),
+            ("TIMEOUT_MS", "800"),
+            ("TOTAL_TIMEOUT_MS", "1500"),
+            ("BREAKER_PATHS", "1024"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (c.timeout_ms, c.total_timeout_ms, c.guard.paths),
+            (800, 1_500, 1_024)
+        );
     }
 }

@@ -87,31 +87,47 @@ pub fn append_list(existing: Option<&str>, value: &str) -> String {
     }
 }
 
-/// The `Cookie` value without the debug cookie, or `None` when it has none
-/// (the common case costs one substring search).
+/// The pairs of a `Cookie` value. Several `Cookie` lines reach the worker
+/// joined with `", "` (the runtime's `Headers.get`), and a cookie value
+/// cannot hold a comma (RFC 6265 §4.1.1 `cookie-octet`), so both `;` and `,`
+/// separate pairs: the debug cookie is found on any line.
+fn cookie_pairs(cookie: &str) -> impl Iterator<Item = &str> {
+    cookie
+        .split([';', ','])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+}
+
+/// Whether a cookie pair is the debug cookie.
+fn is_debug_pair(pair: &str) -> bool {
+    pair.split('=')
+        .next()
+        .is_some_and(|name| name.trim() == DEBUG_COOKIE)
+}
+
+/// The `Cookie` value without the debug cookie — every line of it, joined
+/// with `"; "` — or `None` when it has none (the common case costs one
+/// substring search).
+///
+/// # Example
+/// ```
+/// use gatewise_worker::headers::strip_debug_cookie;
+/// assert_eq!(strip_debug_cookie("a=1, gatewise_debug=t0k"), Some("a=1".to_string()));
+/// ```
 pub fn strip_debug_cookie(cookie: &str) -> Option<String> {
-    if !cookie.contains(DEBUG_COOKIE) {
+    if !cookie.contains(DEBUG_COOKIE) || !cookie_pairs(cookie).any(is_debug_pair) {
         return None;
     }
-    let kept: Vec<&str> = cookie
-        .split(';')
-        .map(str::trim)
-        .filter(|c| {
-            !c.is_empty()
-                && c.split('=')
-                    .next()
-                    .is_none_or(|name| name.trim() != DEBUG_COOKIE)
-        })
-        .collect();
+    let kept: Vec<&str> = cookie_pairs(cookie).filter(|c| !is_debug_pair(c)).collect();
     Some(kept.join("; "))
 }
 
-/// The debug token a request presents: the header, else the cookie.
+/// The debug token a request presents: the header, else the cookie (on any `Cookie` line).
 pub fn presented_token<'a>(header: Option<&'a str>, cookie: Option<&'a str>) -> Option<&'a str> {
     if let Some(h) = header.map(str::trim).filter(|h| !h.is_empty()) {
         return Some(h);
     }
-    cookie?.split(';').find_map(|c| {
+    cookie_pairs(cookie?).find_map(|c| {
         let (name, value) = c.split_once('=')?;
         (name.trim() == DEBUG_COOKIE).then(|| value.trim())
     })
@@ -155,14 +171,15 @@ pub const FACT_HEADERS: [&str; 7] = [
 pub const ABSENT: &str = "\0";
 
 /// What the worker reads of a request before forwarding it: the URL, the
-/// method and the [`FACT_HEADERS`], decoded from the one line the runtime
-/// glue returns (`url \n method \n value…`, absent values as [`ABSENT`]).
+/// method, whether it has a body, and the [`FACT_HEADERS`], decoded from the
+/// one line the runtime glue returns (`url \n method \n 0|1 \n value…`,
+/// absent values as [`ABSENT`]).
 ///
 /// # Example
 /// ```
 /// use gatewise_worker::headers::RequestFacts;
-/// let f = RequestFacts::decode("https://a.example/x\nGET\ngatewise\n\0\n\0\n\0\n\0\n\0\n\0").unwrap();
-/// assert_eq!((f.url.as_str(), f.method.as_str()), ("https://a.example/x", "GET"));
+/// let f = RequestFacts::decode("https://a.example/x\nGET\n0\ngatewise\n\0\n\0\n\0\n\0\n\0\n\0").unwrap();
+/// assert_eq!((f.url.as_str(), f.method.as_str(), f.has_body), ("https://a.example/x", "GET", false));
 /// assert_eq!(f.cdn_loop(), Some("gatewise"));
 /// assert_eq!(f.client_ip(), None);
 /// assert!(RequestFacts::decode("too\nshort").is_none());
@@ -173,6 +190,8 @@ pub struct RequestFacts {
     pub url: String,
     /// The request method.
     pub method: String,
+    /// Whether the request has a body (whatever its method).
+    pub has_body: bool,
     values: [Option<String>; FACT_HEADERS.len()],
 }
 
@@ -182,6 +201,11 @@ impl RequestFacts {
         let mut fields = line.split('\n');
         let url = fields.next()?.to_owned();
         let method = fields.next()?.to_owned();
+        let has_body = match fields.next()? {
+            "1" => true,
+            "0" => false,
+            _ => return None,
+        };
         let mut values: [Option<String>; FACT_HEADERS.len()] = Default::default();
         for v in values.iter_mut() {
             let field = fields.next()?;
@@ -190,6 +214,7 @@ impl RequestFacts {
         fields.next().is_none().then_some(Self {
             url,
             method,
+            has_body,
             values,
         })
     }
@@ -230,7 +255,7 @@ pub enum HeaderEdit {
 /// ```
 /// use gatewise_worker::headers::{forward_edits, HeaderEdit, RequestFacts};
 /// use gatewise_worker::route::split_url;
-/// let f = RequestFacts::decode("https://shop.example/a\nGET\n\0\n192.0.2.7\n\0\n\0\n\0\n\0\n\0").unwrap();
+/// let f = RequestFacts::decode("https://shop.example/a\nGET\n0\n\0\n192.0.2.7\n\0\n\0\n\0\n\0\n\0").unwrap();
 /// let edits = forward_edits(&f, split_url(&f.url), false, "gatewise");
 /// assert_eq!(edits[0], HeaderEdit::Delete("host"));
 /// assert!(edits.contains(&HeaderEdit::Set("x-forwarded-for", "192.0.2.7".into())));
@@ -351,7 +376,7 @@ mod tests {
             }
         };
         let line = format!(
-            "https://shop.example:8443/a?b=1\nPOST\n{}\n{}\n{}\n\0\n{}\n12\n\0",
+            "https://shop.example:8443/a?b=1\nPOST\n1\n{}\n{}\n{}\n\0\n{}\n12\n\0",
             v(cdn_loop),
             v(ip),
             v(xff),
@@ -371,7 +396,8 @@ mod tests {
         assert_eq!(f.header("authorization"), None);
         assert_eq!(f.header("forwarded"), None);
         assert_eq!(f.header("not-a-fact"), None);
-        let line = "u\nGET".to_owned() + &"\n\0".repeat(FACT_HEADERS.len());
+        assert!(f.has_body);
+        let line = "u\nGET\n0".to_owned() + &"\n\0".repeat(FACT_HEADERS.len());
         assert!(RequestFacts::decode(&line).is_some());
         assert!(RequestFacts::decode(&(line.clone() + "\nextra")).is_none());
         assert!(RequestFacts::decode(&line[..line.len() - 2]).is_none());
@@ -446,6 +472,16 @@ mod tests {
         assert_eq!(presented_token(None, Some("xgatewise_debug=c")), None);
         assert_eq!(presented_token(None, None), None);
         assert_eq!(strip_debug_cookie("gatewise_debug=x"), Some(String::new()));
+        // A second Cookie line (the runtime joins lines with ", "): found and stripped there too.
+        assert_eq!(
+            presented_token(None, Some("a=1, gatewise_debug=secret")),
+            Some("secret")
+        );
+        assert_eq!(
+            strip_debug_cookie("a=1; b=2, gatewise_debug=secret, c=3"),
+            Some("a=1; b=2; c=3".to_string())
+        );
+        assert_eq!(strip_debug_cookie("xgatewise_debug=1"), None);
         assert!(is_owner(Some("abc"), Some("abc")));
         assert!(!is_owner(Some("abc"), Some("abd")));
         assert!(!is_owner(None, Some("")));

@@ -18,12 +18,13 @@
 //! let d = Diagnosis::for_type(ErrorType::ConnectionRefused, Layer::Workerd);
 //! let line = FailureLog { request_id: "gw-1", ray: Some("8a1b\u{2028}"), method: "GET", path: "/\u{202e}x",
 //!     diagnosis: &d, attempts: 2, attempt_ms: vec![3, 4], total_ms: 120, served_stale: false,
-//!     breaker: "closed", drill: None }.to_json();
+//!     breaker: "closed", blame: "origin", attribution: Some("hop.connect"), drill: None }.to_json();
 //! assert!(line.contains(r"/\u202ex") && !line.contains('\u{202e}'));
 //! let v: serde_json::Value = serde_json::from_str(&line).unwrap();
 //! assert_eq!(v["event"], "gatewise.failure");
 //! assert_eq!(v["diagnosis"]["errorType"], "connection_refused");
 //! assert_eq!(v["ray"], "8a1b\u{2028}");
+//! assert_eq!(v["blame"], "origin");
 //! ```
 
 use gatewise_core::drill::Step;
@@ -61,8 +62,14 @@ pub struct FailureLog<'a> {
     pub total_ms: u64,
     /// Whether a stale copy was served instead of an error.
     pub served_stale: bool,
-    /// The circuit breaker's state after this request.
+    /// The origin's circuit breaker's state after this request.
     pub breaker: &'static str,
+    /// Who the failure was counted against (`client`, `path`, `origin`,
+    /// `nobody`), or `none` when it was not counted (a loop, a breaker's answer).
+    pub blame: &'static str,
+    /// The attribution table's row that decided it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<&'static str>,
     /// The drill-through steps, when one ran.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drill: Option<&'a [Step]>,
@@ -214,6 +221,8 @@ mod tests {
             total_ms: 1,
             served_stale: false,
             breaker: "closed",
+            blame: "origin",
+            attribution: None,
             drill: None,
         }
         .to_json();

@@ -119,7 +119,10 @@ pub fn render(e: &Explanation, audience: Audience, lang: Lang, style: &Style) ->
         t(
             lang,
             "cli.headline",
-            &[("status", &style.bold(&status)), ("what", &what(head, lang))]
+            &[
+                ("status", &style.bold(&status)),
+                ("what", &what(head, lang))
+            ]
         )
     );
     let code = d.received_status.unwrap_or(d.status);

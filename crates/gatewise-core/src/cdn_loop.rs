@@ -50,6 +50,27 @@ fn tail(value: &str) -> &str {
     }
 }
 
+/// The diagnosis of a request that names this gateway in `CDN-Loop`
+/// already: 502 `proxy_loop_detected`, written by gatewise, high confidence,
+/// not temporary (the configuration loops; trying again loops again).
+///
+/// # Example
+/// ```
+/// use gatewise_core::{cdn_loop, ErrorType, Layer};
+/// let d = cdn_loop::loop_detected();
+/// assert_eq!((d.error_type, d.layer, d.status, d.retryable), (Some(ErrorType::ProxyLoopDetected), Layer::Gatewise, 502, false));
+/// ```
+pub fn loop_detected() -> crate::Diagnosis {
+    use crate::{Confidence, Diagnosis, ErrorType, Evidence, EvidenceSource, Layer};
+    Diagnosis::for_type(ErrorType::ProxyLoopDetected, Layer::Gatewise)
+        .with_confidence(Confidence::High)
+        .with_evidence(Evidence::new(
+            EvidenceSource::Header,
+            "CDN-Loop names this worker",
+            Some("rfc8586"),
+        ))
+}
+
 /// The `cdn-id` of each member (parameters dropped), in order: those of the
 /// last [`MAX_MEMBERS`] members of the last [`MAX_VALUE`] bytes.
 pub fn ids(value: &str) -> impl Iterator<Item = &str> {

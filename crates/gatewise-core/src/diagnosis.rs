@@ -186,9 +186,10 @@ impl Diagnosis {
     }
 
     /// A diagnosis that names no gateway failure: `layer` answered `status`
-    /// itself (for example the application's own 500).
+    /// itself (for example the application's own 500). Whether it is
+    /// retryable is the status registry's one rule ([`crate::status::rules`]).
     pub fn for_status(status: u16, layer: Layer) -> Self {
-        let retryable = matches!(status, 408 | 429 | 502 | 503 | 504);
+        let retryable = crate::status::rules::retryable(status);
         Diagnosis {
             error_type: None,
             hop: None,
@@ -211,6 +212,22 @@ impl Diagnosis {
             detail: None,
             chain: Vec::new(),
         }
+    }
+
+    /// This diagnosis of a recognised proxy error page, shown in place of
+    /// that page (a gateway's replace mode): the page's own `status` is kept,
+    /// so that replacing the page never changes what caches and clients see.
+    ///
+    /// # Example
+    /// ```
+    /// use gatewise_core::{Diagnosis, ErrorType, Layer};
+    /// let d = Diagnosis::for_type(ErrorType::ConnectionRefused, Layer::Nginx).in_place_of(503);
+    /// assert_eq!((d.status, d.received_status), (503, Some(503)));
+    /// ```
+    pub fn in_place_of(mut self, status: u16) -> Self {
+        self.status = status;
+        self.received_status = Some(status);
+        self
     }
 
     /// Sets the received status.

@@ -61,12 +61,14 @@ pub mod classify;
 pub mod diagnosis;
 pub mod drill;
 pub mod escape;
+#[cfg(feature = "explain")]
 pub mod explain;
 pub mod fingerprint;
 pub mod hop;
 pub mod i18n;
 pub mod incidents;
 pub mod layer;
+#[cfg(feature = "explain")]
 pub mod logs;
 pub mod matcher;
 pub mod policy;

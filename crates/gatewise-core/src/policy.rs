@@ -11,6 +11,11 @@
 //!   fixed auto-reload [`Schedule`] like Chromium's error page.
 //! - [`retry_after`]: parse and write `Retry-After`.
 //! - [`breaker`]: a circuit breaker ([`Breaker`]).
+//! - [`attribution`]: who a failure is counted against ([`attribute`], [`Blame`]).
+//! - [`guard`]: the origin's and each path's breakers, fed with attributed
+//!   failures ([`Guard`]).
+//! - [`deadline`]: one time limit for a whole visit, retries and waits
+//!   included ([`Deadline`]).
 //! - [`rng`]: the seedable generator behind the jitter ([`SplitMix64`]).
 //!
 //! # Example
@@ -37,17 +42,25 @@
 //! assert_eq!(decision.after(), Some(Duration::from_secs(2)));
 //! ```
 
+pub mod attribution;
 pub mod backoff;
 pub mod breaker;
 pub mod budget;
+pub mod deadline;
+pub mod guard;
+mod path_table;
 pub mod retry;
 pub mod retry_after;
 pub mod rng;
 mod window;
 
+pub use attribution::{attribute, AttributionRow, Blame};
 pub use backoff::{Backoff, Schedule, CHROME_AUTO_RELOAD_MS, CHROME_LEGACY_AUTO_RELOAD_MS};
 pub use breaker::{Admission, Breaker, BreakerConfig, BreakerState, FailureRatio};
 pub use budget::RetryBudget;
+pub use deadline::Deadline;
+pub use guard::{Guard, GuardConfig, OriginEvent, Rejection, Scope, Ticket, VisitOutcome};
+pub use path_table::{path_key, MAX_KEY};
 pub use retry::{MethodInfo, OverMax, Reason, RetryDecision, RetryPolicy, WaitSource, METHODS};
 pub use retry_after::RetryAfter;
 pub use rng::SplitMix64;

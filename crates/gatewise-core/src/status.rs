@@ -54,6 +54,7 @@ use crate::layer::Layer;
 use crate::taxonomy::ErrorType;
 
 pub mod cloudflare;
+pub mod rules;
 mod table;
 pub mod winhttp;
 

@@ -42,8 +42,7 @@ use wasm_bindgen::prelude::*;
 use crate::api::{
     CheckVerdict, ExplainedArtefact, ExplainedDiagnosis, Explanation, LanguageInfo, Limits,
     LogLineExplanation, Messages, PageOptions, PluralMessage, ProxyStatusFacts, ResponseHead,
-    RetryAnswer,
-    RetryPolicyOptions, RetryQuestion, TextOptions,
+    RetryAnswer, RetryPolicyOptions, RetryQuestion, TextOptions,
 };
 use crate::convert::{arg, options, out, Failure};
 
@@ -326,6 +325,22 @@ pub fn limits() -> Result<JsValue, JsValue> {
         max_input: core_explain::MAX_INPUT,
         max_har_input: core_explain::har::MAX_HAR_INPUT,
     })?)
+}
+
+/// `statusRules()`: every status the core's one status rule says is retryable
+/// or a gateway failure ([`status::rules::rules`]), as data, for JavaScript
+/// that decides without calling in (`fetchWithRetry`).
+#[wasm_bindgen(js_name = statusRules)]
+pub fn status_rules() -> Result<JsValue, JsValue> {
+    Ok(out(&status::rules::rules())?)
+}
+
+/// `statusRule(code)`: what the core's status rule says of one code
+/// ([`status::rules::rule`]); a code outside 0–65535 is neither.
+#[wasm_bindgen(js_name = statusRule)]
+pub fn status_rule(code: f64) -> Result<JsValue, JsValue> {
+    let code = u16::try_from(whole_number(code)).unwrap_or(0);
+    Ok(out(&status::rules::rule(code))?)
 }
 
 /// A JavaScript number as a whole number of `u64` (negative, NaN → 0; saturating).

@@ -39,6 +39,7 @@ fn generated() -> Value {
     g.subschema_for::<api::CheckVerdict>();
     g.subschema_for::<gatewise_core::checks::Results>();
     g.subschema_for::<gatewise_core::checks::Model>();
+    g.subschema_for::<gatewise_core::status::rules::StatusRule>();
     let defs = g.take_definitions(true);
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",

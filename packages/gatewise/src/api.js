@@ -7,4 +7,5 @@ export { renderPage, problemDetails, proxyStatus } from './render.js';
 export { retryDecision, backoffDelay, parseRetryAfter } from './policy.js';
 export { fetchWithRetry, GatewiseFetchError } from './fetch.js';
 export { languages, limits } from './core.js';
+export { statusRules, statusRule, isRetryableStatus, isGatewayFailure } from './status.js';
 export { messages, pluralCategory, checksModel, checksVerdict } from './checks.js';

@@ -6,6 +6,7 @@
 import { classifyError, classifyResponse } from './classify.js';
 import { parseRetryAfter, retryDecision } from './policy.js';
 import { init as loadCore } from './loader.js';
+import { isGatewayFailure, isRetryableStatus } from './status.js';
 
 /**
  * What `fetchWithRetry` throws when the request failed without a response and was
@@ -125,6 +126,9 @@ export async function fetchWithRetry(input, init, policy) {
       if (response) return response;
       throw thrown;
     }
+    // A status the core's status rule calls neither retryable nor a gateway failure is not
+    // retried: hand it back untouched, unclassified (the rule is data, decided here in JS).
+    if (response && !(isRetryableStatus(response.status) || isGatewayFailure(response.status))) return response;
     diagnosis = response ? await diagnoseResponse(response) : classifyError(thrown);
     const answer = retryDecision({ method, diagnosis, attempt, bodyReplayable, policy: rules });
     if (!answer.retry) {

@@ -17,6 +17,7 @@ import type {
   RetryAnswer,
   RetryPolicyOptions,
   RetryQuestion,
+  StatusRule,
   TextOptions,
   Texts,
   WaitSource,
@@ -157,6 +158,15 @@ export class GatewiseFetchError extends TypeError {
 export function languages(): LanguageInfo[];
 /** How much of each input the core reads. */
 export function limits(): Readonly<Limits>;
+
+/** Every status the core's status rule calls retryable or a gateway failure, as data. */
+export function statusRules(): StatusRule[];
+/** What the core's status rule says of one status code (one call into the core). */
+export function statusRule(code: number): StatusRule;
+/** Whether a request answered with `code` may be tried again later (decided in JavaScript from `statusRules()`). */
+export function isRetryableStatus(code: number): boolean;
+/** Whether `code` says a gateway on the way to the application failed (decided in JavaScript from `statusRules()`). */
+export function isGatewayFailure(code: number): boolean;
 
 /** Every catalog message whose key starts with `prefix` (e.g. `'checks.'`), in one language. */
 export function messages(prefix: string, options?: TextOptions): Messages;

@@ -35,13 +35,15 @@ async fn within<F: std::future::Future>(ms: u64, fut: F) -> Option<F::Output> {
     }
 }
 
-/// The steps (from the isolate's cache when fresh); `None` when there is
-/// no origin this worker can drill (see the module documentation).
-/// `on_cloudflare`: the request came through Cloudflare's network.
+/// The steps (from the isolate's cache when fresh), within `budget_ms`
+/// (`DRILL_BUDGET_MS`, or less: what is left of the visit's time limit);
+/// `None` when there is no origin this worker can drill (see the module
+/// documentation). `on_cloudflare`: the request came through Cloudflare's network.
 pub async fn run(
     config: &Config,
     parts: UrlParts<'_>,
     on_cloudflare: bool,
+    budget_ms: u32,
 ) -> Option<Rc<Vec<Step>>> {
     if config.origin.is_none() && on_cloudflare {
         return None;
@@ -52,13 +54,18 @@ pub async fn run(
     if let Some(steps) = state::cached_drill(&key) {
         return Some(steps);
     }
-    let steps = Rc::new(steps(config, &origin, parts.path).await);
+    let steps = Rc::new(steps(config, &origin, parts.path, budget_ms).await);
     state::store_drill(&key, steps.clone());
     Some(steps)
 }
 
-pub(crate) async fn steps(config: &Config, origin: &Origin, request_path: &str) -> Vec<Step> {
-    let deadline = state::now_ms() + u64::from(config.drill_budget_ms);
+pub(crate) async fn steps(
+    config: &Config,
+    origin: &Origin,
+    request_path: &str,
+    budget_ms: u32,
+) -> Vec<Step> {
+    let deadline = state::now_ms() + u64::from(budget_ms);
     let left = || deadline.saturating_sub(state::now_ms());
     let mut out = Vec::with_capacity(3);
 

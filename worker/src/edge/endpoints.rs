@@ -44,6 +44,7 @@ pub fn health(req: &web_sys::Request, config: &Config) -> Result<web_sys::Respon
             "version": env!("CARGO_PKG_VERSION"),
             "config": "ok",
             "breaker": state::breaker_state().name(),
+            "pathsOpen": state::paths().0,
             "shared": {"bound": super::shared::is_bound(), "calls": calls, "failedCalls": failed},
         }),
     )

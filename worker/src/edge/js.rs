@@ -15,9 +15,11 @@ extern "C" {
     fn request_facts_line(request: &web_sys::Request, names: &js_sys::Array) -> String;
 
     /// The origin fetch of one attempt: the request's method and headers
-    /// with `edits` applied (`headers::encode_edits`), `body`, redirects not
-    /// followed, `timeout_ms` to the response headers (0: none). The promise
-    /// rejects with the runtime's error or a `GatewiseTimeout`.
+    /// with `edits` applied (`headers::encode_edits`), `body` (none, bytes,
+    /// or `true`: the request's own body, streamed), redirects not followed,
+    /// `timeout_ms` to the response headers (0: none). The promise rejects
+    /// with the runtime's error, a `GatewiseTimeout` or a `GatewiseClientBody`
+    /// (see [`rejected`]).
     #[wasm_bindgen(catch)]
     pub fn forward(
         request: &web_sys::Request,
@@ -65,6 +67,24 @@ fn text_prop(v: &JsValue, name: &str) -> Option<String> {
     Reflect::get(v, &JsValue::from_str(name))
         .ok()
         .and_then(|x| x.as_string())
+}
+
+/// What a rejected attempt says: the visitor's own request body failed
+/// (`forward.js`'s `GatewiseClientBody`, with the runtime's words), or a
+/// transport error to classify.
+pub enum Rejected {
+    /// The visitor's request body broke off or was malformed.
+    ClientBody(String),
+    /// Anything else.
+    Transport(TransportError),
+}
+
+/// A rejection of [`forward`]'s promise, told apart.
+pub fn rejected(e: &JsValue) -> Rejected {
+    if text_prop(e, "name").as_deref() == Some("GatewiseClientBody") {
+        return Rejected::ClientBody(text_prop(e, "message").unwrap_or_default());
+    }
+    Rejected::Transport(transport_error(e))
 }
 
 /// A thrown JS value as the core's transport error (name, message,

@@ -103,7 +103,7 @@ pub fn continue_forward(
 ) -> js_sys::Promise {
     let first = match response {
         Some(r) => proxy::Outcome::Response(r),
-        None => proxy::Outcome::Thrown(js::transport_error(&error)),
+        None => proxy::Outcome::rejected(&error),
     };
     wasm_bindgen_futures::future_to_promise(async move {
         let ctx = Context::new(ctx);

@@ -1,16 +1,19 @@
 //! Forwarding a request to the origin, and everything that happens when
-//! that fails: retries (the core's policy), the circuit breaker (the core's
-//! breaker), the drill-through, serve-stale, the answer and the log line.
+//! that fails: retries (the core's policy) within the visit's one deadline,
+//! the circuit breakers (the core's guard, fed with failures the core's
+//! attribution table has attributed — once per visit), the drill-through,
+//! serve-stale, the answer and the log line.
 
 use std::rc::Rc;
 
 use gatewise_core::classify::{self, ResponseView, TransportError};
 use gatewise_core::drill::{self, Step};
 use gatewise_core::incidents::{Incident, Served};
-use gatewise_core::policy::{Admission, RetryDecision};
-use gatewise_core::{
-    cdn_loop, stale, Confidence, Diagnosis, ErrorType, Evidence, EvidenceSource, Layer, Reached,
+use gatewise_core::policy::{
+    attribution, AttributionRow, Blame, Deadline, RetryDecision, Ticket, VisitOutcome,
 };
+use gatewise_core::status::rules::gateway_failure;
+use gatewise_core::{cdn_loop, stale, Diagnosis, ErrorType, Layer, Reached};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use worker::{Context, Delay};
@@ -27,42 +30,55 @@ use crate::route::UrlParts;
 const PAGE_PREFIX: usize = 16 * 1024;
 /// The largest stale HTML copy that gets a visible notice (larger ones are served as they are).
 const MAX_NOTICE_BODY: usize = 2 * 1024 * 1024;
+/// A drill-through is not started with less than this left of the visit's time limit (ms).
+const MIN_DRILL_MS: u64 = 50;
 /// Headers the worker adds to a stored copy, removed when serving it.
 const STORED_AT: &str = "x-gatewise-stored-at";
 const STORED_FRESH: &str = "x-gatewise-fresh";
 const STORED_SIE: &str = "x-gatewise-stale-if-error";
+/// The fetching request's values of the fields `Vary` named (`stale::encode_vary`).
+const STORED_VARY: &str = "x-gatewise-vary-values";
+/// The origin's own `Vary`, kept aside in the stored copy.
+const STORED_VARY_HEADER: &str = "x-gatewise-vary";
 
 /// The request body, as the attempts may send it.
 enum Body {
     None,
     /// Buffered: every attempt sends it again.
     Replayable(js_sys::Uint8Array),
-    /// Streamed: only the first attempt can send it.
-    Stream(web_sys::ReadableStream),
+    /// The request's own body, streamed (`forward.js` watches it for the
+    /// visitor's failures): only the first attempt can send it.
+    Own,
 }
 
 /// What one attempt ended with.
 pub enum Outcome {
     Response(web_sys::Response),
     Thrown(TransportError),
+    /// The visitor's own request body failed (the runtime's words).
+    ClientBody(String),
 }
 
-/// Statuses that say a gateway on the origin's side failed, so that the
-/// breaker counts them and idempotent requests may be retried (the core's
-/// classification then decides the type).
-fn gateway_status(status: u16) -> bool {
-    matches!(status, 502..=504 | 520..=527 | 530)
+impl Outcome {
+    /// A rejection of `forward.js`'s promise.
+    pub fn rejected(e: &JsValue) -> Outcome {
+        match js::rejected(e) {
+            js::Rejected::ClientBody(m) => Outcome::ClientBody(m),
+            js::Rejected::Transport(t) => Outcome::Thrown(t),
+        }
+    }
 }
 
 /// The happy path's first step, synchronous (`worker/js/entry.mjs` calls it
-/// before anything else): for a GET or HEAD to the origin that the breaker
-/// admits, the origin fetch with its header edits and time limit — one call
-/// into JS — returned as a promise, with no Rust future, no closure and no
-/// microtask of our own. `None`: this request takes [`forward`] (the worker's
-/// endpoints, bodies, a loop, an open breaker, an unusable configuration).
+/// before anything else): for a GET or HEAD without a body to the origin
+/// that every breaker admits without a probe, the origin fetch with its
+/// header edits and time limit — one call into JS — returned as a promise,
+/// with no Rust future, no closure and no microtask of our own. `None`: this
+/// request takes [`forward`] (the worker's endpoints, bodies, a loop, a
+/// breaker not closed, an unusable configuration).
 pub fn start(req: &web_sys::Request, config: &Config, t0: u64) -> Option<js_sys::Promise> {
     let facts = js::request_facts(req)?;
-    if facts.method != "GET" && facts.method != "HEAD" {
+    if (facts.method != "GET" && facts.method != "HEAD") || facts.has_body {
         return None;
     }
     let parts = crate::route::split_url(&facts.url);
@@ -73,14 +89,16 @@ pub fn start(req: &web_sys::Request, config: &Config, t0: u64) -> Option<js_sys:
     {
         return None;
     }
-    // A breaker that is not closed is `forward`'s: it may need the shared object (a probe's lease).
-    if !state::admits_plainly(t0) {
+    // Anything but closed breakers: `forward` admits the visit itself (and answers a rejection).
+    if !state::admits_plainly(parts.path_and_query, t0) {
         return None;
     }
     state::deposit(t0);
     let target = config.target(parts)?;
     let edits = forward_edits(&facts, parts, config);
-    js::forward(req, &target, &edits, None, config.timeout_ms).ok()
+    let timeout =
+        Deadline::new(t0, config.total_timeout_ms).attempt_timeout_ms(config.timeout_ms, t0);
+    js::forward(req, &target, &edits, None, timeout).ok()
 }
 
 /// What the entry read of the origin's answer before calling back in (cheaper
@@ -95,7 +113,7 @@ pub struct Answered {
 }
 
 /// The happy path's end, synchronous: the origin answered with `resp` and it
-/// is not a gateway failure — recorded with the breaker, kept for serving
+/// is not a gateway failure — recorded with the breakers, kept for serving
 /// stale when storable, returned. `Err(resp)`: a gateway status, for
 /// [`forward`] to continue with (retries, the informative answer).
 pub fn finish_start(
@@ -110,17 +128,22 @@ pub fn finish_start(
         cache_control,
         now,
     } = answered;
-    if gateway_status(status) {
+    if gateway_failure(status) {
         return Err(resp);
     }
-    state::record(true, now);
+    // The URL matters to the breakers only at times (paths tracked, one remembered per second).
+    let url = state::wants_url(now).then(|| req.url());
+    let path_and_query = url
+        .as_deref()
+        .map_or("", |u| crate::route::split_url(u).path_and_query);
+    state::record(path_and_query, state::PLAIN, VisitOutcome::Succeeded, now);
     // Only explicitly cacheable responses are kept (the request's facts are read again only for
     // a response worth storing).
     if config.stale_if_error > 0 && stale::STORABLE_STATUSES.contains(&status) {
         if let Some(cache_control) = cache_control {
             if let Some(facts) = js::request_facts(req).filter(|f| f.method == "GET") {
                 let parts = crate::route::split_url(&facts.url);
-                keep_for_stale(&facts, &resp, &cache_control, config, ctx, parts, now);
+                keep_for_stale(req, &facts, &resp, &cache_control, config, ctx, parts, now);
             }
         }
     }
@@ -138,11 +161,55 @@ fn forward_edits(facts: &RequestFacts, parts: UrlParts<'_>, config: &Config) -> 
     ))
 }
 
+/// One visit: what every step of [`forward`] needs to know about it.
+struct Visit<'a> {
+    req: &'a web_sys::Request,
+    ctx: &'a Context,
+    config: &'a Config,
+    parts: UrlParts<'a>,
+    method: &'a str,
+    /// The path and query the breakers know it by.
+    url: &'a str,
+    /// What the breakers admitted it as.
+    ticket: Ticket,
+    /// When it started (ms).
+    t0: u64,
+    /// When it must be answered by.
+    deadline: Deadline,
+}
+
+impl Visit<'_> {
+    /// Records the visit's outcome with the breakers: once, at its end. A
+    /// probe's success is reported to the origin's shared object at once (it
+    /// closes the breaker for every isolate).
+    fn record(&self, outcome: VisitOutcome) {
+        state::record(self.url, self.ticket, outcome, state::now_ms());
+        if self.ticket.origin_probe && outcome == VisitOutcome::Succeeded {
+            super::shared::report(self.ctx, &self.object());
+        }
+    }
+
+    /// The name of the origin's shared object ("" without an origin).
+    fn object(&self) -> String {
+        self.config
+            .origin_for(self.parts)
+            .map(|o| crate::shared::object_name(&o.base))
+            .unwrap_or_default()
+    }
+
+    /// Records a failure as the attribution table says; returns the deciding row.
+    fn record_failure(&self, d: &Diagnosis) -> &'static AttributionRow {
+        let row = attribution::attribute(d, false);
+        self.record(VisitOutcome::Failed(row.blame));
+        row
+    }
+}
+
 /// Forwards the request to the origin: attempts with the core's retry
-/// policy and breaker, then the origin's answer, a stale copy or the
-/// informative answer. `first`: the outcome of a first attempt [`start`]
-/// already made (it also did the breaker's admission and the budget's
-/// deposit for it).
+/// policy, within the visit's deadline, admitted by the core's breakers; then
+/// the origin's answer, a stale copy or the informative answer. `first`: the
+/// outcome of a first attempt [`start`] already made (admitted plainly, its
+/// budget deposit made).
 #[allow(clippy::too_many_arguments)]
 pub async fn forward(
     req: web_sys::Request,
@@ -154,101 +221,98 @@ pub async fn forward(
     first: Option<Outcome>,
 ) -> Result<web_sys::Response, JsValue> {
     let method = facts.method.as_str();
+    let url = parts.path_and_query;
+    let mut visit = Visit {
+        req: &req,
+        ctx,
+        config,
+        parts,
+        method,
+        url,
+        ticket: state::PLAIN,
+        t0,
+        deadline: Deadline::new(t0, config.total_timeout_ms),
+    };
     if facts
         .cdn_loop()
         .is_some_and(|v| cdn_loop::contains(v, &config.cdn_loop_id))
     {
-        let d = Diagnosis::for_type(ErrorType::ProxyLoopDetected, Layer::Gatewise)
-            .with_confidence(Confidence::High)
-            .with_evidence(Evidence::new(
-                EvidenceSource::Header,
-                "CDN-Loop names this worker",
-                Some("rfc8586"),
-            ));
-        let f = Failure {
-            diagnosis: d,
-            attempts: 0,
-            attempt_ms: Vec::new(),
-            drill: None,
-            retry_hint: None,
-        };
-        return finish(&req, ctx, config, parts, method, f, t0).await;
+        // The configuration loops: nobody to count, never forwarded.
+        return finish(
+            &visit,
+            Failure::of(cdn_loop::loop_detected(), 0, Vec::new()),
+        )
+        .await;
     }
 
+    let mut first = first;
+    if first.is_none() {
+        // The path's breaker and the known-good rule first, then the origin breaker: the origin's
+        // shared object (when bound) keeps that one and its probe lease for all isolates.
+        let admitted = match state::screen(url, t0) {
+            Ok(()) => {
+                let origin = super::shared::admit(&visit.object(), &config.shared, t0).await;
+                state::admit_with(url, state::now_ms(), origin)
+            }
+            Err(rejection) => Err(rejection),
+        };
+        match admitted {
+            Ok(ticket) => visit.ticket = ticket,
+            Err(rejection) => {
+                return finish(&visit, Failure::of(rejection.diagnosis(), 0, Vec::new())).await
+            }
+        }
+        state::deposit(t0);
+    }
     let edits = forward_edits(facts, parts, config);
     // With ORIGIN_URL empty, a host without a zone origin (workers.dev) was answered before.
     let target = config
         .target(parts)
         .ok_or_else(|| JsValue::from_str("no origin for this host"))?;
 
-    // The origin's shared object (when bound): the breaker's probe lease, a probe's success.
-    let object = config
-        .origin_for(parts)
-        .map(|o| crate::shared::object_name(&o.base))
-        .unwrap_or_default();
-    let body = body_of(&req, facts, config).await?;
-    let mut first = first;
-    if first.is_none() {
-        state::deposit(t0);
-    }
+    let body = match body_of(&req, facts, config).await {
+        Ok(b) => b,
+        Err(words) => return client_failure(&visit, &words, Reached::No, 0, Vec::new()).await,
+    };
     let mut attempts = 0u32;
     let mut attempt_ms = Vec::new();
     // How far the failed attempts so far can have got: a retry the breaker stops is answered
     // with the breaker's diagnosis, which must not say the request never reached the origin.
     let mut reached = Reached::No;
+    // The last failed attempt's diagnosis (what the visit is recorded as when a breaker stops the retry).
+    let mut last: Option<Diagnosis> = None;
     let mut now = t0;
     loop {
         attempts += 1;
-        let admission = if first.is_some() {
-            Admission::Allowed
-        } else {
-            super::shared::admit(&object, &config.shared, now).await
-        };
-        if let Admission::Rejected { retry_in } = admission {
-            let secs = u32::try_from(retry_in.as_millis().div_ceil(1000))
-                .unwrap_or(u32::MAX)
-                .max(1);
-            let mut d = Diagnosis::for_type(ErrorType::DestinationUnavailable, Layer::Gatewise)
-                .with_confidence(Confidence::High)
-                .with_evidence(Evidence::new(
-                    EvidenceSource::Runtime,
-                    "circuit breaker open",
-                    Some("breaker.open"),
-                ));
-            d.retry_after = Some(secs);
+        if let (Some(prev), Some(rejection)) = (&last, state::stopped(url, now)) {
+            let row = visit.record_failure(prev);
+            let mut d = rejection.diagnosis();
             d.reached = d.reached.max(reached);
-            let f = Failure {
-                diagnosis: d,
-                attempts: attempts - 1,
-                attempt_ms,
-                drill: None,
-                retry_hint: Some(secs),
-            };
-            return finish(&req, ctx, config, parts, method, f, t0).await;
+            let mut f = Failure::of(d, attempts - 1, attempt_ms);
+            f.blame = Some(row);
+            return finish(&visit, f).await;
         }
         let sent = match &body {
             Body::None => None,
             Body::Replayable(b) => Some(JsValue::from(b.clone())),
-            Body::Stream(s) if attempts == 1 => Some(JsValue::from(s.clone())),
-            Body::Stream(_) => None,
+            Body::Own if attempts == 1 => Some(JsValue::TRUE),
+            Body::Own => None,
         };
+        let timeout = visit.deadline.attempt_timeout_ms(config.timeout_ms, now);
         let outcome = match first.take() {
             Some(o) => o,
-            None => send(&req, &target, &edits, sent.as_ref(), config.timeout_ms).await,
+            None => send(&req, &target, &edits, sent.as_ref(), timeout).await,
         };
         let t = now;
         now = state::now_ms();
         attempt_ms.push(now.saturating_sub(t));
-        let replayable = !matches!(body, Body::Stream(_));
+        let replayable = !matches!(body, Body::Own);
         match outcome {
-            Outcome::Response(resp) if !gateway_status(resp.status()) => {
-                state::record(true, now);
-                if admission == Admission::Probe {
-                    super::shared::report(ctx, &object);
-                }
+            Outcome::Response(resp) if !gateway_failure(resp.status()) => {
+                visit.record(VisitOutcome::Succeeded);
                 if method == "GET" && config.stale_if_error > 0 {
                     if let Some(cache_control) = js::response_header(&resp, "cache-control") {
-                        keep_for_stale(facts, &resp, &cache_control, config, ctx, parts, now);
+                        keep_for_stale(&req, facts, &resp, &cache_control, config, ctx, parts, now);
                     }
                 }
                 return Ok(decorate_or_keep(resp, config));
@@ -264,79 +328,107 @@ pub async fn forward(
                     body: b"",
                 });
                 reached = reached.max(d.reached);
-                // A loop (this worker's own answer came back) is the configuration, not the
-                // origin failing: it must not open the breaker, whose 503 would hide it.
-                state::record(d.error_type == Some(ErrorType::ProxyLoopDetected), now);
-                if retry(method, &d, attempts, replayable, config).await {
+                if retry(method, &d, attempts, replayable, &visit).await {
                     if let Some(b) = resp.body() {
                         let _ = b.cancel();
                     }
+                    last = Some(d);
                     now = state::now_ms();
                     continue;
                 }
-                return origin_failure(
-                    &req, ctx, config, parts, method, resp, d, attempts, attempt_ms, t0,
-                )
-                .await;
+                return origin_failure(&visit, resp, attempts, attempt_ms).await;
+            }
+            Outcome::ClientBody(words) => {
+                // Part of the body may have gone out before it broke off.
+                return client_failure(&visit, &words, Reached::Maybe, attempts, attempt_ms).await;
             }
             Outcome::Thrown(e) => {
                 let d = classify::transport(&e);
                 reached = reached.max(d.reached);
-                state::record(false, now);
-                if retry(method, &d, attempts, replayable, config).await {
+                if retry(method, &d, attempts, replayable, &visit).await {
+                    last = Some(d);
                     now = state::now_ms();
                     continue;
                 }
-                let mut f = Failure {
-                    diagnosis: d,
-                    attempts,
-                    attempt_ms,
-                    drill: None,
-                    retry_hint: None,
-                };
+                let mut f = Failure::of(d, attempts, attempt_ms);
+                let left = visit.deadline.remaining_ms(state::now_ms());
+                let budget = left.map_or(u64::from(config.drill_budget_ms), |l| {
+                    l.min(u64::from(config.drill_budget_ms))
+                });
                 if f.diagnosis.layer == Layer::Workerd
                     && drill::worth_drilling(&f.diagnosis)
                     && config.drill_budget_ms > 0
+                    && budget >= MIN_DRILL_MS
                 {
                     let on_cloudflare = facts_on_cloudflare(&req);
-                    if let Some(steps) = drill_rt::run(config, parts, on_cloudflare).await {
+                    let budget = u32::try_from(budget).unwrap_or(0);
+                    if let Some(steps) = drill_rt::run(config, parts, on_cloudflare, budget).await {
                         f.diagnosis = drill::narrow(&f.diagnosis, &steps);
                         f.drill = Some(steps);
                     }
                 }
-                return finish(&req, ctx, config, parts, method, f, t0).await;
+                // Attributed only now, with what the drill-through found.
+                f.blame = Some(visit.record_failure(&f.diagnosis));
+                return finish(&visit, f).await;
             }
         }
     }
 }
 
-/// Reads a small request body into memory (replayable); streams the rest.
+/// The visitor's own request body failed (`words`: the runtime's): answered
+/// 400 `http_request_error`, logged as the client's, never counted.
+async fn client_failure(
+    visit: &Visit<'_>,
+    words: &str,
+    reached: Reached,
+    attempts: u32,
+    attempt_ms: Vec<u64>,
+) -> Result<web_sys::Response, JsValue> {
+    let d = attribution::client_body_failure(words, reached);
+    let row = attribution::attribute(&d, true);
+    visit.record(VisitOutcome::Failed(row.blame));
+    let mut f = Failure::of(d, attempts, attempt_ms);
+    f.blame = Some(row);
+    finish(visit, f).await
+}
+
+/// The request body as the attempts send it: none; a small one read into
+/// memory (replayable; a read that fails is the visitor's failure, returned
+/// as `Err` with the runtime's words); any other streamed as it comes —
+/// whatever the method (a GET may carry a body too).
 async fn body_of(
     req: &web_sys::Request,
     facts: &RequestFacts,
     config: &Config,
-) -> Result<Body, JsValue> {
-    if facts.method == "GET" || facts.method == "HEAD" {
+) -> Result<Body, String> {
+    if !facts.has_body {
         return Ok(Body::None);
     }
-    let Some(stream) = req.body() else {
-        return Ok(Body::None);
-    };
     let length = facts
         .header("content-length")
         .and_then(|v| v.trim().parse::<u64>().ok());
+    // workerd sends a GET's or HEAD's body only as the request carries it (forward.js).
+    let bodiless_method = facts.method == "GET" || facts.method == "HEAD";
     match length {
-        Some(n) if n <= u64::from(config.replay_body_limit) => {
-            let buf = JsFuture::from(req.array_buffer()?).await?;
+        Some(n) if n <= u64::from(config.replay_body_limit) && !bodiless_method => {
+            let promise = req.array_buffer().map_err(|e| error_words(&e))?;
+            let buf = JsFuture::from(promise).await.map_err(|e| error_words(&e))?;
             Ok(Body::Replayable(js_sys::Uint8Array::new(&buf)))
         }
-        _ => Ok(Body::Stream(stream)),
+        _ => Ok(Body::Own),
     }
+}
+
+/// A thrown value's message.
+fn error_words(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|x| String::from(x.message()))
+        .unwrap_or_else(|| format!("{e:?}"))
 }
 
 /// One attempt: the fetch with its header edits and time-to-headers limit
 /// (one call into JS, `worker/js/forward.js`). A rejection — the runtime's
-/// error or our own timeout — becomes the core's transport error.
+/// error, our own timeout, the visitor's body failing — becomes an [`Outcome`].
 async fn send(
     req: &web_sys::Request,
     target: &str,
@@ -346,31 +438,33 @@ async fn send(
 ) -> Outcome {
     let promise = match js::forward(req, target, edits, body, timeout_ms) {
         Ok(p) => p,
-        Err(e) => return Outcome::Thrown(js::transport_error(&e)),
+        Err(e) => return Outcome::rejected(&e),
     };
     match JsFuture::from(promise).await {
         Ok(v) => match v.dyn_into::<web_sys::Response>() {
             Ok(r) => Outcome::Response(r),
-            Err(v) => Outcome::Thrown(js::transport_error(&v)),
+            Err(v) => Outcome::rejected(&v),
         },
-        Err(e) => Outcome::Thrown(js::transport_error(&e)),
+        Err(e) => Outcome::rejected(&e),
     }
 }
 
-/// Asks the core whether to try again; waits the backoff when it says yes.
+/// Asks the core whether to try again — within what is left of the visit's
+/// deadline — and waits the backoff or `Retry-After` when it says yes.
 async fn retry(
     method: &str,
     d: &Diagnosis,
     attempt: u32,
     replayable: bool,
-    config: &Config,
+    visit: &Visit<'_>,
 ) -> bool {
     let now = state::now_ms();
     let decision = state::with_policy(|rng, budget| {
-        config
+        let d = visit
+            .config
             .retry
-            .decide(method, d, attempt, replayable, rng)
-            .charge(budget, now)
+            .decide(method, d, attempt, replayable, rng);
+        visit.deadline.bound(d, now).charge(budget, now)
     })
     .unwrap_or(RetryDecision::DontRetry(
         gatewise_core::policy::Reason::BudgetExhausted,
@@ -422,9 +516,15 @@ fn rebuild(
     web_sys::Response::new_with_opt_readable_stream_and_init(resp.body().as_ref(), &init)
 }
 
-/// Stores a copy of a storable GET response for serving stale (in the background).
-/// `cache_control`: the response's (only explicitly cacheable responses are kept).
+/// Stores a copy of a storable GET response for serving stale (in the
+/// background), as the core's RFC 9111 rules say (`stale::storable_for`):
+/// with the request's values of the fields its `Vary` names, and its `Vary`
+/// kept aside (so that the Cache API matches on the URL alone; the worker
+/// compares the values itself). `cache_control`: the response's (only
+/// explicitly cacheable responses are kept).
+#[allow(clippy::too_many_arguments)]
 fn keep_for_stale(
+    req: &web_sys::Request,
     facts: &RequestFacts,
     resp: &web_sys::Response,
     cache_control: &str,
@@ -438,15 +538,21 @@ fn keep_for_stale(
         return;
     }
     let rh = resp.headers();
-    let Some(kept) = stale::storable(
-        "GET",
+    let qh = req.headers();
+    let vary = header(&rh, "vary");
+    let request_cache_control = header(&qh, "cache-control");
+    let exchange = stale::Exchange {
+        method: "GET",
+        has_authorization: facts.header("authorization").is_some(),
+        request_cache_control: request_cache_control.as_deref(),
         status,
-        facts.header("authorization").is_some(),
-        Some(cache_control),
-        header(&rh, "set-cookie").is_some(),
-        header(&rh, "vary").as_deref(),
-        config.stale_if_error,
-    ) else {
+        cache_control: Some(cache_control),
+        has_set_cookie: header(&rh, "set-cookie").is_some(),
+        vary: vary.as_deref(),
+    };
+    let Some(kept) =
+        stale::storable_for(&exchange, config.stale_if_error, |name| header(&qh, name))
+    else {
         return;
     };
     if !state::cache_usable(now) {
@@ -467,7 +573,10 @@ fn keep_for_stale(
         &format!("max-age={}", kept.lifetime_secs().max(1)),
     ) && set(STORED_AT, &now.to_string())
         && set(STORED_FRESH, &kept.fresh_secs.to_string())
-        && set(STORED_SIE, &kept.stale_if_error_secs.to_string());
+        && set(STORED_SIE, &kept.stale_if_error_secs.to_string())
+        && set(STORED_VARY, &stale::encode_vary(&kept.vary))
+        && vary.as_deref().is_none_or(|v| set(STORED_VARY_HEADER, v))
+        && h.delete("vary").is_ok();
     let Ok(stored) = rebuild(&copy, copy.status(), &h) else {
         return;
     };
@@ -514,8 +623,14 @@ fn default_cache() -> Option<web_sys::Cache> {
         .ok()
 }
 
-/// A usable stale copy of this GET, if the cache has one within its window.
-async fn stale_copy(parts: UrlParts<'_>) -> Option<(web_sys::Response, u64)> {
+/// A usable stale copy of this GET for this request, if the cache has one
+/// within its window that was stored for a request with the same values of
+/// the fields its `Vary` named (RFC 9111 §4.1, `stale::vary_matches`). A
+/// copy without the worker's record of them is never served.
+async fn stale_copy(
+    req: &web_sys::Request,
+    parts: UrlParts<'_>,
+) -> Option<(web_sys::Response, u64)> {
     if !state::cache_usable(state::now_ms()) {
         return None;
     }
@@ -531,15 +646,23 @@ async fn stale_copy(parts: UrlParts<'_>) -> Option<(web_sys::Response, u64)> {
     let h = resp.headers();
     let num = |n: &'static str| header(&h, n).and_then(|v| v.parse::<u64>().ok());
     let at = num(STORED_AT)?;
+    let vary = stale::decode_vary(&header(&h, STORED_VARY)?)?;
+    let qh = req.headers();
+    if !stale::vary_matches(&vary, |name| header(&qh, name)) {
+        return None;
+    }
     let kept = stale::Stored {
         fresh_secs: u32::try_from(num(STORED_FRESH)?).ok()?,
         stale_if_error_secs: u32::try_from(num(STORED_SIE)?).ok()?,
+        vary,
     };
     stale::usable(&kept, at, state::now_ms()).then_some((resp, at))
 }
 
-/// The stale copy as served: internal headers removed, marked, and with a
-/// visible notice when it is an HTML page.
+/// The stale copy as served: the worker's bookkeeping removed, the origin's
+/// `Vary` back, marked, and with a visible notice on an HTML page — put into
+/// its bytes (as ASCII) only when its encoding keeps ASCII as it is
+/// (`stale::notice_placement`), else the `X-Gatewise-Stale` header alone says it.
 async fn serve_stale(
     copy: web_sys::Response,
     stored_at: u64,
@@ -549,7 +672,16 @@ async fn serve_stale(
     id: &str,
 ) -> Result<web_sys::Response, JsValue> {
     let h = web_sys::Headers::new_with_headers(&copy.headers())?;
-    for n in [STORED_AT, STORED_FRESH, STORED_SIE] {
+    if let Some(vary) = header(&h, STORED_VARY_HEADER) {
+        h.set("vary", &vary)?;
+    }
+    for n in [
+        STORED_AT,
+        STORED_FRESH,
+        STORED_SIE,
+        STORED_VARY,
+        STORED_VARY_HEADER,
+    ] {
         h.delete(n)?;
     }
     h.set(REQUEST_ID_HEADER, id)?;
@@ -561,24 +693,30 @@ async fn serve_stale(
         "proxy-status",
         &gatewise_core::proxy_status::header_value(&answer::redact(d), &config.cdn_loop_id),
     )?;
-    let is_html =
-        header(&h, "content-type").is_some_and(|c| c.to_ascii_lowercase().starts_with("text/html"));
+    let content_type = header(&h, "content-type");
+    let is_html = content_type
+        .as_deref()
+        .is_some_and(|c| c.to_ascii_lowercase().starts_with("text/html"));
     let small = header(&h, "content-length")
         .and_then(|v| v.parse::<usize>().ok())
         .is_some_and(|n| n <= MAX_NOTICE_BODY);
     if is_html && small {
-        let text = JsFuture::from(copy.text()?)
-            .await?
-            .as_string()
-            .unwrap_or_default();
-        let when = js::local_time(stored_at as f64, viewer.lang.tag());
-        let notice = answer::stale_notice(viewer.lang, &when);
-        let body = answer::insert_notice(&text, &notice);
-        h.delete("content-length")?;
+        let buf = JsFuture::from(copy.array_buffer()?).await?;
+        let page = js_sys::Uint8Array::new(&buf).to_vec();
         let init = web_sys::ResponseInit::new();
         init.set_status(copy.status());
         init.set_headers(&h);
-        return web_sys::Response::new_with_opt_str_and_init(Some(&body), &init);
+        let mut body = match stale::notice_placement(content_type.as_deref(), &page) {
+            stale::Placement::Body => {
+                // The time in the reader's language and time zone (Intl), not English.
+                let when = js::local_time(stored_at as f64, viewer.lang.tag());
+                let notice = stale::ascii_html(&answer::stale_notice(viewer.lang, &when));
+                h.delete("content-length")?;
+                stale::insert_notice(&page, &notice)
+            }
+            stale::Placement::HeaderOnly => page,
+        };
+        return web_sys::Response::new_with_opt_u8_array_and_init(Some(&mut body), &init);
     }
     rebuild(&copy, copy.status(), &h)
 }
@@ -589,7 +727,21 @@ struct Failure {
     attempts: u32,
     attempt_ms: Vec<u64>,
     drill: Option<Rc<Vec<Step>>>,
-    retry_hint: Option<u32>,
+    /// The attribution row it was recorded with (`None`: not counted at all —
+    /// a loop, a visit the breaker stopped before any attempt).
+    blame: Option<&'static AttributionRow>,
+}
+
+impl Failure {
+    fn of(diagnosis: Diagnosis, attempts: u32, attempt_ms: Vec<u64>) -> Self {
+        Failure {
+            diagnosis,
+            attempts,
+            attempt_ms,
+            drill: None,
+            blame: None,
+        }
+    }
 }
 
 /// Whether the request came through Cloudflare's network (it carries `cf-ray`).
@@ -707,22 +859,25 @@ pub fn extras(
 }
 
 /// Serves stale when possible, else the failure page; logs one line either way.
-async fn finish(
-    req: &web_sys::Request,
-    ctx: &Context,
-    config: &Config,
-    parts: UrlParts<'_>,
-    method: &str,
-    f: Failure,
-    t0: u64,
-) -> Result<web_sys::Response, JsValue> {
+async fn finish(visit: &Visit<'_>, f: Failure) -> Result<web_sys::Response, JsValue> {
+    let Visit {
+        req,
+        ctx,
+        config,
+        parts,
+        method,
+        t0,
+        ..
+    } = *visit;
     let viewer = viewer_of(req, config);
     let id = request_id(req);
+    // A loop is the configuration's, a broken request body the visitor's: no stale copy hides either.
     let stale = if method == "GET"
         && config.stale_if_error > 0
         && f.diagnosis.error_type != Some(ErrorType::ProxyLoopDetected)
+        && f.blame.map(|r| r.blame) != Some(Blame::Client)
     {
-        stale_copy(parts).await
+        stale_copy(req, parts).await
     } else {
         None
     };
@@ -752,7 +907,6 @@ async fn finish(
     };
     record(req, ctx, config, parts, &f, served, f.diagnosis.status, &id);
     let mut x = extras(req, config, &id, Some(parts.public_url()), &viewer);
-    x.retry_after_hint = f.retry_hint;
     x.owner_facts = owner_facts(&f, config, parts);
     let a = answer::failure(&f.diagnosis, &viewer, &x);
     let mut r = js::answer(&a)?;
@@ -811,6 +965,8 @@ fn log(
         total_ms: state::now_ms().saturating_sub(t0),
         served_stale,
         breaker: state::breaker_state().name(),
+        blame: f.blame.map_or("none", |r| r.blame.name()),
+        attribution: f.blame.map(|r| r.id),
         drill: f.drill.as_deref().map(Vec::as_slice),
     }
     .to_json();
@@ -821,22 +977,23 @@ fn log(
 /// passed through with a `Proxy-Status` entry, or — in replace-html mode, for
 /// HTML clients — replaced by the informative page when the core recognises
 /// the layer that wrote it.
-#[allow(clippy::too_many_arguments)]
 async fn origin_failure(
-    req: &web_sys::Request,
-    ctx: &Context,
-    config: &Config,
-    parts: UrlParts<'_>,
-    method: &str,
+    visit: &Visit<'_>,
     resp: web_sys::Response,
-    headers_only: Diagnosis,
     attempts: u32,
     attempt_ms: Vec<u64>,
-    t0: u64,
 ) -> Result<web_sys::Response, JsValue> {
+    let Visit {
+        req,
+        ctx,
+        config,
+        parts,
+        method,
+        t0,
+        ..
+    } = *visit;
     let viewer = viewer_of(req, config);
     let status = resp.status();
-    let _ = headers_only;
     let replace = config.intercept == InterceptMode::ReplaceHtml
         && viewer.format == gatewise_core::render::negotiate::Format::Html;
     let mut passthrough = resp;
@@ -851,16 +1008,12 @@ async fn origin_failure(
         headers: &refs,
         body: &body,
     });
-    let f = Failure {
-        diagnosis: d,
-        attempts,
-        attempt_ms,
-        drill: None,
-        retry_hint: None,
-    };
+    let mut f = Failure::of(d, attempts, attempt_ms);
+    // Attributed with the page read: an origin's own 5xx is one path's, a CDN's "cannot connect" the origin's.
+    f.blame = Some(visit.record_failure(&f.diagnosis));
     let id = request_id(req);
     let stale = if method == "GET" && config.stale_if_error > 0 {
-        stale_copy(parts).await
+        stale_copy(req, parts).await
     } else {
         None
     };
@@ -888,8 +1041,7 @@ async fn origin_failure(
             let _ = b.cancel();
         }
         record(req, ctx, config, parts, &f, Served::Page, status, &id);
-        let mut shown = f.diagnosis.clone();
-        shown.status = status;
+        let shown = f.diagnosis.clone().in_place_of(status);
         let mut x = extras(req, config, &id, Some(parts.public_url()), &viewer);
         x.owner_facts = owner_facts(&f, config, parts);
         return js::answer(&answer::failure(&shown, &viewer, &x));

@@ -12,8 +12,7 @@
 //! address or error text without the owner's debug token.
 
 use gatewise_core::classify::{self, ResponseView};
-use gatewise_core::policy::BreakerState;
-use gatewise_core::{cdn_loop, Confidence, Diagnosis, ErrorType, Evidence, EvidenceSource, Layer};
+use gatewise_core::{cdn_loop, Diagnosis};
 use serde_json::json;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -171,19 +170,11 @@ pub async fn endpoint(
     };
     let url = format!("{}{}", origin.base, target.path_and_query);
     let found = if looped {
-        let d = Diagnosis::for_type(ErrorType::ProxyLoopDetected, Layer::Gatewise)
-            .with_confidence(Confidence::High);
-        Found::no_fetch(State::Failing, d)
-    } else if state::breaker_state() == BreakerState::Open {
-        // Open: the proxy answers without the origin; so does the re-check.
-        let d = Diagnosis::for_type(ErrorType::DestinationUnavailable, Layer::Gatewise)
-            .with_confidence(Confidence::High)
-            .with_evidence(Evidence::new(
-                EvidenceSource::Runtime,
-                "circuit breaker open",
-                Some("breaker.open"),
-            ));
-        Found::no_fetch(State::Failing, d)
+        Found::no_fetch(State::Failing, cdn_loop::loop_detected())
+    } else if let Some(rejection) = state::stopped(&target.path_and_query, now) {
+        // A breaker is open (the origin's, or this path's): the proxy answers without the
+        // origin; so does the re-check.
+        Found::no_fetch(State::Failing, rejection.diagnosis())
     } else {
         if !with(config, |r| r.limiter.take(now)) {
             let secs = with(config, |r| r.limiter.retry_after_s(now));

@@ -87,7 +87,7 @@ async fn run(env: &Env, cron: &str, at: u64) {
     let mut first: Option<(String, Diagnosis)> = None;
     let mut checks = Vec::new();
     for path in &config.monitor_paths {
-        let steps = drill_rt::steps(&check, &origin, path).await;
+        let steps = drill_rt::steps(&check, &origin, path, check.drill_budget_ms).await;
         let found = verdict(&steps);
         checks.push(json!({
             "path": path,

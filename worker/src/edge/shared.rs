@@ -53,6 +53,9 @@ extern "C" {
 const FLUSH_TIMEOUT_MS: u32 = 5_000;
 /// The most calls one flush makes (rows that arrive later start another).
 const FLUSH_CALLS: u32 = 8;
+/// How long a flush waits before its first call, so that failures arriving
+/// together share it (in `waitUntil`: no visitor waits), in ms.
+const COALESCE_MS: u64 = 50;
 
 /// One row waiting, with the object it goes to.
 struct Waiting {
@@ -136,8 +139,9 @@ pub fn report(ctx: &Context, object: &str) {
     }
 }
 
-/// Whether the breaker lets a request to the origin `object` through at
-/// `now`. A closed breaker, or a recent copy of an open one, decides here
+/// Whether the origin breaker lets a request to the origin `object` through at
+/// `now` (the half of the breakers' decision the shared object keeps: the
+/// paths' breakers are each isolate's own). A closed breaker, or a recent copy of an open one, decides here
 /// without a call; a probe takes the object's lease (one for all isolates
 /// per cool-down), and a copy older than `SHARED_STALENESS_MS` is refreshed,
 /// waiting at most `SHARED_TIMEOUT_MS`. Without an object, or when it fails,
@@ -148,7 +152,7 @@ pub async fn admit(object: &str, settings: &SharedSettings, now: u64) -> Admissi
         c.ns.is_none() || now < c.paused_until
     });
     if paused {
-        return state::admit(now);
+        return state::origin_allow(now);
     }
     if let Some(local) = state::decide_locally(now, settings.staleness_ms) {
         return local;
@@ -159,7 +163,7 @@ pub async fn admit(object: &str, settings: &SharedSettings, now: u64) -> Admissi
             state::adopt(reply.breaker, state::now_ms());
             admission
         }
-        Err(_) => state::admit(state::now_ms()),
+        Err(_) => state::origin_allow(state::now_ms()),
     }
 }
 
@@ -275,9 +279,10 @@ async fn call<T: DeserializeOwned>(
     parsed
 }
 
-/// Sends the outbox in batches, until it is empty, the object fails, or
-/// [`FLUSH_CALLS`] calls were made.
+/// Sends the outbox in batches, after [`COALESCE_MS`], until it is empty,
+/// the object fails, or [`FLUSH_CALLS`] calls were made.
 async fn flush() {
+    worker::Delay::from(std::time::Duration::from_millis(COALESCE_MS)).await;
     for _ in 0..FLUSH_CALLS {
         let batch = CLIENT.with(|c| {
             let mut c = c.borrow_mut();

@@ -1,5 +1,5 @@
 //! What one isolate keeps between requests: the parsed configuration, the
-//! circuit breaker, the retry budget, the random generator for jitter and
+//! circuit breakers (the core's [`Guard`]: the origin's and each path's), the retry budget, the random generator for jitter and
 //! request ids, the drill-through cache and the origin-status rate limit.
 //! Borrows never cross an `await`.
 
@@ -7,7 +7,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gatewise_core::drill::Step;
-use gatewise_core::policy::{Admission, Breaker, BreakerState, RetryBudget, SplitMix64};
+use gatewise_core::policy::{
+    Admission, Breaker, BreakerState, Guard, OriginEvent, Rejection, RetryBudget, SplitMix64,
+    Ticket, VisitOutcome,
+};
 use worker::Env;
 
 use crate::config::{Config, ConfigError, VARS};
@@ -20,7 +23,7 @@ const DRILL_CACHE_ENTRIES: usize = 16;
 
 pub struct Isolate {
     pub config: Result<Rc<Config>, ConfigError>,
-    pub breaker: Breaker,
+    pub guard: Guard,
     pub budget: RetryBudget,
     pub rng: SplitMix64,
     pub drill: Vec<(String, u64, Rc<Vec<Step>>)>,
@@ -33,6 +36,10 @@ pub struct Isolate {
     pub learned_at: u64,
     /// Breaker outcomes not yet reported to the shared object.
     pub runs: Vec<Run>,
+    /// Until when the origin breaker stays open on this isolate's own word (it opened on failures
+    /// spread over many paths, which the shared object is not told): the object's state is not
+    /// adopted meanwhile (ms; 0: none).
+    pub own_open_until: u64,
 }
 
 /// How long the Cache API is left alone after a call to it failed (a runtime without a cache
@@ -72,11 +79,11 @@ pub fn read_config(env: &Env) -> Result<Config, ConfigError> {
 
 fn load(env: &Env) -> Isolate {
     let config = read_config(env);
-    let breaker = Breaker::new(config.as_ref().map(|c| c.breaker).unwrap_or_default());
+    let guard = Guard::new(config.as_ref().map(|c| c.guard).unwrap_or_default());
     let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64 ^ now_ms();
     Isolate {
         config: config.map(Rc::new),
-        breaker,
+        guard,
         budget: RetryBudget::default(),
         rng: SplitMix64::new(seed),
         drill: Vec::new(),
@@ -85,6 +92,7 @@ fn load(env: &Env) -> Isolate {
         cache_down_until: 0,
         learned_at: 0,
         runs: Vec::new(),
+        own_open_until: 0,
     }
 }
 
@@ -108,30 +116,55 @@ pub fn config(env: &Env) -> Result<Rc<Config>, ConfigError> {
     })
 }
 
-/// Whether the breaker lets a request through at `now` (ms; the caller's clock reading, so that
-/// the happy path reads the clock once per attempt).
-pub fn admit(now: u64) -> Admission {
-    with(None, |s| s.breaker.allow(now)).unwrap_or(Admission::Allowed)
+/// A ticket of a visit admitted while every breaker it meets is closed.
+pub const PLAIN: Ticket = Ticket {
+    origin_probe: false,
+    path_probe: false,
+};
+
+/// Whether a visit to `url` can go straight through at `now`, taking no
+/// probe slot and asking no shared object (the happy path then records with [`PLAIN`]).
+pub fn admits_plainly(url: &str, now: u64) -> bool {
+    with(None, |s| s.guard.admits_plainly(url, now)).unwrap_or(true)
 }
 
-/// Whether the breaker is closed at `now`: a request goes straight through,
-/// and there is nothing to ask the shared object.
-pub fn admits_plainly(now: u64) -> bool {
-    with(None, |s| s.breaker.state_at(now) == BreakerState::Closed).unwrap_or(true)
+/// The first half of [`Guard::admit`] ([`Guard::screen`]), once per visit before its first attempt: the path's breaker and
+/// the half-open origin's known-good rule, before the (maybe shared) origin breaker is asked.
+pub fn screen(url: &str, now: u64) -> Result<(), Rejection> {
+    with(None, |s| s.guard.screen(url, now)).unwrap_or(Ok(()))
 }
 
-/// What the isolate's own copy decides at `now` when it is recent enough
-/// (taken from the object less than `staleness_ms` ago) or closed; `None`:
-/// ask the object (a probe needs its lease, or the copy is stale).
+/// The second half of [`Guard::admit`] ([`Guard::admit_with`]), with the origin breaker's answer.
+pub fn admit_with(url: &str, now: u64, origin: Admission) -> Result<Ticket, Rejection> {
+    with(None, |s| s.guard.admit_with(url, now, origin)).unwrap_or(Ok(PLAIN))
+}
+
+/// The isolate's own origin breaker's answer at `now` (taking a probe slot when half-open).
+pub fn origin_allow(now: u64) -> Admission {
+    with(None, |s| {
+        let mut origin = s.guard.origin().clone();
+        let admission = origin.allow(now);
+        s.guard.adopt_origin(origin);
+        admission
+    })
+    .unwrap_or(Admission::Allowed)
+}
+
+/// What the isolate's own copy of the origin breaker decides at `now` when
+/// it is recent enough (taken from the shared object less than
+/// `staleness_ms` ago) or closed; `None`: ask the object (a probe needs its
+/// lease, or the copy is stale).
 pub fn decide_locally(now: u64, staleness_ms: u32) -> Option<Admission> {
     with(None, |s| {
-        if s.breaker.state_at(now) == BreakerState::Closed {
-            return Some(s.breaker.allow(now));
+        let origin = s.guard.origin();
+        if origin.state_at(now) == BreakerState::Closed {
+            return Some(Admission::Allowed);
         }
-        if now.saturating_sub(s.learned_at) >= u64::from(staleness_ms) {
+        let own = now < s.own_open_until;
+        if !own && now.saturating_sub(s.learned_at) >= u64::from(staleness_ms) {
             return None;
         }
-        match s.breaker.clone().allow(now) {
+        match origin.clone().allow(now) {
             rejected @ Admission::Rejected { .. } => Some(rejected),
             Admission::Allowed | Admission::Probe => None,
         }
@@ -139,33 +172,62 @@ pub fn decide_locally(now: u64, staleness_ms: u32) -> Option<Admission> {
     .flatten()
 }
 
-/// Takes the shared object's breaker as this isolate's copy, at `now`.
+/// Takes the shared object's origin breaker as this isolate's copy, at `now`
+/// (the paths' breakers stay the isolate's own).
 pub fn adopt(breaker: Breaker, now: u64) {
     with(None, |s| {
-        s.breaker = breaker;
+        if now < s.own_open_until {
+            return;
+        }
+        s.guard.adopt_origin(breaker);
         s.learned_at = now;
     });
 }
 
-/// The outcomes not yet reported to the object (emptied).
+/// The origin breaker's outcomes not yet reported to the object (emptied).
 pub fn take_runs() -> Vec<Run> {
     with(None, |s| std::mem::take(&mut s.runs)).unwrap_or_default()
 }
 
-/// Records an outcome with the breaker at `now` (ms), and keeps it for the shared object.
-pub fn record(success: bool, now: u64) {
-    with(None, |s| {
-        if success {
-            s.breaker.record_success(now);
-        } else {
-            s.breaker.record_failure(now);
+/// A breaker open for `url` at `now` (checked before each retry).
+pub fn stopped(url: &str, now: u64) -> Option<Rejection> {
+    with(None, |s| s.guard.stopped(url, now)).flatten()
+}
+
+/// Records how a visit to `url` ended, once, at `now` (ms); what the origin
+/// breaker was told is kept for the shared object — only what a visitor
+/// cannot cause: a success, or a failure to reach the origin at all (DNS,
+/// refused, TLS) or of a half-open probe (a URL seen to answer well). A
+/// client's or one path's failure never reaches it, nor an opening by
+/// failures spread over many paths: a visitor can make any number of his
+/// own URLs fail, and one location's attacker must not close the origin for
+/// every other location (`tests/worker/shared-breaker.test.mjs`); that
+/// opening stays this isolate's own.
+pub fn record(url: &str, ticket: Ticket, outcome: VisitOutcome, now: u64) {
+    with(None, |s| match s.guard.record(url, ticket, outcome, now) {
+        OriginEvent::None => {}
+        OriginEvent::Tripped => {
+            let cool_down = u64::try_from(s.guard.origin().next_cool_down().as_millis());
+            s.own_open_until = now.saturating_add(cool_down.unwrap_or(u64::MAX));
         }
-        Run::push(&mut s.runs, success);
+        OriginEvent::Success => Run::push(&mut s.runs, true),
+        OriginEvent::Failure => Run::push(&mut s.runs, false),
     });
 }
 
+/// Whether recording a success at `now` needs the visit's real URL (else `""` will do).
+pub fn wants_url(now: u64) -> bool {
+    with(None, |s| s.guard.wants_url(now)).unwrap_or(false)
+}
+
+/// The origin breaker's state now.
 pub fn breaker_state() -> BreakerState {
-    with(None, |s| s.breaker.state_at(now_ms())).unwrap_or(BreakerState::Closed)
+    with(None, |s| s.guard.origin_state(now_ms())).unwrap_or(BreakerState::Closed)
+}
+
+/// How many paths are open, and how many the table holds.
+pub fn paths() -> (usize, usize) {
+    with(None, |s| (s.guard.open_paths(), s.guard.tracked_paths())).unwrap_or((0, 0))
 }
 
 /// Adds one request's deposit to the retry budget at `now` (ms).

@@ -226,7 +226,7 @@ impl HealthStore {
         let store = HealthStore {
             sql,
             settings: config.shared,
-            breaker_config: config.breaker,
+            breaker_config: config.guard.origin,
             reports: ReportCap::default(),
             last_prune: 0,
         };

@@ -349,3 +349,20 @@ fn a_haproxy_line_cut_short_is_read_from_its_backend_to_its_termination_state() 
         assert_eq!(e.diagnosis.error_type, Some(t), "{line}");
     }
 }
+
+#[test]
+fn an_nginx_error_line_cut_before_its_message_is_read_by_its_request_context() {
+    for (line, t) in [
+        ("upstream prematurely closed connection while reading response header from upstream, client: 172.31.13.240, server: example.com, request: \"POST /a HTTP/1.1\", upstream: \"uwsgi://unix:///tmp/app.sock:\", host: \"www.example.com\"", ErrorType::ConnectionTerminated),
+        ("15:17:42 [error] 16319#16319: *129 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:9/\", host: \"example.com", ErrorType::ConnectionRefused),
+    ] {
+        let e = explain(line).unwrap();
+        assert_eq!((e.kind, e.diagnosis.layer), (InputKind::Log, Layer::Nginx), "{line}");
+        assert_eq!(e.diagnosis.error_type, Some(t), "{line}");
+    }
+    // Without nginx's request context the words alone are no nginx line.
+    let alone =
+        "upstream prematurely closed connection while reading response header from upstream";
+    assert!(!explain(alone)
+        .is_ok_and(|e| e.diagnosis.layer == Layer::Nginx && e.kind == InputKind::Log));
+}

@@ -453,6 +453,81 @@ impl Breaker {
         }
     }
 
+    /// Opens a Closed breaker at `now` on evidence gathered elsewhere (the
+    /// [`Guard`](super::Guard)'s "many paths fail, nothing succeeds"). An Open
+    /// or HalfOpen breaker is left as it is.
+    ///
+    /// # Example
+    /// ```
+    /// use gatewise_core::policy::{Breaker, BreakerConfig, BreakerState};
+    /// let mut b = Breaker::new(BreakerConfig::default());
+    /// b.trip(0);
+    /// assert_eq!(b.state(), BreakerState::Open);
+    /// ```
+    pub fn trip(&mut self, now: u64) {
+        if self.phase == Phase::Closed {
+            self.open(now);
+        }
+    }
+
+    /// While Open at `now` (the cool-down not over): the time left of it.
+    ///
+    /// # Example
+    /// ```
+    /// use std::time::Duration;
+    /// use gatewise_core::policy::{Breaker, BreakerConfig};
+    /// let mut b = Breaker::new(BreakerConfig { consecutive_failures: 1, cool_down_ms: 100, ..Default::default() });
+    /// assert_eq!(b.open_for(0), None);
+    /// b.record_failure(0);
+    /// assert_eq!(b.open_for(40), Some(Duration::from_millis(60)));
+    /// assert_eq!(b.open_for(100), None);
+    /// ```
+    pub fn open_for(&self, now: u64) -> Option<Duration> {
+        match self.phase {
+            Phase::Open { until_ms } if now < until_ms => {
+                Some(Duration::from_millis(until_ms.saturating_sub(now)))
+            }
+            _ => None,
+        }
+    }
+
+    /// While Open (whether or not the cool-down is over at some `now`): the
+    /// moment the cool-down ends.
+    ///
+    /// # Example
+    /// ```
+    /// use gatewise_core::policy::{Breaker, BreakerConfig};
+    /// let mut b = Breaker::new(BreakerConfig { consecutive_failures: 1, cool_down_ms: 100, ..Default::default() });
+    /// b.record_failure(5);
+    /// assert_eq!(b.cool_down_ends(), Some(105));
+    /// ```
+    pub fn cool_down_ends(&self) -> Option<u64> {
+        match self.phase {
+            Phase::Open { until_ms } => Some(until_ms),
+            _ => None,
+        }
+    }
+
+    /// Gives back a HalfOpen probe slot whose request ended without saying
+    /// anything about the origin (the client's own failure): the next
+    /// request may probe at once.
+    ///
+    /// # Example
+    /// ```
+    /// use gatewise_core::policy::{Admission, Breaker, BreakerConfig};
+    /// let mut b = Breaker::new(BreakerConfig { consecutive_failures: 1, cool_down_ms: 10, ..Default::default() });
+    /// b.record_failure(0);
+    /// assert_eq!(b.allow(10), Admission::Probe);
+    /// assert!(!b.allow(11).is_allowed());
+    /// b.release_probe();
+    /// assert_eq!(b.allow(12), Admission::Probe);
+    /// ```
+    pub fn release_probe(&mut self) {
+        if let Phase::HalfOpen { in_flight, .. } = &mut self.phase {
+            *in_flight = in_flight.saturating_sub(1);
+        }
+    }
+
     /// The cool-down of the next opening: `cool_down × growth^reopens`, capped.
     ///
     /// # Example

@@ -166,6 +166,9 @@ named_enum! {
         RetryAfterTooLong = "retry_after_too_long",
         /// The shared retry budget is spent: too many retries lately.
         BudgetExhausted = "budget_exhausted",
+        /// The wait and a useful attempt no longer fit in what is left of the
+        /// visit's time limit ([`Deadline`](super::Deadline)).
+        DeadlineExceeded = "deadline_exceeded",
     }
 }
 
@@ -522,7 +525,8 @@ mod tests {
                 "may_have_reached_origin",
                 "body_not_replayable",
                 "retry_after_too_long",
-                "budget_exhausted"
+                "budget_exhausted",
+                "deadline_exceeded"
             ]
         );
         let json = serde_json::to_string(&Reason::MayHaveReachedOrigin).unwrap_or_default();

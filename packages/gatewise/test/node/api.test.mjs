@@ -24,6 +24,10 @@ import {
   proxyStatus,
   renderPage,
   retryDecision,
+  statusRule,
+  statusRules,
+  isRetryableStatus,
+  isGatewayFailure,
 } from 'gatewise';
 import { GatewiseErrorElement } from 'gatewise/element';
 
@@ -466,5 +470,20 @@ test('plural categories: the core (ICU4X, CLDR) and Intl.PluralRules agree in ev
   assert.equal(pluralCategory(11, { lang: 'ar' }), 'many');
   assert.equal(pluralCategory('many', { lang: 'ar' }), 'other');
   assert.equal(pluralCategory('1.5', { lang: 'fr' }), 'other'); // whole numbers only
+});
 
+test("the status rule: the JavaScript that decides from statusRules() agrees with the core for every code", () => {
+  const data = statusRules();
+  assert.ok(data.some((r) => r.code === 502 && r.retryable && r.gatewayFailure));
+  let gateway = 0;
+  for (let code = 100; code < 600; code++) {
+    const core = statusRule(code);
+    assert.equal(core.code, code);
+    assert.equal(isRetryableStatus(code), core.retryable, `retryable ${code}`);
+    assert.equal(isGatewayFailure(code), core.gatewayFailure, `gateway failure ${code}`);
+    if (core.gatewayFailure) gateway++;
+  }
+  assert.equal(gateway, 15);
+  assert.equal(isRetryableStatus(500), false);
+  assert.equal(isGatewayFailure('502'), false, 'a string is no status code');
 });

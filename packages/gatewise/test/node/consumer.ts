@@ -22,6 +22,11 @@ import {
   proxyStatus,
   renderPage,
   retryDecision,
+  statusRule,
+  statusRules,
+  isRetryableStatus,
+  isGatewayFailure,
+  type StatusRule,
   type Confidence,
   type Diagnosis,
   type ErrorType,
@@ -99,6 +104,8 @@ const schedule: number[] = checksModel().schedule;
 const verdict: string = checksVerdict({ browser: 'ok', sites: 'ok', dns: 'ok', edge: 'ok', origin: 'failed' }).title;
 const withChecks: string = renderPage(explained, { checksScript: '/__gatewise/checks.js', checks: { sites: [], timeoutMs: 1000 } });
 const maxBody: number = limits().maxBody;
+const rule: StatusRule = statusRule(503);
+const retryable: boolean = isRetryableStatus(rule.code) && isGatewayFailure(statusRules()[0].code);
 const el: GatewiseErrorElement = document.createElement('gatewise-error');
 el.diagnosis = thrown;
 const shown: Texts | null = el.texts;
@@ -118,5 +125,5 @@ init('https://cdn.example/gatewise_wasm_bg.wasm');
 export {
   loading, fromElsewhere, preload, isNotReady,
   t, title, sure, plain, fromHeaders, later, layer, line, lines, texts, page, problemType, header,
-  wait, ms, secs, load, tags, maxBody, shown, wrongLayer, notNull, wrongPolicy, words, schedule, verdict, withChecks,
+  wait, ms, secs, load, tags, maxBody, rule, retryable, shown, wrongLayer, notNull, wrongPolicy, words, schedule, verdict, withChecks,
 };
