@@ -200,6 +200,9 @@ impl Facts {
 
 /// The upstream named by the evidence, and the layer its scheme implies.
 fn upstream_of(d: &Diagnosis) -> (Address, Option<Layer>) {
+    // A log line's upstream field (the log explainer is part of the `explain` feature;
+    // a build without it, such as the worker's, goes on with the chain and the texts).
+    #[cfg(feature = "explain")]
     for e in &d.evidence {
         if e.source != EvidenceSource::Log {
             continue;
@@ -242,6 +245,7 @@ fn upstream_of(d: &Diagnosis) -> (Address, Option<Layer>) {
 }
 
 /// Schemes of upstream addresses that name the layer behind.
+#[cfg(feature = "explain")]
 const UPSTREAM_SCHEMES: &[(&str, Option<Layer>)] = &[
     ("http://", None),
     ("https://", None),
@@ -255,6 +259,7 @@ const UPSTREAM_SCHEMES: &[(&str, Option<Layer>)] = &[
 
 /// `http://127.0.0.1:9/x`, `fastcgi://unix:/run/php/php8.2-fpm.sock:`,
 /// `10.0.0.5:8080`, `unix:/run/app.sock`.
+#[cfg(feature = "explain")]
 fn parse_upstream(u: &str) -> (Address, Option<Layer>) {
     let u = u.trim().trim_matches('"');
     for (scheme, layer) in UPSTREAM_SCHEMES {
@@ -299,6 +304,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "explain")]
     fn upstreams_from_every_form() {
         let (a, l) = parse_upstream("fastcgi://unix:/run/php/php8.2-fpm.sock:");
         assert!(a.is_empty());
