@@ -12,6 +12,9 @@
 #   wasm-bindgen-cli  exactly the wasm-bindgen version in Cargo.lock (only once Cargo.lock has it)
 #   npm               `npm ci` when node_modules is missing or older than package-lock.json
 #   chromium          only with --browser: Debian's chromium and chromium-driver
+#   fonts             only with --browser: Noto CJK (Japanese, Chinese) and Noto core (Arabic…), so
+#                     that screenshots and the layout test (www/test/languages.test.mjs) show every
+#                     language in real glyphs, not boxes
 #
 # scripts/test.sh and scripts/start.sh `source` this file and call `gatewise_bootstrap`, which exports
 #   GATEWISE_WASM_TOOLCHAIN   "" (rustup's own) or "debian": the toolchain for wasm32 builds
@@ -261,6 +264,27 @@ _gw_chromium() {
   _gw_say chromium "installed: $(/usr/bin/chromium --version 2>/dev/null) in $(_gw_since "$t0")"
 }
 
+# ---- fonts: every script the catalogs are written in, for browser tests only -------------------
+_GW_FONTS=(fonts-noto-cjk fonts-noto-core)
+_gw_fonts() {
+  if [ "$1" != 1 ]; then
+    _gw_say fonts "not needed (bootstrap --browser installs them for browser tests)"
+    return 0
+  fi
+  local p missing=()
+  for p in "${_GW_FONTS[@]}"; do
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    _gw_say fonts "present: ${_GW_FONTS[*]}"
+    return 0
+  fi
+  local t0
+  t0=$(_gw_now)
+  _gw_apt --no-install-recommends "${missing[@]}"
+  _gw_say fonts "installed: ${missing[*]} in $(_gw_since "$t0")"
+}
+
 gatewise_bootstrap() {
   local browser=${GATEWISE_BROWSER:-0} arg
   for arg in "$@"; do
@@ -280,6 +304,7 @@ gatewise_bootstrap() {
   _gw_wasm_bindgen
   _gw_npm
   _gw_chromium "$browser"
+  _gw_fonts "$browser"
   export GATEWISE_WASM_TOOLCHAIN GATEWISE_LINT_TOOLCHAIN
 }
 

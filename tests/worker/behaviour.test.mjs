@@ -98,6 +98,11 @@ test('serve stale: a stored GET stands in when the origin fails, marked and with
   assert.equal(ownEntry(res).params.error, 'connection_terminated');
   const body = await res.text();
   assert.match(body, /<body><div role="status" lang="de" dir="ltr"[^>]*>Diese Website hat gerade Probleme/);
+  // The time it was saved, written for a German reader by the runtime's Intl (dd.MM.yyyy, 24 h,
+  // UTC named), not JavaScript's English "Sun, 06 Dec 2026 06:12:00 GMT".
+  const notice = body.match(/<div role="status"[^>]*>([^<]*)<\/div>/)[1];
+  assert.match(notice, /\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}:\d{2} UTC/);
+  assert.doesNotMatch(notice, /GMT|\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b/);
   assert.match(body, /the cached page/);
   assert.ok(origin.hits('GET', '/once/page') >= 2, 'the origin was asked again');
   await main.settle();

@@ -167,3 +167,24 @@ export function answer(status, headerLines, body) {
   }
   return new Response(body.length > 0 ? body.slice() : null, { status, headers });
 }
+
+/** One Intl.DateTimeFormat per language (building one costs more than formatting with it). */
+const timeFormats = new Map();
+
+/**
+ * `ms` (Unix time) as the reader of `lang` writes a date and time (`6 déc. 2026, 06:12:00 UTC`,
+ * `2026/12/06 6:12:00 UTC`): the runtime's Intl, so the Wasm carries no date data. In UTC, named:
+ * the edge does not know the visitor's time zone. The core renders this text as given.
+ */
+export function localTime(ms, lang) {
+  let f = timeFormats.get(lang);
+  try {
+    if (!f) {
+      f = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'long', timeZone: 'UTC' });
+      if (timeFormats.size < 16) timeFormats.set(lang, f);
+    }
+    return f.format(ms);
+  } catch {
+    return new Date(ms).toISOString();
+  }
+}

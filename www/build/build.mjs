@@ -56,7 +56,7 @@ await esbuild.build({
 });
 
 await Promise.all(
-  languages.map((lang) =>
+  languages.map(({ tag: lang }) =>
     esbuild.build({
       ...common,
       entryPoints: [`${src}checks/page.js`],

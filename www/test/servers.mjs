@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as gw from '../../packages/gatewise/dist/index.node.js';
+import { lookupLanguage } from '../src/checks/lang.js';
 
 export const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 /** The CSP of the error page (the issue's: no 'unsafe-inline' for scripts, no 'wasm-unsafe-eval'). */
@@ -140,6 +141,14 @@ gatewise-error{--gatewise-radius:12px}</style>
 <gatewise-error status="502" request-id="8a1b2c3d" details><button type="button">Try again</button></gatewise-error>
 </main></body></html>`;
 
+/** When the emulated failures happen (a fixed moment, so that pages compare). */
+export const FAILED_AT = Date.UTC(2026, 10, 21, 6, 18, 29);
+
+/** The failure's time as the worker writes it for a reader of `tag` (worker/js/forward.js localTime). */
+export function localTime(tag, ms = FAILED_AT) {
+  return new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'long', timeZone: 'UTC' }).format(ms);
+}
+
 function languagesOf(header) {
   return (header ?? 'en')
     .split(',')
@@ -171,10 +180,13 @@ export async function startWorld() {
     } catch {
       // none
     }
+    const langs = languagesOf(req.headers['accept-language']);
+    const languages = gw.languages();
+    const tag = langs.map((l) => lookupLanguage(l, languages)).find(Boolean) ?? 'en';
     const html = gw.renderPage(diagnosis, {
-      lang: languagesOf(req.headers['accept-language']),
+      lang: langs,
       requestId: `gw-test-${requests}`,
-      time: 'Sat, 21 Nov 2026 06:18:29 GMT',
+      time: localTime(tag),
       url: `${base}${url.pathname}`,
       siteName: 'Shop',
       checksScript: '/__gatewise/checks.js',

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import * as gw from '../../packages/gatewise/dist/index.node.js';
 import { CHECKS, evaluate } from '../src/checks/engine.js';
-import { DIST, startWorld } from './servers.mjs';
+import { DIST, localTime, startWorld } from './servers.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -338,7 +338,7 @@ test('checks: keyboard — "Check again" and "Copy details" work from the keyboa
     'Support details',
     '502 · connection_refused',
     'Request ID: gw-test-',
-    'Time: Sat, 21 Nov 2026 06:18:29 GMT',
+    `Time: ${localTime('en')}`,
     `Address: ${world.base}/shop`,
     "Verdict: It's not you: the site's server is not answering (origin_down)",
     '- Your device is online: yes · ',

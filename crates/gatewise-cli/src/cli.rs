@@ -44,7 +44,8 @@ pub fn parse_seconds(s: &str) -> Result<Duration, String> {
 #[derive(Debug, Parser)]
 #[command(name = "gatewise", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
-    /// Language of the output (a catalog tag: en, es, fr, de, pt, ja, zh-Hans, ar).
+    /// Language of the output (a catalog tag: en, es, fr, de, pt-BR, ja, zh-Hans, ar; or a
+    /// tag that leads to one, such as fr-CA or pt-PT).
     /// Default: from LC_ALL / LC_MESSAGES / LANG.
     #[arg(long, global = true, value_name = "TAG")]
     pub lang: Option<String>,

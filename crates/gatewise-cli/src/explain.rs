@@ -112,7 +112,19 @@ pub fn render(e: &Explanation, audience: Audience, lang: Lang, style: &Style) ->
     };
     let d = &head.diagnosis;
     let status = shown_status(head.kind, d).unwrap_or_else(|| t(lang, "explain.no_status", &[]));
-    let _ = writeln!(out, "{} · {}", style.bold(&status), what(head, lang));
+    // The headline's order and punctuation are the language's (`cli.headline`).
+    let _ = writeln!(
+        out,
+        "{}",
+        t(
+            lang,
+            "cli.headline",
+            &[
+                ("status", &style.bold(&status)),
+                ("what", &what(head, lang))
+            ]
+        )
+    );
     let code = d.received_status.unwrap_or(d.status);
     let meaning = d
         .sub_status

@@ -30,17 +30,13 @@ pub fn posix_to_bcp47(value: &str) -> Option<String> {
     Some(base.replace('_', "-"))
 }
 
-/// The language for `--lang` (exact catalog tag or any tag the core can
-/// negotiate, such as `fr-CA`), or from the environment when absent.
+/// The language for `--lang` (a catalog tag, or any tag the core's lookup
+/// leads to a catalog, such as `fr-CA` or `pt-PT`), or from the environment
+/// when absent.
 pub fn pick(flag: Option<&str>) -> Result<Lang, CliError> {
     match flag {
-        Some(tag) => Lang::from_tag(tag)
-            .or_else(|| {
-                let l = negotiate::language(Some(tag));
-                // The negotiator falls back to English: accept that only for English tags.
-                let asked_english = tag.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("en"));
-                (l != Lang::EN || asked_english).then_some(l)
-            })
+        Some(tag) => negotiate::lookup_tag(tag)
+            .filter(|_| tag != "*")
             .ok_or_else(|| CliError::UnknownLanguage(tag.to_owned())),
         None => Ok(from_env()),
     }

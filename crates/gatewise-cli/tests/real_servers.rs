@@ -208,7 +208,10 @@ fn nginx_serves_the_exported_502_page_in_the_visitors_language() {
         (Some("fr-CA,fr;q=0.9,en;q=0.5"), "fr"),
         (Some("zh-CN,zh;q=0.9"), "zh-Hans"),
         (Some("ar"), "ar"),
-        (Some("zh-TW"), "en"),
+        // The core's negotiation: Traditional Chinese reads the Simplified catalog (the nearest).
+        (Some("zh-TW"), "zh-Hans"),
+        (Some("pt-PT,pt;q=0.9"), "pt-BR"),
+        (Some("ko"), "en"),
     ] {
         let (status, body, head) = get(port, al);
         assert_eq!(status, 502, "{head}");
@@ -385,7 +388,8 @@ fn apache_serves_the_exported_502_page() {
     ]);
     let _server = Server::start("apache", cmd, port, dir.join("apache.out"));
     for (al, lang) in [
-        (Some("pt-BR,pt;q=0.9"), "pt"),
+        (Some("pt-BR,pt;q=0.9"), "pt-BR"),
+        (Some("pt-PT"), "pt-BR"),
         (Some("es"), "es"),
         (None, "en"),
     ] {

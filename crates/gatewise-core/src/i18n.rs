@@ -3,7 +3,9 @@
 //! English is the reference: other languages must carry exactly its keys
 //! (a test fails otherwise) and fall back to English at run time.
 //!
-//! Messages may hold `{name}` placeholders, filled by [`format`].
+//! Messages may hold `{name}` placeholders, filled by [`format`]. A message
+//! that depends on a count has one text per CLDR plural category of its
+//! language, and [`format`] picks the one the count selects ([`plural`]).
 //!
 //! # Example
 //! ```
@@ -23,9 +25,13 @@ pub(crate) struct LanguageRow {
     pub tag: &'static str,
     pub name: &'static str,
     pub rtl: bool,
+    pub aliases: &'static [&'static str],
 }
 
+pub mod plural;
+
 mod generated {
+    use super::plural::PluralRow;
     use super::LanguageRow;
     include!(concat!(env!("OUT_DIR"), "/catalogs.rs"));
 }
@@ -50,6 +56,11 @@ impl Lang {
         Lang::all().find(|l| l.tag().eq_ignore_ascii_case(tag))
     }
 
+    /// The language's index in `languages.toml` (and in the generated tables).
+    pub(crate) fn index(self) -> usize {
+        usize::from(self.0)
+    }
+
     fn row(self) -> LanguageRow {
         generated::LANGUAGES
             .get(usize::from(self.0))
@@ -58,6 +69,7 @@ impl Lang {
                 tag: "en",
                 name: "English",
                 rtl: false,
+                aliases: &[],
             })
     }
 
@@ -69,6 +81,13 @@ impl Lang {
     /// The language's own name, e.g. `Français`.
     pub fn native_name(self) -> &'static str {
         self.row().name
+    }
+
+    /// The language tags (lowercase) that negotiation sends to this catalog
+    /// when no catalog has them (`languages.toml`'s `aliases`: `pt` for
+    /// `pt-BR`, `zh` and `cmn` for `zh-Hans`); see [`crate::render::negotiate`].
+    pub fn aliases(self) -> &'static [&'static str] {
+        self.row().aliases
     }
 
     /// Whether the language is written right to left.
@@ -142,8 +161,13 @@ fn key_index(key: &str) -> Option<usize> {
 }
 
 /// The message for `key` in `lang`, falling back to English; `None` if no catalog has it.
+/// For a plural message, its `other` text ([`plural_message`] has them all).
 pub fn message(lang: Lang, key: &str) -> Option<&'static str> {
-    let i = key_index(key)?;
+    message_at(lang, key_index(key)?)
+}
+
+/// The message at key index `i` in `lang`, else English's.
+fn message_at(lang: Lang, i: usize) -> Option<&'static str> {
     let in_lang = generated::MESSAGES
         .get(usize::from(lang.0))
         .and_then(|m| m.get(i))
@@ -158,15 +182,59 @@ pub fn message(lang: Lang, key: &str) -> Option<&'static str> {
     })
 }
 
+/// The plural message for `key` in `lang` (English's where `lang` lacks
+/// it); `None` if `key` is not a plural message.
+pub fn plural_message(lang: Lang, key: &str) -> Option<plural::Plural> {
+    plural_at(lang, key_index(key)?).map(|(_, p)| p)
+}
+
+/// The plural message at key index `i`, with the language its texts are in.
+fn plural_at(lang: Lang, i: usize) -> Option<(Lang, plural::Plural)> {
+    let i = u16::try_from(i).ok()?;
+    let row = generated::PLURALS
+        .binary_search_by_key(&i, |r| r.key)
+        .ok()
+        .and_then(|at| generated::PLURALS.get(at))?;
+    let has_other = |forms: &[Option<&str>; 6]| forms.get(5).is_some_and(Option::is_some);
+    let (lang, forms) = match row.forms.get(usize::from(lang.0)) {
+        Some(forms) if has_other(forms) => (lang, forms),
+        _ => (Lang::EN, row.forms.first()?),
+    };
+    Some((
+        lang,
+        plural::Plural {
+            select: row.select,
+            forms,
+        },
+    ))
+}
+
+/// The text `format` fills for `key`: for a plural message, the one the
+/// count in `args` selects (`other` without a count).
+fn template(lang: Lang, key: &str, args: &[(&str, &str)]) -> Option<&'static str> {
+    let i = key_index(key)?;
+    match plural_at(lang, i) {
+        Some((lang, p)) => {
+            let category = args
+                .iter()
+                .find(|(k, _)| *k == p.select)
+                .map_or("other", |(_, count)| plural::category(lang, count));
+            p.text(category)
+        }
+        None => message_at(lang, i),
+    }
+}
+
 /// Whether the English catalog has `key`.
 pub fn has_key(key: &str) -> bool {
     key_index(key).is_some()
 }
 
-/// The message for `key` with its `{name}` placeholders filled from `args`.
+/// The message for `key` with its `{name}` placeholders filled from `args`
+/// (for a plural message, the text its count selects).
 /// An unknown key yields the key itself, so that a missing message is visible, never a panic.
 pub fn format(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    let template = message(lang, key).unwrap_or(key);
+    let template = template(lang, key, args).unwrap_or(key);
     if args.is_empty() {
         // What `fill` gives with nothing to fill: the template, placeholders and all.
         return template.to_owned();
@@ -237,7 +305,9 @@ fn placeholders(s: &str) -> Vec<&str> {
     out
 }
 
-/// Keys whose message in `lang` uses other placeholders than English's.
+/// Keys whose message in `lang` uses other placeholders than English's. A
+/// plural message's texts may leave out the count (Arabic's "ثانيتان" is
+/// "two seconds") but no other placeholder.
 pub fn placeholder_mismatches(lang: Lang) -> Vec<&'static str> {
     generated::KEYS
         .iter()
@@ -247,10 +317,26 @@ pub fn placeholder_mismatches(lang: Lang) -> Vec<&'static str> {
                 .get(usize::from(lang.0))
                 .and_then(|m| key_index(k).and_then(|i| m.get(i)).copied().flatten())
                 .map(placeholders);
-            local.is_some_and(|l| l != en)
+            let forms_differ = plural_message(lang, k).is_some_and(|p| {
+                p.texts().any(|(_, text)| {
+                    let mut have = placeholders(text);
+                    have.retain(|h| *h != p.select);
+                    let mut want = en.clone();
+                    want.retain(|w| *w != p.select);
+                    have != want
+                })
+            });
+            local.is_some_and(|l| l != en) || forms_differ
         })
         .copied()
         .collect()
+}
+
+/// The keys of the plural messages.
+pub fn plural_keys() -> impl Iterator<Item = &'static str> {
+    generated::PLURALS
+        .iter()
+        .filter_map(|r| generated::KEYS.get(usize::from(r.key)).copied())
 }
 
 #[cfg(test)]
@@ -285,7 +371,7 @@ mod tests {
     #[test]
     fn there_are_at_least_eight_languages_with_one_rtl() {
         let tags: Vec<_> = Lang::all().map(Lang::tag).collect();
-        for t in ["en", "es", "fr", "de", "pt", "ja", "zh-Hans", "ar"] {
+        for t in ["en", "es", "fr", "de", "pt-BR", "ja", "zh-Hans", "ar"] {
             assert!(tags.contains(&t), "missing language {t}");
         }
         assert_eq!(
@@ -325,6 +411,62 @@ mod tests {
             })
             .collect();
         assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn every_plural_message_has_the_cldr_categories_of_its_language() {
+        let keys: Vec<&str> = plural_keys().collect();
+        assert!(keys.contains(&"test.seconds"), "{keys:?}");
+        let ar = Lang::from_tag("ar").unwrap();
+        assert_eq!(
+            plural::categories(ar),
+            ["zero", "one", "two", "few", "many", "other"]
+        );
+        for lang in Lang::all() {
+            let want = plural::categories(lang);
+            for k in &keys {
+                let p = plural_message(lang, k).unwrap();
+                let have: Vec<&str> = p.texts().map(|(c, _)| c).collect();
+                assert_eq!(have, want, "{lang} {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_count_selects_its_text() {
+        let ar = Lang::from_tag("ar").unwrap();
+        let fr = Lang::from_tag("fr").unwrap();
+        let secs = |lang, n: &str| format(lang, "test.seconds", &[("seconds", n)]);
+        assert_eq!(secs(Lang::EN, "1"), "1 second");
+        assert_eq!(secs(Lang::EN, "0"), "0 seconds");
+        assert_eq!(secs(Lang::EN, "1.5"), "1.5 seconds");
+        assert_eq!(secs(Lang::EN, "+1"), "+1 seconds");
+        assert_eq!(secs(Lang::EN, " 1 "), " 1  second");
+        assert_eq!(secs(fr, "0"), "0 seconde");
+        assert_eq!(secs(fr, "1000000"), "1000000 de secondes");
+        assert_eq!(secs(ar, "1"), "ثانية واحدة");
+        assert_eq!(secs(ar, "2"), "ثانيتان");
+        for n in ["3", "10", "103", "110"] {
+            assert_eq!(secs(ar, n), format!("{n} ثوانٍ"), "{n}");
+        }
+        for n in ["11", "99", "111"] {
+            assert_eq!(secs(ar, n), format!("{n} ثانية"), "{n}");
+        }
+        // The catalogs' counts: no "1 seconds", Arabic's 3–10 and 11–99.
+        let page = |lang, n: &str| format(lang, "page.value.seconds", &[("seconds", n)]);
+        assert_eq!(page(Lang::EN, "1"), "1 second");
+        assert_eq!(page(Lang::EN, "120"), "120 seconds");
+        assert_eq!(page(ar, "3"), "3 ثوانٍ");
+        assert_eq!(page(ar, "11"), "11 ثانية");
+        assert_eq!(page(ar, "2"), "ثانيتان");
+        // Without a count (or with something else), `other`.
+        assert_eq!(format(Lang::EN, "test.seconds", &[]), "{seconds} seconds");
+        assert_eq!(secs(Lang::EN, "one"), "one seconds");
+        assert_eq!(
+            secs(Lang::EN, &"9".repeat(100)),
+            format!("{} seconds", "9".repeat(100))
+        );
+        assert_eq!(message(Lang::EN, "test.seconds"), Some("{seconds} seconds"));
     }
 
     #[test]

@@ -402,6 +402,10 @@ pub struct LanguageInfo {
     pub name: String,
     /// `ltr` or `rtl`.
     pub dir: String,
+    /// Language tags (lowercase) that negotiation sends to this catalog when no
+    /// catalog has them (`pt` for `pt-BR`; `pt-PT` reaches it by removing
+    /// subtags, RFC 4647 lookup): the core's one alias table, as data.
+    pub aliases: Vec<String>,
 }
 
 /// How much of each input the core reads (the JavaScript side passes no more).
@@ -432,8 +436,24 @@ pub struct Messages {
     pub lang: String,
     /// `ltr` or `rtl`.
     pub dir: String,
-    /// Full catalog key → message (English where the language lacks one).
+    /// Full catalog key → message (English where the language lacks one);
+    /// for a plural message, its `other` text.
     pub messages: std::collections::BTreeMap<String, String>,
+    /// Full catalog key → the texts of a plural message, to be chosen with
+    /// `new Intl.PluralRules(lang).select(count)`.
+    pub plurals: std::collections::BTreeMap<String, PluralMessage>,
+}
+
+/// A plural message: the placeholder holding the count, and a text per CLDR
+/// plural category of the language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PluralMessage {
+    /// The placeholder that holds the count (`seconds` for `{seconds}`).
+    pub select: String,
+    /// CLDR category (`zero`, `one`, `two`, `few`, `many`, `other`) → text.
+    pub forms: std::collections::BTreeMap<String, String>,
 }
 
 /// The verdict of the live checks for one set of results, with its texts.

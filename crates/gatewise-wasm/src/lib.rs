@@ -41,8 +41,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::api::{
     CheckVerdict, ExplainedArtefact, ExplainedDiagnosis, Explanation, LanguageInfo, Limits,
-    LogLineExplanation, Messages, PageOptions, ProxyStatusFacts, ResponseHead, RetryAnswer,
-    RetryPolicyOptions, RetryQuestion, TextOptions,
+    LogLineExplanation, Messages, PageOptions, PluralMessage, ProxyStatusFacts, ResponseHead,
+    RetryAnswer, RetryPolicyOptions, RetryQuestion, TextOptions,
 };
 use crate::convert::{arg, options, out, Failure};
 
@@ -240,11 +240,37 @@ pub fn messages(prefix: &str, opts: JsValue) -> Result<JsValue, JsValue> {
         .filter(|k| k.starts_with(prefix))
         .filter_map(|k| i18n::message(lang, k).map(|m| ((*k).to_owned(), m.to_owned())))
         .collect();
+    let plurals = i18n::plural_keys()
+        .filter(|k| k.starts_with(prefix))
+        .filter_map(|k| {
+            let p = i18n::plural_message(lang, k)?;
+            let forms = p.texts().map(|(c, t)| (c.to_owned(), t.to_owned()));
+            Some((
+                k.to_owned(),
+                PluralMessage {
+                    select: p.select.to_owned(),
+                    forms: forms.collect(),
+                },
+            ))
+        })
+        .collect();
     Ok(out(&Messages {
         lang: lang.tag().to_owned(),
         dir: lang.dir().to_owned(),
         messages,
+        plurals,
     })?)
+}
+
+/// `pluralCategory(count, options)`: the CLDR plural category (`zero`, `one`,
+/// `two`, `few`, `many`, `other`) of `count` (a whole number as written:
+/// `3`; anything else is `other`) in the language the options ask for
+/// ([`gatewise_core::i18n::plural::category`]); what `Intl.PluralRules` says too.
+#[wasm_bindgen(js_name = pluralCategory)]
+pub fn plural_category(count: &str, opts: JsValue) -> Result<JsValue, JsValue> {
+    let opts: TextOptions = options("options", opts)?;
+    let lang = api::pick_lang(opts.lang.as_ref());
+    Ok(out(&i18n::plural::category(lang, count))?)
 }
 
 /// `checksModel()`: the live checks' verdict table, reload schedule and
@@ -273,7 +299,8 @@ pub fn checks_verdict(results: JsValue, opts: JsValue) -> Result<JsValue, JsValu
     })?)
 }
 
-/// `languages()`: the languages the catalogs speak, English first.
+/// `languages()`: the languages the catalogs speak, English first, each with
+/// its aliases (the core's one alias table, for pages that pick a catalog in JS).
 #[wasm_bindgen]
 pub fn languages() -> Result<JsValue, JsValue> {
     let all: Vec<LanguageInfo> = Lang::all()
@@ -281,6 +308,7 @@ pub fn languages() -> Result<JsValue, JsValue> {
             tag: l.tag().to_owned(),
             name: l.native_name().to_owned(),
             dir: l.dir().to_owned(),
+            aliases: l.aliases().iter().map(|a| (*a).to_owned()).collect(),
         })
         .collect();
     Ok(out(&all)?)

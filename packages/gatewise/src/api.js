@@ -8,4 +8,4 @@ export { retryDecision, backoffDelay, parseRetryAfter } from './policy.js';
 export { fetchWithRetry, GatewiseFetchError } from './fetch.js';
 export { languages, limits } from './core.js';
 export { statusRules, statusRule, isRetryableStatus, isGatewayFailure } from './status.js';
-export { messages, checksModel, checksVerdict } from './checks.js';
+export { messages, pluralCategory, checksModel, checksVerdict } from './checks.js';

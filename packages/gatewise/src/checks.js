@@ -7,6 +7,11 @@ export function messages(prefix, options) {
   return core().messages(bounded(prefix, 128), withLang(options));
 }
 
+/** The CLDR plural category (`one`, `few`, …) of `count` in a language: what picks a plural message's text. */
+export function pluralCategory(count, options) {
+  return core().pluralCategory(bounded(String(count), 64), withLang(options));
+}
+
 /** The live checks' verdict table, reload schedule and limits, as data. */
 export function checksModel() {
   return core().checksModel();

@@ -2,6 +2,7 @@
 // Every text comes from the core (describe / explainStatus) and is set with textContent:
 // no markup is ever built from strings. Styled through CSS custom properties and ::part.
 import { describe, explainStatus } from './explain.js';
+import { messages } from './checks.js';
 import { init, loaded, whenLoaded } from './loader.js';
 
 const Base = globalThis.HTMLElement ?? class {};
@@ -136,8 +137,13 @@ export class GatewiseErrorElement extends Base {
     box.append(document.createElement('slot'));
     const id = this.getAttribute('request-id');
     if (id) {
-      const p = el('p', 'request-id', `${t.headings.requestId}: `);
-      p.append(el('code', null, id.slice(0, 256)));
+      // "Request ID: <code>…</code>": the words and the punctuation between them come from the
+      // core's `page.field` template ("{label}\u202f: {value}" in French, "{label}：{value}" in
+      // Japanese); only the id is put in its own element.
+      const field = messages('page.field', { lang: t.lang }).messages['page.field'] ?? '{label}: {value}';
+      const [before, after = ''] = field.replaceAll('{label}', t.headings.requestId).split('{value}');
+      const p = el('p', 'request-id', before);
+      p.append(el('code', null, id.slice(0, 256)), after);
       box.append(p);
     }
     if (this.hasAttribute('details')) {

@@ -170,6 +170,8 @@ export function isGatewayFailure(code: number): boolean;
 
 /** Every catalog message whose key starts with `prefix` (e.g. `'checks.'`), in one language. */
 export function messages(prefix: string, options?: TextOptions): Messages;
+/** The CLDR plural category of `count` in a language (what `Intl.PluralRules#select` says too). */
+export function pluralCategory(count: number | string, options?: TextOptions): 'zero' | 'one' | 'two' | 'few' | 'many' | 'other';
 /** The live checks' verdict table, reload schedule and limits, as data. */
 export function checksModel(): Model;
 /** What the live checks' outcomes mean ("is it me or the site?"), with the verdict's texts. */

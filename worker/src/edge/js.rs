@@ -36,6 +36,12 @@ extern "C" {
         body: &[u8],
     ) -> Result<web_sys::Response, JsValue>;
 
+    /// `ms` (Unix time) written for a reader of the language `lang` (a catalog
+    /// tag), in UTC, by the runtime's `Intl.DateTimeFormat`: dates and times
+    /// are formatted where the date data already is, never in the Wasm.
+    #[wasm_bindgen(js_name = localTime)]
+    pub fn local_time(ms: f64, lang: &str) -> String;
+
     /// One header of a response (`None`: absent), in one call into JS.
     #[wasm_bindgen(js_name = responseHeader)]
     pub fn response_header(response: &web_sys::Response, name: &str) -> Option<String>;

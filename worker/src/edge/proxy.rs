@@ -708,9 +708,9 @@ async fn serve_stale(
         init.set_headers(&h);
         let mut body = match stale::notice_placement(content_type.as_deref(), &page) {
             stale::Placement::Body => {
-                let when = js_sys::Date::new(&JsValue::from_f64(stored_at as f64)).to_utc_string();
-                let notice =
-                    stale::ascii_html(&answer::stale_notice(viewer.lang, &String::from(when)));
+                // The time in the reader's language and time zone (Intl), not English.
+                let when = js::local_time(stored_at as f64, viewer.lang.tag());
+                let notice = stale::ascii_html(&answer::stale_notice(viewer.lang, &when));
                 h.delete("content-length")?;
                 stale::insert_notice(&page, &notice)
             }
@@ -823,11 +823,16 @@ pub fn extras(
     config: &Config,
     request_id: &str,
     url: Option<String>,
+    viewer: &Viewer,
 ) -> Extras {
     let prefix = &config.reserved_prefix;
     Extras {
         request_id: Some(request_id.to_owned()),
-        time: Some(String::from(js_sys::Date::new_0().to_utc_string())),
+        // The time in the reader's language, by the runtime's Intl: only for the formats that
+        // show it (the first Intl.DateTimeFormat of an isolate costs tens of ms; problem JSON
+        // has no time member and pays nothing).
+        time: (viewer.format != gatewise_core::render::negotiate::Format::ProblemJson)
+            .then(|| js::local_time(js_sys::Date::now(), viewer.lang.tag())),
         url,
         site_name: config
             .logo_text
@@ -901,7 +906,7 @@ async fn finish(visit: &Visit<'_>, f: Failure) -> Result<web_sys::Response, JsVa
         Served::Page
     };
     record(req, ctx, config, parts, &f, served, f.diagnosis.status, &id);
-    let mut x = extras(req, config, &id, Some(parts.public_url()));
+    let mut x = extras(req, config, &id, Some(parts.public_url()), &viewer);
     x.owner_facts = owner_facts(&f, config, parts);
     let a = answer::failure(&f.diagnosis, &viewer, &x);
     let mut r = js::answer(&a)?;
@@ -1037,7 +1042,7 @@ async fn origin_failure(
         }
         record(req, ctx, config, parts, &f, Served::Page, status, &id);
         let shown = f.diagnosis.clone().in_place_of(status);
-        let mut x = extras(req, config, &id, Some(parts.public_url()));
+        let mut x = extras(req, config, &id, Some(parts.public_url()), &viewer);
         x.owner_facts = owner_facts(&f, config, parts);
         return js::answer(&answer::failure(&shown, &viewer, &x));
     }

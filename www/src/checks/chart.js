@@ -41,7 +41,7 @@ export function drawChart(root, rows, { t, lang, rtl, timeoutMs }) {
     }
     g.append(svg('text', { x: x(width > 0 ? width + 7 : 1), y: y + 30, class: 'gw-cv' }, text));
     parts.push(g);
-    summary.push(`${label}: ${text}`);
+    summary.push(t('page.field', { label, value: text }));
   });
   // The scale: 0 … the timeout.
   const ya = rows.length * ROW + 2;

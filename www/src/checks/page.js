@@ -15,7 +15,7 @@ import { translator } from './texts.js';
 // Generated at build time from the core through the wasm binding (scripts/build-www.sh):
 // the verdict table, the reload schedule and limits (checksModel()) and this language's
 // messages (messages('checks.') and a few page labels).
-import { model, messages } from 'gatewise-checks-data';
+import { model, messages, plurals } from 'gatewise-checks-data';
 
 const LABELS = Object.fromEntries(CHECKS.map((c) => [c, `checks.check.${c}`]));
 /** Checks whose detail (an error type, a status) is shown beside a failure. */
@@ -46,7 +46,7 @@ function start(script) {
   const autoReload = c.autoReload !== false;
   const lang = document.documentElement.lang || 'en';
   const dir = document.documentElement.dir || 'ltr';
-  const t = translator(messages);
+  const t = translator(messages, plurals, lang);
 
   addStyle();
   // `site` is the explainer's; `page` only when this page can be re-checked.

@@ -20,7 +20,7 @@ export const PANEL_CSS = `
 .gw-list [data-state=ok] .gw-i{color:var(--ok)}
 .gw-list [data-state=failed] .gw-i,.gw-list [data-state=timeout] .gw-i{color:var(--bad)}
 .gw-list [data-state=pending] .gw-i,.gw-list [data-state=unknown] .gw-i{color:var(--mut)}
-.gw-s{color:var(--mut)}
+.gw-s{color:var(--mut);white-space:nowrap}
 .gw-list code{display:inline;margin:0;font-size:.85em}
 svg.gw-chart{max-inline-size:none;inline-size:100%;margin-block:.5rem 1rem}
 svg.gw-chart text{font-size:13px;fill:var(--fg)}

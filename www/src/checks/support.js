@@ -17,7 +17,7 @@ export function supportText({ t, facts, verdict, lines, checkedAt, userAgent }) 
   if (verdict) {
     out.push(field('checks.copy.verdict', `${t(`checks.verdict.${verdict.verdict}.title`)} (${verdict.verdict})`));
   }
-  out.push(field('checks.copy.checked_at', checkedAt), `${t('checks.copy.results')}:`);
+  out.push(field('checks.copy.checked_at', checkedAt), field('checks.copy.results', '').trimEnd());
   for (const { label, state } of lines) out.push(`- ${t('page.field', { label, value: state })}`);
   if (userAgent) out.push(field('checks.copy.browser', userAgent));
   return out.join('\n');

@@ -1,10 +1,29 @@
 // The words of the checks: catalog messages (full keys → text) from the core, and
 // numbers in the page's language. Nothing here is ever inserted as markup.
 
-/** `t(key, args)`: the message for `key` with `{name}` placeholders filled; the key if missing. */
-export function translator(messages) {
+/**
+ * `t(key, args)`: the message for `key` with `{name}` placeholders filled; the key if missing.
+ * A plural message (`plurals[key]`: the placeholder holding the count and a text per CLDR
+ * category, from the core's `messages()`) gives the text `Intl.PluralRules` selects for the
+ * count in `lang` — the same CLDR rules the core applies (a test compares them).
+ */
+export function translator(messages, plurals = {}, lang = 'en') {
+  let rules = null;
+  const pick = (key, args) => {
+    const p = plurals[key];
+    if (!p || !args || !(p.select in args)) return messages[key] ?? p?.forms.other ?? key;
+    const count = String(args[p.select]).trim();
+    // Whole numbers only, as in the core (anything else: `other`).
+    if (!/^-?\d{1,20}$/.test(count)) return p.forms.other;
+    try {
+      rules ??= new Intl.PluralRules(lang);
+      return p.forms[rules.select(Number(count))] ?? p.forms.other;
+    } catch {
+      return p.forms.other;
+    }
+  };
   return (key, args) => {
-    const template = messages[key] ?? key;
+    const template = pick(key, args);
     if (!args) return template;
     return template.replace(/\{(\w+)\}/g, (m, name) => (name in args ? String(args[name]) : m));
   };

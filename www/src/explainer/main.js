@@ -217,7 +217,7 @@ function explainInput(text, { updateFragment = true } = {}) {
   artefacts(e);
   result.hidden = false;
   result.dataset.kind = e.kind;
-  status.textContent = `${t(`explainer.kind.${e.kind}`)}: ${x.title}`;
+  status.textContent = t('page.field', { label: t(`explainer.kind.${e.kind}`), value: x.title });
   status.dataset.state = 'explained';
   const shared = text.length <= MAX_SHARED;
   $('share-box').hidden = !shared;
@@ -317,13 +317,15 @@ async function boot() {
   await gw.init(); // the core (the .wasm beside this script), loaded once: every call below is synchronous
   const prefs = navigator.languages?.length ? [...navigator.languages] : [navigator.language || 'en'];
   const all = {};
+  const plurals = {};
   for (const prefix of ['explainer.', 'explain.', 'checks.', 'page.', 'hop.', 'segment.', 'layer.']) {
     const m = gw.messages(prefix, { lang: prefs });
     lang = m.lang;
     dir = m.dir;
     Object.assign(all, m.messages);
+    Object.assign(plurals, m.plurals);
   }
-  t = translator(all);
+  t = translator(all, plurals, lang);
   localize();
   addStyle();
 

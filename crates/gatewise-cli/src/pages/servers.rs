@@ -122,35 +122,24 @@ pub fn row(server: Server) -> Option<&'static ServerRow> {
     SERVERS.iter().find(|r| r.server == server)
 }
 
-/// Extra `Accept-Language` tags a catalog language answers for (browsers
-/// send `zh-CN` or `zh` for Simplified Chinese, BCP 47 §2.2.3).
-const LANG_ALIASES: &[(&str, &[&str])] = &[("zh-Hans", &["zh-CN", "zh-SG", "zh"])];
-
-/// The tags `lang` answers for: its own, then its aliases.
+/// The tags `lang` answers for: its own, then its aliases (the core's one
+/// alias table, `catalogs/languages.toml`: `pt` for `pt-BR`, `zh` for `zh-Hans`).
 pub fn accepted_tags(lang: Lang) -> Vec<&'static str> {
     let mut tags = vec![lang.tag()];
-    if let Some((_, extra)) = LANG_ALIASES.iter().find(|(t, _)| *t == lang.tag()) {
-        tags.extend_from_slice(extra);
-    }
+    tags.extend_from_slice(lang.aliases());
     tags
 }
 
 /// A regular expression (PCRE and RE2) matching an `Accept-Language` value
-/// whose *first* language is `lang`, to be used case-insensitively. The
-/// language's own tag also matches its longer forms (`fr` matches `fr-CA`);
-/// aliases match exactly (`zh` does not match `zh-TW`).
+/// whose *first* language is `lang`, to be used case-insensitively. Each tag
+/// of [`accepted_tags`] also matches its longer forms (`fr` matches `fr-CA`,
+/// the alias `pt` matches `pt-PT`), as the core's lookup
+/// ([`gatewise_core::render::negotiate::lookup_tag`]) removes subtags from
+/// the end; a test checks that the two agree.
 pub fn lang_regex(lang: Lang) -> String {
-    let own = lang.tag().to_ascii_lowercase();
     let alts: Vec<String> = accepted_tags(lang)
         .iter()
-        .map(|t| t.to_ascii_lowercase())
-        .map(|t| {
-            if t == own {
-                format!("{t}(?:[-_][^,;]*)?")
-            } else {
-                t
-            }
-        })
+        .map(|t| format!("{}(?:[-_][^,;]*)?", t.to_ascii_lowercase()))
         .collect();
     format!(r"^(?:{})\s*(?:[,;]|$)", alts.join("|"))
 }
@@ -323,11 +312,57 @@ mod tests {
     }
 
     #[test]
-    fn chinese_aliases_do_not_catch_traditional() {
+    fn the_snippets_pick_the_language_the_core_negotiates() {
         let zh = Lang::from_tag("zh-Hans").unwrap();
         assert_eq!(
             lang_regex(zh),
-            r"^(?:zh-hans(?:[-_][^,;]*)?|zh-cn|zh-sg|zh)\s*(?:[,;]|$)"
+            r"^(?:zh-hans(?:[-_][^,;]*)?|zh(?:[-_][^,;]*)?|cmn(?:[-_][^,;]*)?)\s*(?:[,;]|$)"
         );
+        // The servers try the regexes in this order (nginx's map, Caddy's map), English last.
+        let regexes: Vec<(Lang, regex_lite::Regex)> = Lang::all()
+            .filter(|l| *l != Lang::EN)
+            .map(|l| {
+                let re = regex_lite::RegexBuilder::new(&lang_regex(l))
+                    .case_insensitive(true)
+                    .build()
+                    .unwrap();
+                (l, re)
+            })
+            .collect();
+        let tags = [
+            "fr",
+            "fr-CA",
+            "FR_ca",
+            "de-DE-1996",
+            "es-419",
+            "pt",
+            "pt-BR",
+            "pt-PT",
+            "pt-AO",
+            "ja-JP",
+            "zh",
+            "zh-CN",
+            "zh-TW",
+            "zh-Hant-HK",
+            "zh-Hans-SG",
+            "cmn",
+            "ar-EG",
+            "en",
+            "en-GB",
+            "ko",
+            "ptx",
+            "zhuang",
+            "frr",
+            "ara",
+        ];
+        for tag in tags {
+            let header = format!("{tag},en;q=0.5");
+            let by_snippet = regexes
+                .iter()
+                .find(|(_, re)| re.is_match(&header))
+                .map_or(Lang::EN, |(l, _)| *l);
+            let by_core = gatewise_core::render::negotiate::lookup_tag(tag).unwrap_or(Lang::EN);
+            assert_eq!(by_snippet, by_core, "{tag}");
+        }
     }
 }

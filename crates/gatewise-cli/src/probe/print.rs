@@ -369,7 +369,7 @@ pub fn text(report: &Report, lang: Lang, known: &Known, style: &Style) -> String
             let _ = writeln!(
                 out,
                 "\n{}",
-                style.good("Every step of the HTTP cycle worked.")
+                style.good(&i18n::format(lang, "cli.all_ok", &[]))
             );
         }
     }

@@ -18,7 +18,7 @@
 use std::net::TcpStream;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
@@ -117,9 +117,9 @@ pub struct CertificateInfo {
     pub issuer: String,
     /// The subject alternative names (DNS names and IP addresses).
     pub san: Vec<String>,
-    /// Valid from (HTTP-date).
+    /// Valid from (ISO 8601, UTC: `2026-12-06 06:12 UTC`).
     pub not_before: String,
-    /// Valid until (HTTP-date).
+    /// Valid until (ISO 8601, UTC).
     pub not_after: String,
     /// Whether the certificate is valid for the host name asked for.
     pub name_matches: bool,
@@ -232,12 +232,18 @@ impl ServerCertVerifier for Recording {
     }
 }
 
-/// Formats a certificate time as an HTTP-date.
-fn http_date(t: x509_parser::time::ASN1Time) -> String {
-    match u64::try_from(t.timestamp()) {
-        Ok(secs) => httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs)),
-        Err(_) => t.to_string(),
-    }
+/// Formats a certificate time as ISO 8601 in UTC (`2026-12-06 06:12 UTC`): the
+/// same in every language, with no English weekday or month name in it.
+fn iso_date(t: x509_parser::time::ASN1Time) -> String {
+    let d = t.to_datetime();
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        d.year(),
+        u8::from(d.month()),
+        d.day(),
+        d.hour(),
+        d.minute()
+    )
 }
 
 /// Reads the facts of the leaf certificate `der` for `name`.
@@ -267,8 +273,8 @@ fn describe(chain: &[CertificateDer<'static>], name: &ServerName<'_>) -> Option<
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),
         san,
-        not_before: http_date(cert.validity().not_before),
-        not_after: http_date(cert.validity().not_after),
+        not_before: iso_date(cert.validity().not_before),
+        not_after: iso_date(cert.validity().not_after),
         name_matches,
         self_signed: cert.subject() == cert.issuer(),
         chain_length: chain.len(),

@@ -92,7 +92,8 @@ dd{margin:0;min-inline-size:0;overflow-wrap:anywhere}\
 details{border-block-start:1px solid var(--ln);margin-block-start:1.5rem;padding-block-start:1rem}\
 summary{cursor:pointer;font-weight:600}\
 code{font:.9em ui-monospace,Menlo,Consolas,monospace;background:var(--box);border-radius:4px;\
-padding:.1em .3em;overflow-wrap:anywhere}\
+padding:.1em .3em;overflow-wrap:anywhere;direction:ltr;unicode-bidi:isolate}\
+:lang(ja){text-autospace:normal}\
 li code{display:block;inline-size:fit-content;margin-block-start:.25rem}\
 footer{font-size:.9rem;border-block-start:1px solid var(--ln);padding-block:1rem 2rem}";
 
@@ -168,16 +169,14 @@ fn code(value: &str) -> String {
     format!("<code>{}</code>", escape(value))
 }
 
-/// A failure type as its title (when the taxonomy has one) and `<code>token</code>`.
+/// A failure type as its title (when the taxonomy has one) and `<code>token</code>`,
+/// in the language's order and punctuation (`page.join.titled_token`).
 fn titled_code(e: crate::ErrorType, lang: Lang) -> String {
     match type_title(e, lang) {
-        Some(title) => {
-            let template = escape(&t(lang, "page.type_with_token"));
-            i18n::fill(
-                &template,
-                &[("title", &escape(&title)), ("token", &code(e.name()))],
-            )
-        }
+        Some(title) => i18n::fill(
+            &escape(i18n::message(lang, "page.join.titled_token").unwrap_or("{title} {token}")),
+            &[("title", &escape(&title)), ("token", &code(e.name()))],
+        ),
         None => code(e.name()),
     }
 }
@@ -502,7 +501,7 @@ fn evidence(p: &mut Page, d: &Diagnosis) {
             p.raw("<li>");
             let source = escape(&t(lang, &format!("page.source.{}", e.source.name())));
             p.tpl(
-                "page.evidence_line",
+                "page.join.evidence",
                 &[("source", &source), ("fact", &code(&clean(&e.fact, LONG)))],
             );
             p.raw("</li>");

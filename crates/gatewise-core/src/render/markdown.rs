@@ -81,8 +81,10 @@ fn field(o: &mut String, lang: crate::Lang, label_key: &str, value_md: &str) {
 fn advice(o: &mut String, items: &[Advice]) {
     for a in items {
         let _ = write!(o, "- {}", text(&a.text));
+        // The command on its own line (a hard line break inside the item), as the
+        // page and the text show it: no space to join it that a language would not use.
         if let Some(c) = &a.command {
-            let _ = write!(o, " {}", code(&clean(c, LONG)));
+            let _ = write!(o, "\\\n  {}", code(&clean(c, LONG)));
         }
         o.push('\n');
     }
@@ -216,7 +218,7 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
         }
         for e in d.evidence.iter().take(MAX_ITEMS) {
             let line = i18n::fill(
-                &text(&t(lang, "page.evidence_line")),
+                &text(&t(lang, "page.join.evidence")),
                 &[
                     (
                         "source",

@@ -17,11 +17,13 @@
 //!   for `Accept: text/markdown` and gets the page as Markdown); it is
 //!   offered last, so it never wins a tie.
 //! - [`language`]: RFC 4647 §3.4 lookup over [`Lang::all`], ranges in
-//!   q order: `fr-CA` → `fr`, `pt-BR` → `pt`, `zh-Hans-CN` → `zh-Hans`; `*`
-//!   and nothing matching → English. Chinese without a `zh-Hans` catalog
-//!   match goes through [`ALIASES`]: `zh`, `zh-CN`, `zh-SG` and also
-//!   `zh-TW`, `zh-HK`, `zh-Hant` get `zh-Hans`, the nearest catalog we have
-//!   (a Traditional catalog, once added, would be found first).
+//!   q order: `fr-CA` → `fr`, `zh-Hans-CN` → `zh-Hans`; `*` and nothing
+//!   matching → English. At each step of the lookup a catalog's tag, then a
+//!   catalog's alias ([`Lang::aliases`], from `catalogs/languages.toml`, the
+//!   one alias table) matches: `pt`, `pt-PT` (→ `pt`) get `pt-BR`; `zh`,
+//!   `zh-CN`, and also `zh-TW`, `zh-HK`, `zh-Hant` get `zh-Hans`, the nearest
+//!   catalog we have (a Traditional catalog, once added, would be found first).
+//!   [`lookup_tag`] is one step of it, for a single tag.
 //!
 //! # Example
 //! ```
@@ -33,7 +35,7 @@
 //! assert_eq!(format(Some("text/*"), None), Format::Html);
 //! assert_eq!(language(Some("fr-CA,fr;q=0.9,en;q=0.8")).tag(), "fr");
 //! assert_eq!(language(Some("zh-TW")).tag(), "zh-Hans");
-//! assert_eq!(language_from_list(&["pt-BR", "en"]).tag(), "pt");
+//! assert_eq!(language_from_list(&["pt-PT", "en"]).tag(), "pt-BR");
 //! ```
 
 use crate::render::escape::strip_prefix_ignore_case;
@@ -109,21 +111,6 @@ pub const TEXT_CLIENTS: &[(&str, &str)] = &[
     (
         "httpie/",
         "HTTPie's default User-Agent `HTTPie/<version>`, Accept `*/*` (httpie.io/docs/cli)",
-    ),
-];
-
-/// Language tags (lowercase) that lookup maps to a catalog other than their own.
-pub const ALIASES: &[(&str, &str, &str)] = &[
-    (
-        "zh",
-        "zh-Hans",
-        "zh, zh-CN, zh-SG (Simplified) and zh-TW, zh-HK, zh-Hant (Traditional, truncated to zh by \
-         RFC 4647 lookup): Simplified Chinese is the only Chinese catalog, the nearest available",
-    ),
-    (
-        "cmn",
-        "zh-Hans",
-        "ISO 639-3 Mandarin, sent by some systems instead of zh",
     ),
 ];
 
@@ -300,9 +287,31 @@ fn is_language_range(s: &str) -> bool {
             .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
-/// RFC 4647 §3.4 lookup of one range: the catalog for the range, or for
-/// the range with subtags removed from the end (with a trailing singleton
-/// removed along with the subtag after it).
+/// RFC 4647 §3.4 lookup of one language range (`fr-CA`, `pt_PT`,
+/// `zh-Hant-TW`): the catalog for the range, or for the range with subtags
+/// removed from the end (a trailing singleton removed along with the subtag
+/// after it), a catalog's tag or alias matching at each step; `*` is
+/// English; `None` when nothing matches (no English fallback).
+///
+/// # Example
+/// ```
+/// use gatewise_core::render::negotiate::lookup_tag;
+/// assert_eq!(lookup_tag("pt-PT").map(|l| l.tag()), Some("pt-BR"));
+/// assert_eq!(lookup_tag("zh-Hant-TW").map(|l| l.tag()), Some("zh-Hans"));
+/// assert_eq!(lookup_tag("en-GB").map(|l| l.tag()), Some("en"));
+/// assert_eq!(lookup_tag("ko"), None);
+/// ```
+pub fn lookup_tag(range: &str) -> Option<Lang> {
+    lookup(range)
+}
+
+/// The catalog whose tag or alias is exactly `tag` (case-insensitive).
+fn catalog_for(tag: &str) -> Option<Lang> {
+    Lang::from_tag(tag)
+        .or_else(|| Lang::all().find(|l| l.aliases().iter().any(|a| a.eq_ignore_ascii_case(tag))))
+}
+
+/// See [`lookup_tag`].
 fn lookup(range: &str) -> Option<Lang> {
     let range = range.trim().replace('_', "-");
     if !is_language_range(&range) {
@@ -313,11 +322,7 @@ fn lookup(range: &str) -> Option<Lang> {
     }
     let mut tag = range.as_str();
     loop {
-        let alias = ALIASES
-            .iter()
-            .find(|(from, _, _)| from.eq_ignore_ascii_case(tag))
-            .and_then(|(_, to, _)| Lang::from_tag(to));
-        if let Some(lang) = alias.or_else(|| Lang::from_tag(tag)) {
+        if let Some(lang) = catalog_for(tag) {
             return Some(lang);
         }
         tag = tag.get(..tag.rfind('-')?)?;
@@ -410,10 +415,15 @@ mod tests {
     }
 
     #[test]
-    fn every_alias_points_to_a_catalog() {
-        for (from, to, source) in ALIASES {
-            assert!(Lang::from_tag(to).is_some(), "{from} → {to}");
-            assert!(!source.is_empty());
+    fn every_alias_leads_to_its_catalog_and_no_alias_is_a_catalog() {
+        let mut n = 0;
+        for lang in Lang::all() {
+            for alias in lang.aliases() {
+                assert_eq!(lookup(alias), Some(lang), "{alias}");
+                assert_eq!(Lang::from_tag(alias), None, "{alias}");
+                n += 1;
+            }
         }
+        assert_eq!(n, 3, "pt, zh, cmn");
     }
 }

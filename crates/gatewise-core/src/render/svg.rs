@@ -81,22 +81,20 @@ pub(crate) fn segment_sentence(d: &Diagnosis, lang: Lang) -> String {
     t(lang, &format!("page.diagram.failed.{}", d.segment.name()))
 }
 
-/// [`segment_sentence`] and the failed step (the SVG's title and caption).
+/// [`segment_sentence`] and the failed step (the SVG's title and caption),
+/// joined as the language joins sentences (`page.join.diagram_failure`).
 pub(crate) fn failure_sentence(d: &Diagnosis, lang: Lang) -> String {
-    let sentence = segment_sentence(d, lang);
+    let segment = segment_sentence(d, lang);
     match d.hop.filter(|_| d.segment != Segment::Unknown) {
-        Some(h) => i18n::format(
-            lang,
-            "page.sentence_step",
-            &[
-                ("sentence", &sentence),
-                (
-                    "step",
-                    &i18n::format(lang, "page.diagram.step", &[("hop", &hop_name(h, lang))]),
-                ),
-            ],
-        ),
-        None => sentence,
+        Some(h) => {
+            let step = i18n::format(lang, "page.diagram.step", &[("hop", &hop_name(h, lang))]);
+            i18n::format(
+                lang,
+                "page.join.diagram_failure",
+                &[("segment", &segment), ("step", &step)],
+            )
+        }
+        None => segment,
     }
 }
 
@@ -148,9 +146,17 @@ pub(crate) fn diagram(d: &Diagnosis, lang: Lang) -> String {
         r#"<svg role="img" aria-labelledby="gw-path" viewBox="0 0 {W} {}"><title id="gw-path">"#,
         CY * 2
     );
-    escape_into(&mut o, &t(lang, "page.diagram.path"));
-    o.push(' ');
-    escape_into(&mut o, &failure_sentence(d, lang));
+    escape_into(
+        &mut o,
+        &i18n::format(
+            lang,
+            "page.join.diagram_title",
+            &[
+                ("path", &t(lang, "page.diagram.path")),
+                ("failure", &failure_sentence(d, lang)),
+            ],
+        ),
+    );
     o.push_str("</title>");
 
     let [you, l1, edge, l2, origin] = marks;

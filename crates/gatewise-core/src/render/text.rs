@@ -36,9 +36,10 @@ const WIDTH: usize = 80;
 fn wrap(out: &mut String, text: &str, first: &str, rest: &str) {
     let mut line = String::from(first);
     let mut empty = true;
-    // ASCII white space only: a no-break space (French `:`) binds its words.
+    // Words end at ASCII spaces, tabs and line breaks only: a no-break space (French
+    // puts U+202F before `:` and inside « ») joins what it stands between.
     for word in text
-        .split(|c: char| c.is_ascii_whitespace())
+        .split([' ', '\t', '\n', '\r'])
         .filter(|w| !w.is_empty())
     {
         let len = line.chars().count();
@@ -123,7 +124,7 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
             .map(|a| match type_title(*a, lang) {
                 Some(title) => i18n::format(
                     lang,
-                    "page.type_with_token",
+                    "page.join.titled_token_plain",
                     &[("title", &title), ("token", a.name())],
                 ),
                 None => a.name().to_owned(),
@@ -200,7 +201,7 @@ pub(crate) fn render(d: &Diagnosis, ctx: &PageContext) -> String {
                 &mut o,
                 &i18n::format(
                     lang,
-                    "page.evidence_line",
+                    "page.join.evidence",
                     &[("source", &source), ("fact", &clean(&e.fact, LONG))],
                 ),
                 "  - ",
@@ -242,5 +243,14 @@ mod tests {
         let mut o = String::new();
         wrap(&mut o, "Fiabilité\u{a0}: élevée", "", "");
         assert_eq!(o, "Fiabilité\u{a0}: élevée\n");
+    }
+
+    #[test]
+    fn wrap_never_breaks_at_a_no_break_space() {
+        // French: "Pourquoi ?" with U+202F stays one word, on one line, space and all.
+        let word = "Pourquoi\u{202f}?";
+        let mut o = String::new();
+        wrap(&mut o, &format!("{} {word}", "x".repeat(WIDTH - 4)), "", "");
+        assert_eq!(o.lines().nth(1), Some(word));
     }
 }

@@ -19,6 +19,7 @@ import {
   limits,
   messages,
   parseRetryAfter,
+  pluralCategory,
   problemDetails,
   proxyStatus,
   renderPage,
@@ -442,6 +443,33 @@ test('the live checks: messages, the verdict table, verdicts, and the page hook'
   assert.equal(config.status, 502);
   assert.match(html, /<script src="\/__gatewise\/checks.js" defer><\/script>/);
   assert.ok(!renderPage(explainStatus('502')).includes('data-gatewise-config'));
+});
+
+test('plural categories: the core (ICU4X, CLDR) and Intl.PluralRules agree in every language', () => {
+  const counts = [...Array(231).keys(), 1000, 1001, 100000, 1000000, 2000000, 1000001, 10 ** 9];
+  let compared = 0;
+  for (const { tag } of languages()) {
+    const rules = new Intl.PluralRules(tag);
+    const want = new Set(rules.resolvedOptions().pluralCategories);
+    const seen = new Set();
+    for (const n of counts) {
+      const rust = pluralCategory(n, { lang: tag });
+      assert.equal(rust, rules.select(n), `${tag} ${n}`);
+      seen.add(rust);
+      compared += 1;
+    }
+    // Every category of the language occurs among the counts (integers reach them all in these 8).
+    assert.deepEqual([...seen].sort(), [...want].sort(), tag);
+    // The plural messages carry exactly those categories.
+    const m = messages('test.', { lang: tag });
+    assert.deepEqual(Object.keys(m.plurals['test.seconds'].forms).sort(), [...want].sort(), tag);
+    assert.equal(m.plurals['test.seconds'].select, 'seconds');
+  }
+  assert.equal(compared, languages().length * counts.length);
+  assert.equal(pluralCategory(3, { lang: 'ar' }), 'few');
+  assert.equal(pluralCategory(11, { lang: 'ar' }), 'many');
+  assert.equal(pluralCategory('many', { lang: 'ar' }), 'other');
+  assert.equal(pluralCategory('1.5', { lang: 'fr' }), 'other'); // whole numbers only
 });
 
 test("the status rule: the JavaScript that decides from statusRules() agrees with the core for every code", () => {
